@@ -1,0 +1,40 @@
+package org.telenc.engine.api;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Errors that never reach a route (unknown path, wrong method, unreadable request) answer in the
+ * contract's body shape instead of Spring's default page.
+ */
+@RestController
+public class ApiErrorController implements ErrorController {
+
+    private final ApiResponses responses;
+
+    public ApiErrorController(ApiResponses responses) {
+        this.responses = responses;
+    }
+
+    @RequestMapping(path = "/error")
+    public ResponseEntity<String> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i ? i : 500;
+        ApiException error = switch (status) {
+            case 404 -> ApiException.notFound();
+            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed.");
+            case 413 -> RequestLimits.payloadTooLarge();
+            case 415 -> RequestLimits.unsupportedMediaType();
+            case 400 -> new ApiException(400, "bad_request", "Bad request.");
+            default -> status >= 500 ? new ApiException(500, "internal_error", "Internal server error.")
+                    : new ApiException(status, "request_error", "The request could not be processed.");
+        };
+        ApiResponse response = responses.error(error);
+        return ResponseEntity.status(response.status()).contentType(MediaType.APPLICATION_JSON).body(response.json());
+    }
+}

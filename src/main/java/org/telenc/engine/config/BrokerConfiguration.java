@@ -1,0 +1,100 @@
+package org.telenc.engine.config;
+
+import jakarta.jms.ConnectionFactory;
+import java.io.File;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.RedeliveryPolicy;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.camel.component.activemq6.ActiveMQComponent;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
+
+/**
+ * ActiveMQ Classic 6: an embedded persistent broker (KahaDB and the scheduler store under the data
+ * directory, a TCP connector on localhost for MQ producers) unless {@code engine.broker.embedded}
+ * is false, and the {@code activemq} Camel component on a pooled connection factory.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BrokerConfiguration {
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
+    public BrokerService embeddedBroker(EngineProperties properties) throws Exception {
+        File dir = new File(properties.dataDir(), "activemq");
+        BrokerService broker = new BrokerService();
+        broker.setBrokerName("engine");
+        broker.setPersistent(true);
+        broker.setDataDirectoryFile(dir);
+        KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
+        kahaDb.setDirectory(new File(dir, "kahadb"));
+        broker.setPersistenceAdapter(kahaDb);
+        broker.setSchedulerSupport(true);
+        broker.setSchedulerDirectoryFile(new File(dir, "scheduler"));
+        broker.setUseJmx(false);
+        broker.setUseShutdownHook(false);
+        broker.setAdvisorySupport(false);
+        broker.setDestinationPolicy(deadLetterPerQueue());
+        String tcp = properties.broker().tcpConnector();
+        if (StringUtils.hasText(tcp)) {
+            broker.addConnector(tcp);
+        }
+        return broker;
+    }
+
+    /** Dead letters of queue Q go to DLQ.Q, not to one shared ActiveMQ.DLQ. */
+    private static PolicyMap deadLetterPerQueue() {
+        IndividualDeadLetterStrategy strategy = new IndividualDeadLetterStrategy();
+        strategy.setQueuePrefix("DLQ.");
+        strategy.setUseQueueForQueueMessages(true);
+        PolicyEntry entry = new PolicyEntry();
+        entry.setQueue(">");
+        entry.setDeadLetterStrategy(strategy);
+        PolicyMap map = new PolicyMap();
+        map.setDefaultEntry(entry);
+        return map;
+    }
+
+    @Bean(destroyMethod = "stop")
+    public JmsPoolConnectionFactory jmsConnectionFactory(EngineProperties properties,
+            ObjectProvider<BrokerService> embeddedBroker,
+            @org.springframework.beans.factory.annotation.Value("${spring.activemq.broker-url:}") String externalUrl) {
+        embeddedBroker.ifAvailable(broker -> { }); // the embedded broker must be up before a vm:// connection
+        String url = StringUtils.hasText(externalUrl) ? externalUrl : properties.broker().url();
+        ActiveMQConnectionFactory amq = new ActiveMQConnectionFactory(url);
+        if (StringUtils.hasText(properties.broker().user())) {
+            amq.setUserName(properties.broker().user());
+            amq.setPassword(properties.broker().password());
+        }
+        amq.setTrustedPackages(java.util.List.of()); // JSON text only: no Java serialization
+        amq.setNonBlockingRedelivery(true);
+        RedeliveryPolicy redelivery = amq.getRedeliveryPolicy();
+        redelivery.setInitialRedeliveryDelay(1000);
+        redelivery.setRedeliveryDelay(1000);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setBackOffMultiplier(2.0);
+        redelivery.setMaximumRedeliveryDelay(60_000);
+        redelivery.setMaximumRedeliveries(10);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(amq);
+        pool.setMaxConnections(4);
+        pool.setMaxSessionsPerConnection(200);
+        return pool;
+    }
+
+    @Bean("activemq")
+    public ActiveMQComponent activemq(ConnectionFactory jmsConnectionFactory) {
+        ActiveMQComponent component = new ActiveMQComponent();
+        component.setConnectionFactory(jmsConnectionFactory);
+        component.setUsePooledConnection(false);
+        component.setDeliveryPersistent(true);
+        return component;
+    }
+}

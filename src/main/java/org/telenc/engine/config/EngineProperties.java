@@ -1,0 +1,50 @@
+package org.telenc.engine.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The engine's own settings (prefix {@code engine}). Everything environment-specific that Java
+ * needs; routes read the same keys through {{placeholders}}.
+ */
+@ConfigurationProperties(prefix = "engine")
+public record EngineProperties(
+        @DefaultValue("./data") String dataDir,
+        @DefaultValue Broker broker,
+        @DefaultValue Sandbox sandbox,
+        @DefaultValue Demo demo,
+        @DefaultValue Webhook webhook) {
+
+    /** The message broker: embedded (default) or external through spring.activemq.broker-url. */
+    public record Broker(
+            @DefaultValue("true") boolean embedded,
+            @DefaultValue("tcp://127.0.0.1:61616") String tcpConnector,
+            @DefaultValue("vm://engine?create=false") String url,
+            String user,
+            String password) {
+    }
+
+    /** The embedded sandbox EMR and webhook inbox: on for the zero-set-up run, off in production. */
+    public record Sandbox(@DefaultValue("true") boolean enabled) {
+    }
+
+    /** Demo tenant created at start-up when the sandbox is on. */
+    public record Demo(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("demo-client") String clientId,
+            @DefaultValue("demo-secret") String clientSecret,
+            @DefaultValue("demo-access-token") String accessToken,
+            @DefaultValue("demo-clinic") String accessTokenReferenceId,
+            @DefaultValue("12222") String emrUserId) {
+    }
+
+    /** Webhook delivery. */
+    public record Webhook(
+            @DefaultValue("15s") Duration timeout,
+            @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"}) List<Duration> retrySchedule,
+            @DefaultValue("0.1") double jitter,
+            @DefaultValue("false") boolean allowInsecureUrls) {
+    }
+}

@@ -1,0 +1,34 @@
+package org.telenc.engine.emr;
+
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which EMR types can take telephone encounters: exactly those whose adapter file
+ * (routes/emr/&lt;type&gt;.camel.yaml) defines every telephone-encounter operation route. A type
+ * without them is what answers unsupported_emr.
+ */
+@Component("emrAdapters")
+public class EmrAdapters {
+
+    static final List<String> TELEPHONE_ENCOUNTER_OPERATIONS = List.of("find-patient",
+            "list-refillable-medications", "create-encounter", "add-refill", "ensure-patient-pharmacy");
+
+    private final CamelContext camel;
+
+    public EmrAdapters(CamelContext camel) {
+        this.camel = camel;
+    }
+
+    public boolean supportsTelephoneEncounters(String emrType) {
+        if (emrType == null || !emrType.matches("[a-z0-9-]+")) {
+            return false;
+        }
+        return TELEPHONE_ENCOUNTER_OPERATIONS.stream().allMatch(op -> camel.getRoute("emr-" + emrType + "-" + op) != null);
+    }
+
+    public boolean supportsReferencePull(String emrType) {
+        return emrType != null && emrType.matches("[a-z0-9-]+") && camel.getRoute("emr-" + emrType + "-pull-references") != null;
+    }
+}

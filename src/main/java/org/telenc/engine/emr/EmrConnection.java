@@ -1,0 +1,24 @@
+package org.telenc.engine.emr;
+
+/**
+ * An EMR connection as adapters use it: its type (which names the adapter routes), the resolved
+ * base URL, and the adapter settings.
+ */
+public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings) {
+
+    /**
+     * FHIR adapter settings. Defaults fit the embedded sandbox; a clinic's connection overrides
+     * them in its settings JSON.
+     */
+    public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
+            String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem) {
+
+        public static FhirSettings defaults() {
+            return new FhirSettings("urn:telenc:sandbox:mrn", "urn:telenc:telephone-encounter",
+                    "http://telenc.org/fhir/StructureDefinition/preferred-pharmacy",
+                    "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PHARM",
+                    "http://telenc.org/fhir/StructureDefinition/encounter-template",
+                    "http://hl7.org/fhir/sid/us-npi");
+        }
+    }
+}

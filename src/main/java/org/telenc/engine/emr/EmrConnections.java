@@ -1,0 +1,75 @@
+package org.telenc.engine.emr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.tenancy.TenancyRepository;
+
+/**
+ * Resolves stored connections into what adapters use. The base URL {@code embedded:sandbox} means
+ * the engine's own sandbox EMR, reached over real HTTP on the port the server listens on.
+ */
+@Component("emrConnections")
+public class EmrConnections {
+
+    public static final String EMBEDDED_SANDBOX = "embedded:sandbox";
+    public static final String SANDBOX_PATH = "/sandbox/fhir/r4";
+
+    private final TenancyRepository tenancy;
+    private final ObjectMapper json;
+    private volatile int localPort = 8080;
+
+    public EmrConnections(TenancyRepository tenancy, ObjectMapper json) {
+        this.tenancy = tenancy;
+        this.json = json;
+    }
+
+    @EventListener
+    public void onWebServer(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() == null) {
+            localPort = event.getWebServer().getPort();
+        }
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public EmrConnection get(String connectionId) {
+        return tenancy.findConnection(connectionId).map(this::resolve)
+                .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + connectionId));
+    }
+
+    public List<EmrConnection> active() {
+        return tenancy.activeConnections().stream().map(this::resolve).toList();
+    }
+
+    EmrConnection resolve(TenancyRepository.ConnectionRow row) {
+        String base = EMBEDDED_SANDBOX.equals(row.baseUrl())
+                ? "http://127.0.0.1:" + localPort + SANDBOX_PATH
+                : row.baseUrl().replaceAll("/+$", "");
+        return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()));
+    }
+
+    private EmrConnection.FhirSettings settings(String settingsJson) {
+        EmrConnection.FhirSettings defaults = EmrConnection.FhirSettings.defaults();
+        if (settingsJson == null || settingsJson.isBlank()) {
+            return defaults;
+        }
+        try {
+            var node = json.readTree(settingsJson);
+            return new EmrConnection.FhirSettings(
+                    node.path("mrn_system").asText(defaults.mrnSystem()),
+                    node.path("job_identifier_system").asText(defaults.jobIdentifierSystem()),
+                    node.path("pharmacy_extension_url").asText(defaults.pharmacyExtensionUrl()),
+                    node.path("pharmacy_type_system").asText(defaults.pharmacyTypeSystem()),
+                    node.path("pharmacy_type_code").asText(defaults.pharmacyTypeCode()),
+                    node.path("template_extension_url").asText(defaults.templateExtensionUrl()),
+                    node.path("npi_system").asText(defaults.npiSystem()));
+        } catch (Exception e) {
+            throw new IllegalStateException("EMR connection settings are not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.telenc.engine.emr.fhir;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/** Bean face of {@link FhirPages} for the search-all route. */
+@Component("fhirPaging")
+public class FhirPaging {
+
+    private final FhirResponses responses;
+
+    public FhirPaging(FhirResponses responses) {
+        this.responses = responses;
+    }
+
+    public FhirPages start(@Body FhirCall first) {
+        return new FhirPages(first);
+    }
+
+    public FhirPages add(@ExchangeProperty("fhirPages") FhirPages pages, @Body String body) {
+        pages.add(responses.bundle(body));
+        return pages;
+    }
+}

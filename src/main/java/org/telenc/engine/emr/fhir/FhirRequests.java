@@ -1,0 +1,193 @@
+package org.telenc.engine.emr.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.ExchangeProperty;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrConnection.FhirSettings;
+import org.telenc.engine.encounter.EncounterJob;
+import org.telenc.engine.intake.TelephoneEncounterRequest;
+
+/**
+ * Builds the FHIR R4 calls of the adapter (architecture section 2). Every created resource carries
+ * a job-scoped identifier and is sent as a conditional create ({@code If-None-Exist}), so a
+ * redelivered job finds what it already wrote instead of writing it twice.
+ */
+@Component("fhirRequests")
+public class FhirRequests {
+
+    static final String SNOMED = "http://snomed.info/sct";
+    static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    static final String ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority";
+    static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+
+    private final FhirContext fhir;
+
+    public FhirRequests(FhirContext fhir) {
+        this.fhir = fhir;
+    }
+
+    public FhirCall findPatient(@ExchangeProperty("job") EncounterJob job) {
+        FhirSettings s = job.getConnection().settings();
+        String mrn = job.getRequest().getPatientMrn();
+        return FhirCall.get("find-patient", job.getConnection().baseUrl() + "/Patient?identifier="
+                + token(s.mrnSystem(), mrn) + "&_count=2");
+    }
+
+    public FhirCall refillableMedications(@ExchangeProperty("job") EncounterJob job) {
+        return FhirCall.get("list-refillable-medications", job.getConnection().baseUrl()
+                + "/MedicationRequest?patient=" + enc("Patient/" + job.getPatientId())
+                + "&intent=order&status=active&_include=" + enc("MedicationRequest:medication") + "&_count=100");
+    }
+
+    public FhirCall createEncounter(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        FhirSettings s = job.getConnection().settings();
+        Encounter encounter = new Encounter();
+        encounter.addIdentifier(jobIdentifier(job, ""));
+        encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+        encounter.setClass_(new Coding(ACT_CODE, "VR", "virtual"));
+        encounter.addType(new CodeableConcept(new Coding(SNOMED, "185317003", "Telephone encounter")));
+        encounter.setPriority(new CodeableConcept(request.highPriority()
+                ? new Coding(ACT_PRIORITY, "UR", "urgent") : new Coding(ACT_PRIORITY, "R", "routine")));
+        encounter.setSubject(new Reference("Patient/" + job.getPatientId()));
+        encounter.addParticipant()
+                .addType(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "PPRF", "primary performer")))
+                .setIndividual(new Reference("Practitioner/" + request.getProviderId()));
+        encounter.addLocation().setLocation(new Reference("Location/" + request.getLocationId()));
+        if (request.getReason() != null) {
+            encounter.addReasonCode().setText(request.getReason());
+        }
+        if (request.getTemplateName() != null) {
+            encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(request.getTemplateName())));
+        }
+        return create(job, "create-encounter", "Encounter", encounter, "");
+    }
+
+    /** The caller and message, as a Communication about the encounter; null when neither was sent. */
+    public FhirCall createCommunication(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        if (request.getCaller() == null && request.getMessage() == null) {
+            return null;
+        }
+        Communication communication = new Communication();
+        communication.addIdentifier(jobIdentifier(job, ":communication"));
+        communication.setStatus(Communication.CommunicationStatus.COMPLETED);
+        communication.addMedium(new CodeableConcept(new Coding(
+                "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "PHONE", "telephone")));
+        communication.setSubject(new Reference("Patient/" + job.getPatientId()));
+        communication.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
+        if (request.getCaller() != null) {
+            communication.setSender(new Reference().setDisplay(request.getCaller()));
+        }
+        if (request.getMessage() != null) {
+            communication.addPayload().setContent(new StringType(request.getMessage()));
+        }
+        return create(job, "create-encounter", "Communication", communication, ":communication");
+    }
+
+    /** The assignee, as the owner of a Task on the encounter. */
+    public FhirCall createTask(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        Task task = new Task();
+        task.addIdentifier(jobIdentifier(job, ":task"));
+        task.setStatus(Task.TaskStatus.REQUESTED);
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(request.highPriority() ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        task.setCode(new CodeableConcept().setText("Telephone encounter follow-up"));
+        task.setFocus(new Reference("Encounter/" + job.getEncounterId()));
+        task.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
+        task.setFor(new Reference("Patient/" + job.getPatientId()));
+        task.setOwner(new Reference("Practitioner/" + request.getAssignedToId()));
+        return create(job, "create-encounter", "Task", task, ":task");
+    }
+
+    /** The refill request: a proposal based on the matched order, for the given pharmacy. */
+    public FhirCall addRefill(@ExchangeProperty("job") EncounterJob job) {
+        EncounterJob.RefillableMedication matched = job.getMatchedMedication();
+        MedicationRequest refill = new MedicationRequest();
+        refill.addIdentifier(jobIdentifier(job, ":refill"));
+        refill.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+        refill.setIntent(MedicationRequest.MedicationRequestIntent.PROPOSAL);
+        refill.setMedication(new CodeableConcept().setText(matched.name()));
+        refill.setSubject(new Reference("Patient/" + job.getPatientId()));
+        refill.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
+        refill.addBasedOn(new Reference("MedicationRequest/" + matched.orderId()));
+        refill.setPriorPrescription(new Reference("MedicationRequest/" + matched.orderId()));
+        refill.setRequester(new Reference("Practitioner/" + job.getRequest().getProviderId()));
+        if (job.getRequest().getPharmacyEhrId() != null) {
+            refill.getDispenseRequest().setPerformer(new Reference("Organization/" + job.getRequest().getPharmacyEhrId()));
+        }
+        return create(job, "add-refill", "MedicationRequest", refill, ":refill");
+    }
+
+    public FhirCall readPatient(@ExchangeProperty("job") EncounterJob job) {
+        return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()));
+    }
+
+    /** Adds the pharmacy to the patient's list, guarded by the version read; null when it is there already. */
+    public FhirCall addPatientPharmacy(@ExchangeProperty("job") EncounterJob job, Patient patient) {
+        String url = job.getConnection().settings().pharmacyExtensionUrl();
+        String wanted = "Organization/" + job.getRequest().getPharmacyEhrId();
+        boolean present = patient.getExtensionsByUrl(url).stream()
+                .anyMatch(e -> e.getValue() instanceof Reference r && wanted.equals(r.getReference()));
+        if (present) {
+            return null;
+        }
+        String version = patient.getMeta().getVersionId();
+        patient.addExtension(new Extension(url, new Reference(wanted)));
+        return new FhirCall("ensure-patient-pharmacy", "PUT",
+                job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()),
+                fhir.newJsonParser().encodeResourceToString(patient), null,
+                version == null ? null : "W/\"" + version + "\"");
+    }
+
+    public FhirCall practitioners(EmrConnection connection) {
+        return FhirCall.get("pull-references", connection.baseUrl() + "/Practitioner?_count=100");
+    }
+
+    public FhirCall locations(EmrConnection connection) {
+        return FhirCall.get("pull-references", connection.baseUrl() + "/Location?_count=100");
+    }
+
+    public FhirCall pharmacies(EmrConnection connection) {
+        FhirSettings s = connection.settings();
+        return FhirCall.get("pull-references", connection.baseUrl() + "/Organization?type="
+                + token(s.pharmacyTypeSystem(), s.pharmacyTypeCode()) + "&_count=100");
+    }
+
+    private FhirCall create(EncounterJob job, String operation, String type,
+            org.hl7.fhir.instance.model.api.IBaseResource resource, String suffix) {
+        Identifier id = jobIdentifier(job, suffix);
+        return new FhirCall(operation, "POST", job.getConnection().baseUrl() + "/" + type,
+                fhir.newJsonParser().encodeResourceToString(resource), "identifier=" + token(id.getSystem(), id.getValue()),
+                null);
+    }
+
+    private static Identifier jobIdentifier(EncounterJob job, String suffix) {
+        return new Identifier().setSystem(job.getConnection().settings().jobIdentifierSystem() + suffix)
+                .setValue(job.getTelephoneEncounterId());
+    }
+
+    /** A token search value {@code system|value}, encoded (Tomcat refuses a raw '|'). */
+    static String token(String system, String value) {
+        return enc(system + "|" + value);
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,181 @@
+package org.telenc.engine.emr.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrPermanentException;
+import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.encounter.EncounterJob;
+import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
+
+/**
+ * Reads FHIR R4 answers into the job. {@link #check} sorts HTTP statuses into success, permanent
+ * and retryable failures; nothing here copies a resource body into a message or log.
+ */
+@Component("fhirResponses")
+public class FhirResponses {
+
+    private final FhirContext fhir;
+
+    public FhirResponses(FhirContext fhir) {
+        this.fhir = fhir;
+    }
+
+    /** The body of a 2xx answer; otherwise the failure, typed by whether a retry can help. */
+    public String check(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty("fhirCall") FhirCall call,
+            @Body String body) {
+        int code = status == null ? 0 : status;
+        if (code >= 200 && code < 300) {
+            return body;
+        }
+        String what = "EMR call " + call.operation() + " answered HTTP " + code;
+        if (code == 408 || code == 429 || code >= 500 || code == 409 || code == 412) {
+            throw new EmrRetryableException(code, what);
+        }
+        if (code == 401 || code == 403) {
+            throw new EmrPermanentException("login_required", code, what);
+        }
+        throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body));
+    }
+
+    public EncounterJob patientSearch(@ExchangeProperty("job") EncounterJob job, @Body String body) {
+        Bundle bundle = bundle(body);
+        List<Patient> matches = bundle.getEntry().stream()
+                .filter(e -> e.getResource() instanceof Patient)
+                .filter(e -> e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
+                .map(e -> (Patient) e.getResource())
+                .toList();
+        if (matches.size() == 1) {
+            job.setPatientId(matches.get(0).getIdElement().getIdPart());
+        } else if (matches.isEmpty()) {
+            job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
+        } else {
+            job.fail("patient_not_found", "More than one patient in the EMR has this MRN");
+        }
+        return job;
+    }
+
+    /** Active orders that can still be refilled: repeats left (or unstated) and not expired. */
+    public EncounterJob refillableMedications(@ExchangeProperty("job") EncounterJob job, @Body List<Resource> resources) {
+        Map<String, Medication> medications = new HashMap<>();
+        for (Resource resource : resources) {
+            if (resource instanceof Medication m) {
+                medications.put("Medication/" + m.getIdElement().getIdPart(), m);
+            }
+        }
+        List<RefillableMedication> refillable = new ArrayList<>();
+        for (Resource resource : resources) {
+            if (resource instanceof MedicationRequest order && isRefillable(order)) {
+                String name = medicationName(order, medications);
+                if (name != null) {
+                    refillable.add(new RefillableMedication(order.getIdElement().getIdPart(), name));
+                }
+            }
+        }
+        job.setRefillableMedications(refillable);
+        return job;
+    }
+
+    public EncounterJob encounterCreated(@ExchangeProperty("job") EncounterJob job, @Body String body) {
+        job.setEncounterId(resource(body).getIdElement().getIdPart());
+        return job;
+    }
+
+    public EncounterJob refillAdded(@ExchangeProperty("job") EncounterJob job) {
+        job.setRefillAdded(true);
+        return job;
+    }
+
+    public EncounterJob pharmacyEnsured(@ExchangeProperty("job") EncounterJob job) {
+        job.setPharmacyAdded(true);
+        return job;
+    }
+
+    public Patient patient(@Body String body) {
+        IBaseResource resource = resource(body);
+        if (resource instanceof Patient patient) {
+            return patient;
+        }
+        throw new EmrPermanentException("emr_rejected", 200, "EMR answered a Patient read with another resource type");
+    }
+
+    static boolean isRefillable(MedicationRequest order) {
+        if (order.getStatus() != MedicationRequest.MedicationRequestStatus.ACTIVE
+                || order.getIntent() != MedicationRequest.MedicationRequestIntent.ORDER) {
+            return false;
+        }
+        MedicationRequest.MedicationRequestDispenseRequestComponent dispense = order.getDispenseRequest();
+        if (dispense.hasNumberOfRepeatsAllowed() && dispense.getNumberOfRepeatsAllowed() <= 0) {
+            return false;
+        }
+        return !(dispense.hasValidityPeriod() && dispense.getValidityPeriod().hasEnd()
+                && dispense.getValidityPeriod().getEnd().toInstant().isBefore(Instant.now()));
+    }
+
+    static String medicationName(MedicationRequest order, Map<String, Medication> included) {
+        if (order.hasMedicationCodeableConcept()) {
+            return conceptName(order.getMedicationCodeableConcept());
+        }
+        if (order.hasMedicationReference()) {
+            Medication medication = included.get(order.getMedicationReference().getReference());
+            if (medication != null && medication.hasCode()) {
+                return conceptName(medication.getCode());
+            }
+            return order.getMedicationReference().getDisplay();
+        }
+        return null;
+    }
+
+    private static String conceptName(CodeableConcept concept) {
+        if (concept.hasText()) {
+            return concept.getText();
+        }
+        return concept.getCoding().stream().filter(c -> c.hasDisplay()).map(c -> c.getDisplay()).findFirst().orElse(null);
+    }
+
+    Bundle bundle(String body) {
+        IBaseResource resource = resource(body);
+        if (resource instanceof Bundle bundle) {
+            return bundle;
+        }
+        throw new EmrPermanentException("emr_rejected", 200, "EMR answered a search with something other than a Bundle");
+    }
+
+    IBaseResource resource(String body) {
+        try {
+            return fhir.newJsonParser().parseResource(body);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new EmrPermanentException("emr_rejected", 200, "EMR answer is not FHIR JSON");
+        }
+    }
+
+    /** The OperationOutcome's issue codes (never its free text, which may quote PHI). */
+    private String issueCodes(String body) {
+        try {
+            if (fhir.newJsonParser().parseResource(body) instanceof OperationOutcome outcome && outcome.hasIssue()) {
+                return " (" + String.join(", ", outcome.getIssue().stream()
+                        .map(i -> i.getCode() == null ? "unknown" : i.getCode().toCode()).toList()) + ")";
+            }
+        } catch (RuntimeException ignored) {
+            // not an OperationOutcome: the status says enough
+        }
+        return "";
+    }
+}

@@ -1,0 +1,116 @@
+package org.telenc.engine.encounter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.emr.EmrException;
+import org.telenc.engine.intake.RequestField;
+import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.reference.ReferenceRepository;
+import org.telenc.engine.tenancy.TenancyRepository;
+
+/** Turns a queue message back into a job and enriches it with the reference rows. */
+@Component("encounterJobs")
+public class EncounterJobs {
+
+    private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
+
+    private final EncounterRepository encounters;
+    private final TenancyRepository tenancy;
+    private final ReferenceRepository references;
+    private final EmrConnections connections;
+    private final ObjectMapper json;
+
+    public EncounterJobs(EncounterRepository encounters, TenancyRepository tenancy, ReferenceRepository references,
+            EmrConnections connections, ObjectMapper json) {
+        this.encounters = encounters;
+        this.tenancy = tenancy;
+        this.references = references;
+        this.connections = connections;
+        this.json = json;
+    }
+
+    /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
+    public EncounterJob start(@Body String message) throws Exception {
+        String id = json.readTree(message).path("telephone_encounter_id").asText();
+        Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
+        Optional<String> payload = encounters.payload(id);
+        if (row.isEmpty() || payload.isEmpty()) {
+            log.warn("queue message for unknown telephone encounter {} discarded", id);
+            return null;
+        }
+        EncounterRepository.EncounterRow encounter = row.get();
+        String referenceId = tenancy.tokenReferenceId(encounter.accessTokenId());
+        boolean finished = !"processing".equals(encounter.status());
+        log.info("processing telephone encounter {} job {}{}", id, encounter.jobId(), finished ? " (already finished)" : "");
+        return new EncounterJob(id, encounter.jobId(), encounter.clientPk(), referenceId,
+                connections.get(encounter.connectionId()), request(payload.get()), finished);
+    }
+
+    public EncounterJob enrich(@ExchangeProperty("job") EncounterJob job) {
+        String connection = job.getConnection().id();
+        TelephoneEncounterRequest request = job.getRequest();
+        references.provider(connection, request.getProviderId()).ifPresent(job::setProvider);
+        references.location(connection, request.getLocationId()).ifPresent(job::setLocation);
+        references.staffMember(connection, request.getAssignedToId()).ifPresent(job::setAssignee);
+        if (request.getPharmacyEhrId() != null) {
+            references.pharmacy(connection, request.getPharmacyEhrId()).ifPresent(job::setPharmacy);
+        }
+        return job;
+    }
+
+    /** A step after the encounter exists failed for good: the encounter stands, partially. */
+    public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
+            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        job.partial("refill_not_added", "The refill request could not be added to the encounter: " + describe(failure));
+        return job;
+    }
+
+    public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
+            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: " + describe(failure));
+        return job;
+    }
+
+    /** An EMR failure before the encounter existed: the job fails. */
+    public EncounterJob emrFailed(@ExchangeProperty("job") EncounterJob job,
+            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        log.warn("telephone encounter {} failed at the EMR: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
+        job.fail(code, describe(failure));
+        return job;
+    }
+
+    private static String describe(Exception failure) {
+        if (failure instanceof EmrException e) {
+            return switch (e.reasonCode()) {
+                case "login_required" -> "The EMR refused the engine's credentials (HTTP " + e.httpStatus() + ")";
+                case "emr_unavailable" -> "The EMR was unavailable (HTTP " + e.httpStatus() + ")";
+                default -> "The EMR rejected the request (HTTP " + e.httpStatus() + ")";
+            };
+        }
+        return "The EMR could not be reached";
+    }
+
+    private TelephoneEncounterRequest request(String payload) throws Exception {
+        JsonNode node = json.readTree(payload);
+        Map<RequestField, String> values = new LinkedHashMap<>();
+        for (RequestField field : RequestField.values()) {
+            JsonNode value = node.get(field.jsonName());
+            if (value != null && !value.isNull()) {
+                values.put(field, value.asText());
+            }
+        }
+        return new TelephoneEncounterRequest(values, Map.of());
+    }
+}

@@ -1,0 +1,64 @@
+package org.telenc.engine.encounter;
+
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
+
+/**
+ * Contract 2.4 step 2: case-insensitive matching of the requested name against the patient's
+ * refillable medications. An exact name wins; else the single medication whose name contains the
+ * text; several contain it: ambiguous (the candidates are listed); none: not found (all refillable
+ * names are listed).
+ */
+@Component("medicationMatcher")
+public class MedicationMatcher {
+
+    public sealed interface Match permits Matched, Ambiguous, NotFound {
+    }
+
+    public record Matched(RefillableMedication medication) implements Match {
+    }
+
+    public record Ambiguous(List<String> candidates) implements Match {
+    }
+
+    public record NotFound(List<String> available) implements Match {
+    }
+
+    public Match match(String requested, List<RefillableMedication> refillable) {
+        String wanted = normalize(requested);
+        List<RefillableMedication> exact = refillable.stream().filter(m -> normalize(m.name()).equals(wanted)).toList();
+        if (!exact.isEmpty()) {
+            return new Matched(exact.get(0));
+        }
+        List<RefillableMedication> containing = wanted.isEmpty() ? List.of()
+                : refillable.stream().filter(m -> normalize(m.name()).contains(wanted)).toList();
+        if (containing.size() == 1) {
+            return new Matched(containing.get(0));
+        }
+        if (containing.size() > 1) {
+            return new Ambiguous(containing.stream().map(RefillableMedication::name).distinct().toList());
+        }
+        return new NotFound(refillable.stream().map(RefillableMedication::name).distinct().toList());
+    }
+
+    /** Applies a match to the job: the matched order, or the failure with its medication list. */
+    public EncounterJob apply(EncounterJob job) {
+        Match match = match(job.getRequest().getRefillMedicationName(), job.getRefillableMedications());
+        if (match instanceof Matched m) {
+            job.setMatchedMedication(m.medication());
+        } else if (match instanceof Ambiguous a) {
+            job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
+            job.setAvailableMedications(a.candidates());
+        } else if (match instanceof NotFound n) {
+            job.fail("medication_not_found", "No refillable medication matches the requested name");
+            job.setAvailableMedications(n.available());
+        }
+        return job;
+    }
+
+    private static String normalize(String name) {
+        return name == null ? "" : name.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    }
+}

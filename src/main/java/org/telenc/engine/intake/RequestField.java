@@ -1,0 +1,63 @@
+package org.telenc.engine.intake;
+
+import java.util.Optional;
+
+/**
+ * The fields of a create-telephone-encounter request, in the order of contract table 2.1: checks
+ * 3 to 10 take fields in this order.
+ */
+public enum RequestField {
+    PATIENT_MRN("patient_mrn", Kind.ID, true),
+    PROVIDER_ID("provider_id", Kind.ID, true),
+    LOCATION_ID("location_id", Kind.ID, true),
+    ASSIGNED_TO_ID("assigned_to_id", Kind.ID, true),
+    REASON("reason", Kind.TEXT, false),
+    REFILL_MEDICATION_NAME("refill_medication_name", Kind.TEXT, false),
+    PHARMACY_EHR_ID("pharmacy_ehr_id", Kind.ID, false),
+    CALLER("caller", Kind.TEXT, false),
+    MESSAGE("message", Kind.TEXT, false),
+    IS_HIGH_PRIORITY("is_high_priority", Kind.FLAG, false),
+    TEMPLATE_NAME("template_name", Kind.TEXT, false);
+
+    /** Which JSON types a field takes: ids also take integers, the flag also takes booleans. */
+    public enum Kind { ID, TEXT, FLAG }
+
+    private final String jsonName;
+    private final Kind kind;
+    private final boolean required;
+
+    RequestField(String jsonName, Kind kind, boolean required) {
+        this.jsonName = jsonName;
+        this.kind = kind;
+        this.required = required;
+    }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    public String typeRule() {
+        return switch (kind) {
+            case ID -> "a string or an integer";
+            case TEXT -> "a string";
+            case FLAG -> "a string or a boolean";
+        };
+    }
+
+    public static Optional<RequestField> byJsonName(String name) {
+        for (RequestField field : values()) {
+            if (field.jsonName.equals(name)) {
+                return Optional.of(field);
+            }
+        }
+        return Optional.empty();
+    }
+}

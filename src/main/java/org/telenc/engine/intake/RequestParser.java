@@ -1,0 +1,79 @@
+package org.telenc.engine.intake;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.api.ApiException;
+
+/**
+ * Binds the raw body (contract 2.1, checks 2 to 4): it must be one JSON object (duplicate keys and
+ * trailing content are malformed); required fields absent, null or blank are missing; ids may be
+ * integers (taken as their decimal string); the flag may be a boolean; any other type is invalid.
+ * Unknown fields are ignored.
+ */
+@Component("requestParser")
+public class RequestParser {
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .build();
+
+    public TelephoneEncounterRequest parse(String body) {
+        JsonNode root = readObject(body);
+        Map<RequestField, String> values = new LinkedHashMap<>();
+        Map<RequestField, String> violations = new LinkedHashMap<>();
+        for (RequestField field : RequestField.values()) {
+            JsonNode node = root.get(field.jsonName());
+            if (node == null || node.isNull()) {
+                if (field.required()) {
+                    violations.put(field, ValidationErrors.MISSING);
+                }
+                continue;
+            }
+            String value = bind(field, node);
+            if (value == null) {
+                violations.put(field, ValidationErrors.INVALID_TYPE);
+            } else if (field.required() && value.isBlank()) {
+                violations.put(field, ValidationErrors.MISSING);
+            } else {
+                values.put(field, value);
+            }
+        }
+        return new TelephoneEncounterRequest(values, violations);
+    }
+
+    /** The JSON object, or invalid_json. The parser's message is never used: it quotes the input. */
+    public static JsonNode readObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.invalidJson();
+        }
+        try {
+            JsonNode root = STRICT.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw ApiException.invalidJson();
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidJson();
+        }
+    }
+
+    private static String bind(RequestField field, JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        return switch (field.kind()) {
+            case ID -> node.isIntegralNumber() ? node.bigIntegerValue().toString() : null;
+            case FLAG -> node.isBoolean() ? String.valueOf(node.booleanValue()) : null;
+            case TEXT -> null;
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package org.telenc.engine.reference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.tenancy.Caller;
+
+/** GET /v1/providers, /v1/locations, /v1/pharmacies, /v1/staff for the token's connection. */
+@Component("referenceApi")
+public class ReferenceApi {
+
+    private final ReferenceRepository references;
+    private final ObjectMapper json;
+
+    public ReferenceApi(ReferenceRepository references, ObjectMapper json) {
+        this.references = references;
+        this.json = json;
+    }
+
+    public String providers(@ExchangeProperty("caller") Caller caller) {
+        return answer("providers", references.providers(caller.connectionId()));
+    }
+
+    public String locations(@ExchangeProperty("caller") Caller caller) {
+        return answer("locations", references.locations(caller.connectionId()));
+    }
+
+    public String pharmacies(@ExchangeProperty("caller") Caller caller) {
+        return answer("pharmacies", references.pharmacies(caller.connectionId()));
+    }
+
+    public String staff(@ExchangeProperty("caller") Caller caller) {
+        return answer("staff", references.staff(caller.connectionId()));
+    }
+
+    private String answer(String name, Object rows) {
+        ObjectNode answer = json.createObjectNode().put("success", true);
+        answer.set(name, json.valueToTree(rows));
+        return answer.toString();
+    }
+}

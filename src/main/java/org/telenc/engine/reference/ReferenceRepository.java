@@ -1,0 +1,146 @@
+package org.telenc.engine.reference;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.reference.ReferenceRecords.Address;
+import org.telenc.engine.reference.ReferenceRecords.Location;
+import org.telenc.engine.reference.ReferenceRecords.Pharmacy;
+import org.telenc.engine.reference.ReferenceRecords.Provider;
+import org.telenc.engine.reference.ReferenceRecords.Snapshot;
+import org.telenc.engine.reference.ReferenceRecords.Staff;
+import org.telenc.engine.reference.ReferenceRecords.User;
+import org.telenc.engine.tenancy.Secrets;
+
+/** The synced reference tables of each EMR connection. */
+@Repository
+public class ReferenceRepository {
+
+    private final JdbcTemplate jdbc;
+
+    public ReferenceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public boolean isActive(String table, String connectionId, String ehrId) {
+        if (!List.of("provider", "location", "staff", "pharmacy", "emr_user").contains(table)) {
+            throw new IllegalArgumentException(table);
+        }
+        Integer n = jdbc.queryForObject("select count(*) from " + table
+                + " where connection_id = ? and ehr_id = ? and status = 'active'", Integer.class, connectionId, ehrId);
+        return n != null && n > 0;
+    }
+
+    public List<Provider> providers(String connectionId) {
+        return jdbc.query("select id, ehr_id, name, npi, timezone, status from provider where connection_id = ? order by name, ehr_id",
+                (rs, i) -> new Provider(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)), connectionId);
+    }
+
+    public Optional<Provider> provider(String connectionId, String ehrId) {
+        return jdbc.query("select id, ehr_id, name, npi, timezone, status from provider where connection_id = ? and ehr_id = ?",
+                (rs, i) -> new Provider(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)), connectionId, ehrId).stream().findFirst();
+    }
+
+    public List<Location> locations(String connectionId) {
+        return jdbc.query("select id, ehr_id, name, address1, address2, city, state, zip, phone, fax, status from location where connection_id = ? order by name, ehr_id",
+                (rs, i) -> new Location(rs.getString(1), rs.getString(2), rs.getString(3),
+                        new Address(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
+                        rs.getString(9), rs.getString(10), rs.getString(11)), connectionId);
+    }
+
+    public Optional<Location> location(String connectionId, String ehrId) {
+        return locations(connectionId).stream().filter(l -> l.ehrId().equals(ehrId)).findFirst();
+    }
+
+    public List<Staff> staff(String connectionId) {
+        return jdbc.query("select id, ehr_id, name, role, status from staff where connection_id = ? order by name, ehr_id",
+                (rs, i) -> new Staff(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                connectionId);
+    }
+
+    public Optional<Staff> staffMember(String connectionId, String ehrId) {
+        return jdbc.query("select id, ehr_id, name, role, status from staff where connection_id = ? and ehr_id = ?",
+                (rs, i) -> new Staff(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                connectionId, ehrId).stream().findFirst();
+    }
+
+    public List<Pharmacy> pharmacies(String connectionId) {
+        return jdbc.query("select id, ehr_id, name, address, phone, email, status from pharmacy where connection_id = ? order by name, ehr_id",
+                (rs, i) -> new Pharmacy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)), connectionId);
+    }
+
+    public Optional<Pharmacy> pharmacy(String connectionId, String ehrId) {
+        return jdbc.query("select id, ehr_id, name, address, phone, email, status from pharmacy where connection_id = ? and ehr_id = ?",
+                (rs, i) -> new Pharmacy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)), connectionId, ehrId).stream().findFirst();
+    }
+
+    /**
+     * Applies one pull: rows present are inserted or updated (keeping the engine id), rows the EMR
+     * no longer lists become inactive. One transaction, so intake never sees a half-applied sync.
+     */
+    @Transactional
+    public void apply(String connectionId, Snapshot snapshot) {
+        Timestamp now = Timestamp.from(Instant.now());
+        for (Provider p : snapshot.providers()) {
+            upsert("provider", connectionId, p.ehrId(), now,
+                    new String[] {"name", "npi", "timezone", "status"},
+                    new Object[] {p.name(), p.npi(), p.timezone(), p.status()});
+        }
+        for (Location l : snapshot.locations()) {
+            Address a = l.address() == null ? new Address(null, null, null, null, null) : l.address();
+            upsert("location", connectionId, l.ehrId(), now,
+                    new String[] {"name", "address1", "address2", "city", "state", "zip", "phone", "fax", "status"},
+                    new Object[] {l.name(), a.address1(), a.address2(), a.city(), a.state(), a.zip(), l.phone(), l.fax(), l.status()});
+        }
+        for (Staff s : snapshot.staff()) {
+            upsert("staff", connectionId, s.ehrId(), now, new String[] {"name", "role", "status"},
+                    new Object[] {s.name(), s.role(), s.status()});
+        }
+        for (Pharmacy p : snapshot.pharmacies()) {
+            upsert("pharmacy", connectionId, p.ehrId(), now,
+                    new String[] {"name", "address", "phone", "email", "status"},
+                    new Object[] {p.name(), p.address(), p.phone(), p.email(), p.status()});
+        }
+        for (User u : snapshot.users()) {
+            upsert("emr_user", connectionId, u.ehrId(), now, new String[] {"name", "status"},
+                    new Object[] {u.name(), u.status()});
+        }
+        for (String table : List.of("provider", "location", "staff", "pharmacy", "emr_user")) {
+            jdbc.update("update " + table + " set status = 'inactive' where connection_id = ? and synced_at < ?",
+                    connectionId, now);
+        }
+        jdbc.update("update emr_connection set last_synced_at = ? where id = ?", now, connectionId);
+    }
+
+    private void upsert(String table, String connectionId, String ehrId, Timestamp now, String[] columns, Object[] values) {
+        StringBuilder set = new StringBuilder();
+        for (String column : columns) {
+            set.append(column).append(" = ?, ");
+        }
+        Object[] updateArgs = new Object[values.length + 3];
+        System.arraycopy(values, 0, updateArgs, 0, values.length);
+        updateArgs[values.length] = now;
+        updateArgs[values.length + 1] = connectionId;
+        updateArgs[values.length + 2] = ehrId;
+        int updated = jdbc.update("update " + table + " set " + set + "synced_at = ? where connection_id = ? and ehr_id = ?",
+                updateArgs);
+        if (updated == 0) {
+            Object[] insertArgs = new Object[values.length + 4];
+            insertArgs[0] = Secrets.newId();
+            insertArgs[1] = connectionId;
+            insertArgs[2] = ehrId;
+            System.arraycopy(values, 0, insertArgs, 3, values.length);
+            insertArgs[values.length + 3] = now;
+            jdbc.update("insert into " + table + " (id, connection_id, ehr_id, " + String.join(", ", columns)
+                    + ", synced_at) values (?, ?, ?" + ", ?".repeat(columns.length) + ", ?)", insertArgs);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.telenc.engine.reference;
+
+import java.util.List;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrAdapters;
+import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrConnections;
+
+/** The sync flow's beans: which connections to pull, and applying what a pull returned. */
+@Component("referenceSync")
+public class ReferenceSync {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferenceSync.class);
+
+    private final EmrConnections connections;
+    private final ReferenceRepository references;
+    private final EmrAdapters adapters;
+
+    public ReferenceSync(EmrConnections connections, ReferenceRepository references, EmrAdapters adapters) {
+        this.connections = connections;
+        this.references = references;
+        this.adapters = adapters;
+    }
+
+    /** Active connections whose type has an adapter with a reference pull. */
+    public List<EmrConnection> connections() {
+        return connections.active().stream().filter(c -> adapters.supportsReferencePull(c.emrType())).toList();
+    }
+
+    public void apply(@ExchangeProperty("connection") EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
+        references.apply(connection.id(), snapshot);
+        log.info("reference sync of connection {}: {} providers, {} locations, {} staff, {} pharmacies, {} users",
+                connection.id(), snapshot.providers().size(), snapshot.locations().size(), snapshot.staff().size(),
+                snapshot.pharmacies().size(), snapshot.users().size());
+    }
+}

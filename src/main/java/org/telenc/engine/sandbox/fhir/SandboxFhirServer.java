@@ -1,0 +1,48 @@
+package org.telenc.engine.sandbox.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.api.BundleInclusionRule;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.List;
+
+/**
+ * The embedded sandbox EMR: a FHIR R4 HTTP server (HAPI plain {@link RestfulServer}) over a
+ * {@link SandboxFhirStore}, serving Patient, Practitioner, Location, Organization, Medication,
+ * MedicationRequest, Encounter, Communication and Task with searches that really filter. The
+ * engine calls it over HTTP exactly like a clinic's FHIR server.
+ *
+ * <p>JSON by default; self links follow the incoming request's address; {@code _count} pages
+ * through a memory paging provider (50 per page by default, at most 200).
+ */
+public class SandboxFhirServer extends RestfulServer {
+
+    private static final int STORED_SEARCHES = 100;
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAXIMUM_PAGE_SIZE = 200;
+
+    public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store) {
+        super(fhirContext);
+        setDefaultResponseEncoding(EncodingEnum.JSON);
+        setServerAddressStrategy(new IncomingRequestAddressStrategy());
+        // HAPI's include-path matching misses choice elements such as MedicationRequest.medication[x];
+        // providers attach a referenced resource only when the request asks for it in _include.
+        setBundleInclusionRule(BundleInclusionRule.BASED_ON_RESOURCE_PRESENCE);
+        FifoMemoryPagingProvider pagingProvider = new FifoMemoryPagingProvider(STORED_SEARCHES);
+        pagingProvider.setDefaultPageSize(DEFAULT_PAGE_SIZE);
+        pagingProvider.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
+        setPagingProvider(pagingProvider);
+        registerProviders(List.of(
+                new PatientProvider(store),
+                new PractitionerProvider(store),
+                new LocationProvider(store),
+                new OrganizationProvider(store),
+                new MedicationProvider(store),
+                new MedicationRequestProvider(store),
+                new EncounterProvider(store),
+                new CommunicationProvider(store),
+                new TaskProvider(store)));
+    }
+}

@@ -1,0 +1,70 @@
+package org.telenc.engine.sandbox.fhir;
+
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * What every sandbox resource provider shares: read, search and (conditional) create against the
+ * {@link SandboxFhirStore}. Subclasses declare the HAPI-annotated operations their resource type
+ * supports and delegate here.
+ */
+abstract class SandboxResourceProvider<T extends Resource> implements IResourceProvider {
+
+    protected final SandboxFhirStore store;
+    private final Class<T> type;
+    private final Function<T, List<Identifier>> identifiers;
+
+    SandboxResourceProvider(SandboxFhirStore store, Class<T> type, Function<T, List<Identifier>> identifiers) {
+        this.store = store;
+        this.type = type;
+        this.identifiers = identifiers;
+    }
+
+    @Override
+    public Class<T> getResourceType() {
+        return type;
+    }
+
+    protected T readResource(IdType id) {
+        return store.read(type, id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
+    }
+
+    /** The matching resources, marked as {@code search.mode = match} for the Bundle. */
+    protected List<T> search(Predicate<? super T> filter) {
+        List<T> matches = store.find(type, filter);
+        matches.forEach(match -> ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(match, BundleEntrySearchModeEnum.MATCH));
+        return matches;
+    }
+
+    protected Predicate<T> identifier(TokenParam param) {
+        return SearchFilters.identifier(param, identifiers);
+    }
+
+    /**
+     * Creates the resource, or, when {@code conditionalUrl} (the {@code If-None-Exist} header) is
+     * given and exactly one resource already has that identifier, answers 200 with that resource
+     * and creates nothing.
+     */
+    protected MethodOutcome createResource(T resource, String conditionalUrl) {
+        SandboxFhirStore.CreateOutcome<T> outcome = conditionalUrl == null
+                ? new SandboxFhirStore.CreateOutcome<>(store.create(resource), true)
+                : store.createIfNoneExist(resource, identifier(SearchFilters.conditionalIdentifier(conditionalUrl)));
+        return outcome(outcome.resource(), outcome.created());
+    }
+
+    protected static MethodOutcome outcome(Resource resource, boolean created) {
+        MethodOutcome outcome = new MethodOutcome(resource.getIdElement(), created);
+        outcome.setResource(resource);
+        return outcome;
+    }
+}

@@ -1,0 +1,44 @@
+package org.telenc.engine.sandbox.fhir;
+
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IAnyResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Task;
+
+/** Task (the encounter's assignment to a staff member): (conditional) create, read, search by identifier, encounter and _id. */
+class TaskProvider extends SandboxResourceProvider<Task> {
+
+    TaskProvider(SandboxFhirStore store) {
+        super(store, Task.class, Task::getIdentifier);
+    }
+
+    @Read
+    public Task read(@IdParam IdType id) {
+        return readResource(id);
+    }
+
+    @Search
+    public List<Task> search(
+            @OptionalParam(name = Task.SP_IDENTIFIER) TokenParam identifier,
+            @OptionalParam(name = Task.SP_ENCOUNTER) ReferenceParam encounter,
+            @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
+        return search(identifier(identifier)
+                .and(SearchFilters.reference(encounter, "Encounter", Task::getEncounter))
+                .and(SearchFilters.id(id)));
+    }
+
+    @Create
+    public MethodOutcome create(@ResourceParam Task task, @ConditionalUrlParam String conditionalUrl) {
+        return createResource(task, conditionalUrl);
+    }
+}

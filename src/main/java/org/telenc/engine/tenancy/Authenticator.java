@@ -1,0 +1,57 @@
+package org.telenc.engine.tenancy;
+
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.api.ApiException;
+
+/**
+ * Section 1 of the contract: client credentials, then the access token, then the state of its EMR
+ * link. Secrets are compared in constant time, and an unknown client costs the same hash and
+ * comparison as a known one, so neither answer nor timing tells whether a client id exists.
+ */
+@Component("authenticator")
+public class Authenticator {
+
+    private static final String DUMMY_HASH = Secrets.sha256Hex("no-such-client");
+
+    private final TenancyRepository tenancy;
+    private final Clock clock;
+
+    public Authenticator(TenancyRepository tenancy, Clock clock) {
+        this.tenancy = tenancy;
+        this.clock = clock;
+    }
+
+    public Caller authenticate(@Header("client_id") String clientId, @Header("client_secret") String clientSecret,
+            @Header("access_token") String accessToken) {
+        TenancyRepository.ClientRow client = authenticateClient(clientId, clientSecret);
+        if (accessToken == null || accessToken.isEmpty()) {
+            throw ApiException.invalidAccessToken();
+        }
+        TenancyRepository.TokenRow token = tenancy.findToken(Secrets.sha256Hex(accessToken))
+                .filter(t -> t.clientPk().equals(client.id()))
+                .filter(t -> !"revoked".equals(t.status()))
+                .orElseThrow(ApiException::invalidAccessToken);
+        boolean expired = "expired".equals(token.status())
+                || !"active".equals(token.connectionStatus())
+                || (token.expiresAt() != null && !token.expiresAt().isAfter(clock.instant()));
+        if (expired) {
+            throw ApiException.loginRequired();
+        }
+        return new Caller(client.id(), client.clientId(), token.id(), token.referenceId(), token.connectionId(),
+                token.emrType(), token.emrUserEhrId());
+    }
+
+    private TenancyRepository.ClientRow authenticateClient(String clientId, String clientSecret) {
+        Optional<TenancyRepository.ClientRow> client = clientId == null || clientId.isEmpty()
+                ? Optional.empty() : tenancy.findClient(clientId);
+        String presented = Secrets.sha256Hex(clientSecret == null ? "" : clientSecret);
+        boolean match = Secrets.sameDigest(presented, client.map(TenancyRepository.ClientRow::secretHash).orElse(DUMMY_HASH));
+        if (client.isEmpty() || !match || clientSecret == null || !"active".equals(client.get().status())) {
+            throw ApiException.invalidClientCredentials();
+        }
+        return client.get();
+    }
+}

@@ -1,0 +1,44 @@
+package org.telenc.engine.tenancy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/** Hashing and comparison of client secrets and access tokens, and engine ids. */
+public final class Secrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Secrets() {
+    }
+
+    /** Hex SHA-256. Secrets and tokens are high-entropy values, so a fast hash is enough. */
+    public static String sha256Hex(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Constant-time comparison of two hex digests. */
+    public static boolean sameDigest(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A new engine id: 32 lowercase hex characters. */
+    public static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** A new random secret of 32 bytes, as 64 lowercase hex characters. */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,192 @@
+package org.telenc.engine.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.api.ApiException;
+import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.intake.RequestParser;
+import org.telenc.engine.tenancy.Caller;
+import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.webhook.signing.SignatureScheme;
+import org.telenc.engine.webhook.signing.WebhookSignatures;
+
+/** Contract 2.8: webhook URL management and the event log of a client. */
+@Component("webhookApi")
+public class WebhookApi {
+
+    private final WebhookRepository webhooks;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final EngineProperties properties;
+
+    public WebhookApi(WebhookRepository webhooks, JdbcTemplate jdbc, ObjectMapper json, EngineProperties properties) {
+        this.webhooks = webhooks;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    public String register(@ExchangeProperty("caller") Caller caller, @Body String body) {
+        JsonNode request = RequestParser.readObject(body);
+        JsonNode urlNode = request.get("webhook_url");
+        if (urlNode == null || !urlNode.isTextual() || urlNode.textValue().isBlank()) {
+            throw new ApiException(400, "missing_required_field", "Missing required field: webhook_url");
+        }
+        String url = urlNode.textValue().strip();
+        validateUrl(url);
+        JsonNode schemeNode = request.get("signature_scheme");
+        SignatureScheme scheme = schemeNode == null || schemeNode.isNull() ? SignatureScheme.COBALT
+                : SignatureScheme.fromWireName(schemeNode.asText()).orElseThrow(() -> new ApiException(400,
+                        "invalid_signature_scheme", "signature_scheme must be \"cobalt\" or \"standard\"."));
+        String secret = scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
+                : WebhookSignatures.newCobaltSecret();
+        String id = Secrets.newId();
+        webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), secret, "enabled"));
+        return json.createObjectNode().put("success", true).put("webhook_id", id).put("webhook_url", url)
+                .put("webhook_secret", secret).toString();
+    }
+
+    public String list(@ExchangeProperty("caller") Caller caller) {
+        ObjectNode answer = json.createObjectNode().put("success", true);
+        ArrayNode urls = answer.putArray("webhook_urls");
+        for (WebhookRepository.Endpoint e : webhooks.endpoints(caller.clientPk())) {
+            urls.addObject().put("id", e.id()).put("url", e.url()).put("signature_scheme", e.scheme()).put("status", e.status());
+        }
+        return answer.toString();
+    }
+
+    public String delete(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+        WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
+                .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
+                .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
+        webhooks.setEndpointStatus(endpoint.id(), "deleted");
+        return json.createObjectNode().put("success", true).put("message", "Webhook URL removed successfully").toString();
+    }
+
+    public String events(@ExchangeProperty("caller") Caller caller, @Header("job_id") String jobId,
+            @Header("event_type") String eventType, @Header("delivery_status") String deliveryStatus,
+            @Header("start_date") String startDate, @Header("end_date") String endDate, @Header("page") String page,
+            @Header("page_size") String pageSize, @Header("sort") String sort) throws Exception {
+        int pageNo = intParam("page", page, 1, 1, Integer.MAX_VALUE);
+        int size = intParam("page_size", pageSize, 50, 1, 100);
+        String order = sort == null || sort.equals("-created_at") ? "desc"
+                : sort.equals("created_at") ? "asc" : null;
+        if (order == null) {
+            throw ApiException.badParameter("sort", "created_at or -created_at");
+        }
+        StringBuilder where = new StringBuilder(" from webhook_event e left join webhook_delivery d on d.event_id = e.id where e.client_pk = ?");
+        List<Object> args = new ArrayList<>(List.of(caller.clientPk()));
+        if (jobId != null) {
+            where.append(" and e.job_id = ?");
+            args.add(longParam("job_id", jobId));
+        }
+        if (eventType != null) {
+            where.append(" and e.event_type = ?");
+            args.add(eventType);
+        }
+        if (deliveryStatus != null) {
+            if (!List.of("success", "failed", "pending").contains(deliveryStatus)) {
+                throw ApiException.badParameter("delivery_status", "success, failed or pending");
+            }
+            where.append(" and coalesce(d.status, 'pending') = ?");
+            args.add(deliveryStatus);
+        }
+        if (startDate != null) {
+            where.append(" and e.created_at >= ?");
+            args.add(Timestamp.from(instantParam("start_date", startDate, false)));
+        }
+        if (endDate != null) {
+            where.append(" and e.created_at < ?");
+            args.add(Timestamp.from(instantParam("end_date", endDate, true)));
+        }
+        Long total = jdbc.queryForObject("select count(*)" + where, Long.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(size);
+        pageArgs.add((long) (pageNo - 1) * size);
+        ObjectNode answer = json.createObjectNode().put("success", true);
+        ArrayNode list = answer.putArray("webhook_events");
+        jdbc.query("select e.id, e.event_type, d.url, coalesce(d.status, 'pending'), e.body, e.created_at, e.job_id, e.access_token_reference_id"
+                + where + " order by e.created_at " + order + ", e.id, d.id limit ? offset ?", rs -> {
+                    ObjectNode row = list.addObject();
+                    row.put("event_id", rs.getString(1));
+                    row.put("event_type", rs.getString(2));
+                    row.put("webhook_url", rs.getString(3));
+                    row.put("delivery_status", rs.getString(4));
+                    try {
+                        row.set("data", json.readTree(rs.getString(5)).get("data"));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("stored event is not JSON");
+                    }
+                    row.put("created_at", rs.getTimestamp(6).toInstant().toString());
+                    row.put("job_id", String.valueOf(rs.getLong(7)));
+                    row.put("access_token_reference_id", rs.getString(8));
+                }, pageArgs.toArray());
+        long count = total == null ? 0 : total;
+        answer.putObject("pagination").put("current_page", pageNo).put("total_pages", (count + size - 1) / size)
+                .put("total_count", count).put("page_size", size);
+        return answer.toString();
+    }
+
+    private void validateUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme();
+            boolean allowed = "https".equals(scheme) || ("http".equals(scheme) && properties.webhook().allowInsecureUrls());
+            if (!allowed || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_webhook_url", properties.webhook().allowInsecureUrls()
+                    ? "webhook_url must be an absolute http or https URL." : "webhook_url must be an absolute https URL.");
+        }
+    }
+
+    private static int intParam(String name, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name, "an integer from " + min + (max == Integer.MAX_VALUE ? " up" : " to " + max));
+        }
+    }
+
+    private static long longParam(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name, "a job id");
+        }
+    }
+
+    private static Instant instantParam(String name, String value, boolean endOfDay) {
+        try {
+            if (value.length() == 10) {
+                LocalDate date = LocalDate.parse(value);
+                return (endOfDay ? date.plusDays(1) : date).atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            return Instant.parse(value);
+        } catch (RuntimeException e) {
+            throw ApiException.badParameter(name, "a date (YYYY-MM-DD) or an ISO 8601 instant");
+        }
+    }
+}

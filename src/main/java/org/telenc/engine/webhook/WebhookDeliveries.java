@@ -1,0 +1,140 @@
+package org.telenc.engine.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.webhook.signing.SignatureScheme;
+import org.telenc.engine.webhook.signing.SignedHeaders;
+
+/**
+ * One delivery attempt of one event to one URL (contract 2.7): what to send and how to sign it,
+ * then what the answer means: success, a retry after the configured schedule (through the broker's
+ * scheduler, never an in-memory sleep), or a final failure. 410 Gone disables the URL.
+ */
+@Component("webhookDeliveries")
+public class WebhookDeliveries {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDeliveries.class);
+
+    private final WebhookRepository webhooks;
+    private final EngineProperties properties;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public WebhookDeliveries(WebhookRepository webhooks, EngineProperties properties, ObjectMapper json, Clock clock) {
+        this.webhooks = webhooks;
+        this.properties = properties;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The attempt to make now. */
+    public record Attempt(String deliveryId, String url, SignatureScheme scheme, String secret, String eventId,
+            String eventCreated, String body, int number, long startedAtNanos) {
+    }
+
+    /** What follows an attempt: {@code retryDelayMillis} is set when the delivery is to be tried again. */
+    public record Result(String deliveryId, String status, Long retryDelayMillis, String queueMessage) {
+        public boolean isRetry() {
+            return retryDelayMillis != null;
+        }
+    }
+
+    public static String queueMessage(ObjectMapper json, String deliveryId) {
+        return json.createObjectNode().put("delivery_id", deliveryId).toString();
+    }
+
+    /** The attempt for a queue message, or null when the delivery is no longer pending. */
+    public Attempt prepare(@Body String message) throws Exception {
+        String id = json.readTree(message).path("delivery_id").asText();
+        var delivery = webhooks.delivery(id).filter(d -> "pending".equals(d.status())).orElse(null);
+        if (delivery == null) {
+            return null;
+        }
+        var endpoint = webhooks.endpoint(delivery.endpointId()).orElse(null);
+        var event = webhooks.event(delivery.eventId()).orElse(null);
+        if (endpoint == null || event == null || !"enabled".equals(endpoint.status())) {
+            webhooks.recordAttempt(id, delivery.attemptCount() + 1, null, 0, "endpoint disabled or removed", null, "failed", null);
+            return null;
+        }
+        String created = json.readTree(event.body()).path("created").asText();
+        return new Attempt(id, endpoint.url(), SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT),
+                endpoint.secret(), event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime());
+    }
+
+    /** Sets the signed headers for this attempt and returns the body to post. */
+    public String sign(@ExchangeProperty("attempt") Attempt attempt, @Headers Map<String, Object> headers) {
+        headers.putAll(SignedHeaders.forAttempt(attempt.scheme(), List.of(attempt.secret()), attempt.eventId(),
+                attempt.eventCreated(), attempt.number(), clock.instant(), attempt.body()));
+        headers.put(Exchange.HTTP_METHOD, "POST");
+        headers.put(Exchange.HTTP_URI, attempt.url());
+        headers.put(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        return attempt.body();
+    }
+
+    /** Records the attempt and decides what follows. A null status means no HTTP answer at all. */
+    public Result recordAttempt(@ExchangeProperty("attempt") Attempt attempt,
+            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure, @Body String responseBody) {
+        long latency = Duration.ofNanos(System.nanoTime() - attempt.startedAtNanos()).toMillis();
+        Integer code = failure != null ? null : status;
+        String error = failure == null ? null : failure.getClass().getSimpleName();
+        String excerpt = failure != null || responseBody == null ? null
+                : responseBody.substring(0, Math.min(500, responseBody.length()));
+        if (code != null && code >= 200 && code < 300) {
+            webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, null, excerpt, "success", null);
+            log.info("webhook event {} delivered (delivery {}, attempt {}, HTTP {})", attempt.eventId(), attempt.deliveryId(),
+                    attempt.number(), code);
+            return new Result(attempt.deliveryId(), "success", null, null);
+        }
+        if (code != null && code == 410) {
+            webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, null, excerpt, "failed", null);
+            webhooks.endpoint(webhooks.delivery(attempt.deliveryId()).orElseThrow().endpointId())
+                    .ifPresent(e -> webhooks.setEndpointStatus(e.id(), "disabled"));
+            log.warn("webhook URL answered 410 Gone and is disabled (delivery {})", attempt.deliveryId());
+            return new Result(attempt.deliveryId(), "failed", null, null);
+        }
+        boolean retryable = code == null || code == 408 || code == 429 || code >= 500;
+        List<Duration> schedule = properties.webhook().retrySchedule();
+        if (retryable && attempt.number() <= schedule.size()) {
+            long delay = jittered(schedule.get(attempt.number() - 1));
+            webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, error, excerpt, "pending",
+                    clock.instant().plusMillis(delay));
+            log.info("webhook event {} attempt {} failed ({}), retry in {} ms", attempt.eventId(), attempt.number(),
+                    code == null ? error : "HTTP " + code, delay);
+            return new Result(attempt.deliveryId(), "pending", delay, queueMessage(json, attempt.deliveryId()));
+        }
+        webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, error, excerpt, "failed", null);
+        log.warn("webhook event {} delivery {} failed for good after attempt {} ({})", attempt.eventId(),
+                attempt.deliveryId(), attempt.number(), code == null ? error : "HTTP " + code);
+        return new Result(attempt.deliveryId(), "failed", null, queueMessage(json, attempt.deliveryId()));
+    }
+
+    private long jittered(Duration base) {
+        double jitter = properties.webhook().jitter();
+        double factor = 1 + (jitter <= 0 ? 0 : ThreadLocalRandom.current().nextDouble(-jitter, jitter));
+        return Math.max(0, Math.round(base.toMillis() * factor));
+    }
+
+    /** Queue messages for delivery ids. */
+    public List<String> queueMessages(@Body List<String> deliveryIds) {
+        return deliveryIds.stream().map(id -> queueMessage(json, id)).toList();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,103 @@
+package org.telenc.engine.webhook;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Webhook URLs, events, deliveries (one per event and URL) and their attempts. */
+@Repository
+public class WebhookRepository {
+
+    private final JdbcTemplate jdbc;
+
+    public WebhookRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Endpoint(String id, String clientPk, String url, String scheme, String secret, String status) {
+    }
+
+    public record Event(String id, String clientPk, String eventType, String body, Instant createdAt) {
+    }
+
+    public record Delivery(String id, String eventId, String endpointId, String url, String status, int attemptCount) {
+    }
+
+    public void insertEndpoint(Endpoint e) {
+        jdbc.update("insert into webhook_endpoint(id, client_pk, url, signature_scheme, secret, status, created_at) values (?,?,?,?,?,?,?)",
+                e.id(), e.clientPk(), e.url(), e.scheme(), e.secret(), e.status(), now());
+    }
+
+    public List<Endpoint> endpoints(String clientPk) {
+        return jdbc.query("select id, client_pk, url, signature_scheme, secret, status from webhook_endpoint where client_pk = ? and status <> 'deleted' order by created_at",
+                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)), clientPk);
+    }
+
+    public Optional<Endpoint> endpoint(String id) {
+        return jdbc.query("select id, client_pk, url, signature_scheme, secret, status from webhook_endpoint where id = ?",
+                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)), id).stream().findFirst();
+    }
+
+    public void setEndpointStatus(String id, String status) {
+        jdbc.update("update webhook_endpoint set status = ? where id = ?", status, id);
+    }
+
+    public void updateEndpointUrl(String id, String url) {
+        jdbc.update("update webhook_endpoint set url = ? where id = ?", url, id);
+    }
+
+    public Optional<Event> eventForEncounter(String encounterId) {
+        return jdbc.query("select id, client_pk, event_type, body, created_at from webhook_event where encounter_id = ?",
+                (rs, i) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant()), encounterId).stream().findFirst();
+    }
+
+    public Optional<Event> event(String id) {
+        return jdbc.query("select id, client_pk, event_type, body, created_at from webhook_event where id = ?",
+                (rs, i) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant()), id).stream().findFirst();
+    }
+
+    public void insertEvent(String id, String clientPk, String encounterId, long jobId, String type, String referenceId,
+            String body, Instant created) {
+        jdbc.update("""
+                insert into webhook_event(id, client_pk, encounter_id, job_id, event_type, access_token_reference_id, body, created_at)
+                values (?,?,?,?,?,?,?,?)""", id, clientPk, encounterId, jobId, type, referenceId, body, Timestamp.from(created));
+    }
+
+    public void insertDelivery(String id, String eventId, Endpoint endpoint) {
+        jdbc.update("""
+                insert into webhook_delivery(id, event_id, endpoint_id, url, status, attempt_count, created_at, updated_at)
+                values (?,?,?,?, 'pending', 0, ?, ?)""", id, eventId, endpoint.id(), endpoint.url(), now(), now());
+    }
+
+    public List<String> pendingDeliveryIds(String eventId) {
+        return jdbc.queryForList("select id from webhook_delivery where event_id = ? and status = 'pending'", String.class, eventId);
+    }
+
+    public Optional<Delivery> delivery(String id) {
+        return jdbc.query("select id, event_id, endpoint_id, url, status, attempt_count from webhook_delivery where id = ?",
+                (rs, i) -> new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getInt(6)), id).stream().findFirst();
+    }
+
+    public void recordAttempt(String deliveryId, int attemptNo, Integer statusCode, long latencyMs, String error,
+            String responseExcerpt, String newStatus, Instant nextAttemptAt) {
+        jdbc.update("""
+                insert into webhook_attempt(delivery_id, attempt_no, attempted_at, status_code, latency_ms, error, response_excerpt)
+                values (?,?,?,?,?,?,?)""", deliveryId, attemptNo, now(), statusCode, latencyMs, error, responseExcerpt);
+        jdbc.update("""
+                update webhook_delivery set status = ?, attempt_count = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ?
+                 where id = ?""", newStatus, attemptNo, statusCode,
+                nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), now(), deliveryId);
+    }
+
+    private static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+}
