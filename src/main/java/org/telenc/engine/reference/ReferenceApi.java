@@ -15,7 +15,8 @@ public class ReferenceApi {
 
     public ReferenceApi(ReferenceRepository references, ObjectMapper json) {
         this.references = references;
-        this.json = json;
+        // reference rows are listed with the contract's snake_case names (ehr_id, ...)
+        this.json = json.copy().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
     }
 
     public String providers(@ExchangeProperty("caller") Caller caller) {

@@ -88,7 +88,9 @@ public class ReferenceRepository {
      */
     @Transactional
     public void apply(String connectionId, Snapshot snapshot) {
-        Timestamp now = Timestamp.from(Instant.now());
+        // millisecond precision: the column keeps fewer digits than Instant.now(), and the
+        // "not seen in this pull" comparison below must see this pull's rows as equal, not older
+        Timestamp now = Timestamp.from(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         for (Provider p : snapshot.providers()) {
             upsert("provider", connectionId, p.ehrId(), now,
                     new String[] {"name", "npi", "timezone", "status"},

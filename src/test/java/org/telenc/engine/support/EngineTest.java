@@ -1,0 +1,101 @@
+package org.telenc.engine.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole engine on a random port with its real parts: embedded persistent ActiveMQ, H2 file
+ * database, the FHIR sandbox over HTTP, and a real webhook receiver registered for the demo client.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class EngineTest {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final String CLIENT_ID = "demo-client";
+    protected static final String CLIENT_SECRET = "demo-secret";
+    protected static final String ACCESS_TOKEN = "demo-access-token";
+    private static final Path DATA = Path.of("target", "test-data", UUID.randomUUID().toString()).toAbsolutePath();
+
+    protected static WebhookReceiver receiver;
+    private static String receiverSecret;
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected ProducerTemplate camel;
+
+    protected final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("engine.data-dir", DATA::toString);
+        registry.add("engine.broker.tcp-connector", () -> "");
+        registry.add("engine.sync.initial-delay-ms", () -> "600000");
+        registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
+        registry.add("engine.emr.retry.delay-ms", () -> "50");
+    }
+
+    @BeforeAll
+    static void startReceiver() throws Exception {
+        if (receiver == null) {
+            receiver = new WebhookReceiver();
+        }
+    }
+
+    @AfterAll
+    static void keepReceiver() {
+        // one receiver for the JVM: contexts are cached across test classes
+    }
+
+    @BeforeEach
+    void syncAndRegister() throws Exception {
+        camel.requestBody("direct:reference-sync", (Object) null);
+        if (receiverSecret == null || !registeredHere()) {
+            JsonNode answer = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + receiver.url() + "\"}").body());
+            receiverSecret = answer.path("webhook_secret").asText();
+        }
+    }
+
+    private boolean registeredHere() throws Exception {
+        return get("/v1/webhook").body().contains(receiver.url());
+    }
+
+    protected static String receiverSecret() {
+        return receiverSecret;
+    }
+
+    protected HttpResponse<String> post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("client_id", CLIENT_ID).header("client_secret", CLIENT_SECRET).header("access_token", ACCESS_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    protected HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("client_id", CLIENT_ID).header("client_secret", CLIENT_SECRET)
+                .header("access_token", ACCESS_TOKEN).GET());
+    }
+
+    protected HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
