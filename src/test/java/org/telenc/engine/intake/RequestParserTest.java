@@ -1,0 +1,62 @@
+package org.telenc.engine.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import org.junit.jupiter.api.Test;
+import org.telenc.engine.api.ApiException;
+
+/** Binding and validation ordering without Camel or Spring. */
+class RequestParserTest {
+
+    final RequestParser parser = new RequestParser();
+    final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+    final ValidationErrors errors = new ValidationErrors();
+
+    ApiException firstError(String json) {
+        var violations = validator.validate((Object) parser.parse(json));
+        assertThat(violations).isNotEmpty();
+        return errors.toApiException(violations);
+    }
+
+    @Test
+    void integerIdsBecomeTheirDecimalStringAndBooleansTheirText() {
+        TelephoneEncounterRequest r = parser.parse("{\"patient_mrn\":12345678901234567890,\"provider_id\":-7,"
+                + "\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"is_high_priority\":false,\"unknown\":[1]}");
+        assertThat(r.getPatientMrn()).isEqualTo("12345678901234567890");
+        assertThat(r.getProviderId()).isEqualTo("-7");
+        assertThat(r.getIsHighPriority()).isEqualTo("false");
+        assertThat(r.shapeViolations()).isEmpty();
+        assertThat(validator.validate(r)).isEmpty();
+    }
+
+    @Test
+    void notAnObjectIsInvalidJson() {
+        for (String body : new String[] {"", "  ", "null", "1", "[]", "{\"a\":1} trailing", "{\"a\":1,\"a\":2}"}) {
+            assertThatThrownBy(() -> parser.parse(body)).as(body).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.code()).isEqualTo("invalid_json"));
+        }
+    }
+
+    @Test
+    void missingComesBeforeTypeAndTypeBeforeLength() {
+        assertThat(firstError("{\"reason\":5}").getMessage()).isEqualTo("Missing required field: patient_mrn");
+        assertThat(firstError("{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\","
+                + "\"reason\":\"" + "x".repeat(60) + "\",\"template_name\":7}").code()).isEqualTo("invalid_field_type");
+    }
+
+    @Test
+    void lengthsCountCodePoints() {
+        String base = "{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"reason\":\"";
+        assertThat(validator.validate(parser.parse(base + "😀".repeat(50) + "\"}"))).isEmpty();
+        assertThat(firstError(base + "😀".repeat(51) + "\"}").code()).isEqualTo("reason_too_long");
+    }
+
+    @Test
+    void toStringNeverPrintsValues() {
+        TelephoneEncounterRequest r = parser.parse("{\"patient_mrn\":\"MRN-SECRET\",\"caller\":\"Jane\"}");
+        assertThat(r.toString()).doesNotContain("MRN-SECRET").doesNotContain("Jane");
+    }
+}
