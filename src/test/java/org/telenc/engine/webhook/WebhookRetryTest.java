@@ -1,0 +1,95 @@
+package org.telenc.engine.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.telenc.engine.support.EngineTest;
+
+/**
+ * A receiver that fails stays pending and is retried through the broker scheduler with the same
+ * event id and bytes; a 4xx other than 408/429 is not retried. Test schedule: 1 s, 2 s.
+ */
+class WebhookRetryTest extends EngineTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    record Hit(String path, String attempt, String eventId, String body) {
+    }
+
+    @Test
+    void retriesRetryableFailuresAndNotOther4xx() throws Exception {
+        List<Hit> hits = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            Hit hit = new Hit(path, exchange.getRequestHeaders().getFirst("webhook-attempt"),
+                    exchange.getRequestHeaders().getFirst("webhook-id"), body);
+            hits.add(hit);
+            int status = path.equals("/flaky") ? ("1".equals(hit.attempt()) ? 503 : 204) : 400;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        List<String> webhookIds = List.of(register(base + "/flaky"), register(base + "/rejecting"));
+        try {
+            String id = JSON.readTree(post("/v1/telephone-encounters",
+                    "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}")
+                    .body()).path("telephone_encounter_id").asText();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && flaky(hits, id).size() < 2) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(3000); // long enough for any wrong extra attempt on either URL
+            List<Hit> flaky = flaky(hits, id);
+            assertThat(flaky).extracting(Hit::attempt).containsExactly("1", "2");
+            assertThat(flaky.get(1).eventId()).isEqualTo(flaky.get(0).eventId());
+            assertThat(flaky.get(1).body()).isEqualTo(flaky.get(0).body());
+            List<Hit> rejecting = hits.stream().filter(h -> h.path().equals("/rejecting") && h.body().contains(id)).toList();
+            assertThat(rejecting).as("a 400 is not retried").hasSize(1);
+
+            Map<String, Object> flakyDelivery = jdbc.queryForMap(
+                    "select d.status, d.attempt_count from webhook_delivery d join webhook_event e on e.id = d.event_id "
+                            + "where e.encounter_id = ? and d.url like '%/flaky'", id);
+            assertThat(flakyDelivery.get("status")).isEqualTo("success");
+            assertThat(((Number) flakyDelivery.get("attempt_count")).intValue()).isEqualTo(2);
+            List<Integer> codes = jdbc.queryForList("select a.status_code from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id "
+                    + "join webhook_event e on e.id = d.event_id where e.encounter_id = ? and d.url like '%/flaky' order by a.attempt_no",
+                    Integer.class, id);
+            assertThat(codes).containsExactly(503, 204);
+            String status = jdbc.queryForObject("select d.status from webhook_delivery d join webhook_event e on e.id = d.event_id "
+                    + "where e.encounter_id = ? and d.url like '%/rejecting'", String.class, id);
+            assertThat(status).isEqualTo("failed");
+
+            JsonNode failed = JSON.readTree(get("/v1/webhook-events?delivery_status=failed&page_size=100").body());
+            assertThat(failed.path("webhook_events").findValuesAsText("webhook_url")).contains(base + "/rejecting");
+        } finally {
+            for (String webhookId : webhookIds) {
+                send(java.net.http.HttpRequest.newBuilder(uri("/v1/webhook/" + webhookId)).header("client_id", CLIENT_ID)
+                        .header("client_secret", CLIENT_SECRET).header("access_token", ACCESS_TOKEN).DELETE());
+            }
+            server.stop(0);
+        }
+    }
+
+    private String register(String url) throws Exception {
+        return JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + url + "\"}").body()).path("webhook_id").asText();
+    }
+
+    private static List<Hit> flaky(List<Hit> hits, String id) {
+        return hits.stream().filter(h -> h.path().equals("/flaky") && h.body().contains(id)).toList();
+    }
+}
