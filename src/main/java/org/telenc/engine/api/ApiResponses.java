@@ -35,6 +35,10 @@ public class ApiResponses {
         if (failure instanceof ApiException api) {
             return error(api);
         }
+        if (failure instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            // the caller's body did not parse; the parser's message quotes the input, never used
+            return error(ApiException.invalidJson());
+        }
         if (failure instanceof DataAccessException || failure instanceof JmsException
                 || failure instanceof jakarta.jms.JMSException) {
             // the request could not be stored or queued: nothing was kept, nothing will be sent

@@ -1,6 +1,5 @@
 package org.telenc.engine.intake;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,22 +11,36 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 
 /**
- * Binds the raw body (contract 2.1, checks 2 to 4): it must be one JSON object (duplicate keys and
- * trailing content are malformed); required fields absent, null or blank are missing; ids may be
- * integers (taken as their decimal string); the flag may be a boolean; any other type is invalid.
- * Unknown fields are ignored.
+ * Binds the JSON tree that camel-jackson parsed (contract 2.1, checks 2 to 4): it must be one JSON
+ * object; required fields absent, null or blank are missing; ids may be integers (taken as their
+ * decimal string); the flag may be a boolean; any other type is invalid. Unknown fields are ignored.
+ * The route's unmarshal already refuses duplicate keys and trailing content.
  */
 @Component("requestParser")
 public class RequestParser {
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
-    public TelephoneEncounterRequest parse(String body) {
-        JsonNode root = readObject(body);
+    /** An empty or blank body is invalid_json before any parser sees it. */
+    public void requireContent(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.invalidJson();
+        }
+    }
+
+    /** The same binding from raw text (the parsing rules of the route's camel-jackson unmarshal). */
+    public TelephoneEncounterRequest parseText(String body) {
+        return parse(readObject(body));
+    }
+
+    public TelephoneEncounterRequest parse(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw ApiException.invalidJson();
+        }
         Map<RequestField, String> values = new LinkedHashMap<>();
         Map<RequestField, String> violations = new LinkedHashMap<>();
         for (RequestField field : RequestField.values()) {

@@ -16,14 +16,14 @@ class RequestParserTest {
     final ValidationErrors errors = new ValidationErrors();
 
     ApiException firstError(String json) {
-        var violations = validator.validate((Object) parser.parse(json));
+        var violations = validator.validate((Object) parser.parseText(json));
         assertThat(violations).isNotEmpty();
         return errors.toApiException(violations);
     }
 
     @Test
     void integerIdsBecomeTheirDecimalStringAndBooleansTheirText() {
-        TelephoneEncounterRequest r = parser.parse("{\"patient_mrn\":12345678901234567890,\"provider_id\":-7,"
+        TelephoneEncounterRequest r = parser.parseText("{\"patient_mrn\":12345678901234567890,\"provider_id\":-7,"
                 + "\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"is_high_priority\":false,\"unknown\":[1]}");
         assertThat(r.getPatientMrn()).isEqualTo("12345678901234567890");
         assertThat(r.getProviderId()).isEqualTo("-7");
@@ -35,7 +35,7 @@ class RequestParserTest {
     @Test
     void notAnObjectIsInvalidJson() {
         for (String body : new String[] {"", "  ", "null", "1", "[]", "{\"a\":1} trailing", "{\"a\":1,\"a\":2}"}) {
-            assertThatThrownBy(() -> parser.parse(body)).as(body).isInstanceOfSatisfying(ApiException.class,
+            assertThatThrownBy(() -> parser.parseText(body)).as(body).isInstanceOfSatisfying(ApiException.class,
                     e -> assertThat(e.code()).isEqualTo("invalid_json"));
         }
     }
@@ -50,13 +50,13 @@ class RequestParserTest {
     @Test
     void lengthsCountCodePoints() {
         String base = "{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"reason\":\"";
-        assertThat(validator.validate(parser.parse(base + "😀".repeat(50) + "\"}"))).isEmpty();
+        assertThat(validator.validate(parser.parseText(base + "😀".repeat(50) + "\"}"))).isEmpty();
         assertThat(firstError(base + "😀".repeat(51) + "\"}").code()).isEqualTo("reason_too_long");
     }
 
     @Test
     void toStringNeverPrintsValues() {
-        TelephoneEncounterRequest r = parser.parse("{\"patient_mrn\":\"MRN-SECRET\",\"caller\":\"Jane\"}");
+        TelephoneEncounterRequest r = parser.parseText("{\"patient_mrn\":\"MRN-SECRET\",\"caller\":\"Jane\"}");
         assertThat(r.toString()).doesNotContain("MRN-SECRET").doesNotContain("Jane");
     }
 }
