@@ -70,14 +70,14 @@ public class EncounterJobs {
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
     public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
         job.partial("refill_not_added", "The refill request could not be added to the encounter: " + describe(failure));
         return job;
     }
 
     public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
         job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: " + describe(failure));
         return job;
     }
@@ -85,10 +85,15 @@ public class EncounterJobs {
     /** An EMR failure before the encounter existed: the job fails. */
     public EncounterJob emrFailed(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        log.warn("telephone encounter {} failed at the EMR: {}", job.getTelephoneEncounterId(), failure.getMessage());
+        log.warn("telephone encounter {} failed at the EMR: {}", job.getTelephoneEncounterId(), safe(failure));
         String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
         job.fail(code, describe(failure));
         return job;
+    }
+
+    /** Our EMR exceptions carry only operation and status; any other message could quote a URL. */
+    private static String safe(Exception failure) {
+        return failure instanceof EmrException ? failure.getMessage() : failure.getClass().getSimpleName();
     }
 
     private static String describe(Exception failure) {
