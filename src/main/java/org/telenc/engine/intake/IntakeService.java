@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.api.ApiResponse;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
@@ -16,18 +18,24 @@ import org.telenc.engine.tenancy.Secrets;
 public class IntakeService {
 
     private final EncounterRepository encounters;
+    private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
 
-    public IntakeService(EncounterRepository encounters, ObjectMapper json) {
+    public IntakeService(EncounterRepository encounters, IdempotencyKeys idempotencyKeys, ObjectMapper json) {
         this.encounters = encounters;
+        this.idempotencyKeys = idempotencyKeys;
         this.json = json;
     }
 
     /** What was accepted: the ids answered to the caller, the queue message and its group. */
-    public record Accepted(String telephoneEncounterId, String jobId, String queueMessage, String messageGroup) {
+    public record Accepted(String telephoneEncounterId, String jobId, String queueMessage, String messageGroup,
+            ApiResponse response) {
     }
 
-    public Accepted accept(@ExchangeProperty("caller") Caller caller, TelephoneEncounterRequest request) {
+    /** Stores the request, and its Idempotency-Key with the answer, in one transaction. */
+    @Transactional
+    public Accepted accept(@ExchangeProperty("caller") Caller caller,
+            @ExchangeProperty("idempotency") IdempotencyKeys.Idempotency idempotency, TelephoneEncounterRequest request) {
         String id = Secrets.newId();
         ObjectNode payload = json.createObjectNode();
         request.values().forEach((field, value) -> payload.put(field.jsonName(), value));
@@ -36,19 +44,24 @@ public class IntakeService {
         ObjectNode message = json.createObjectNode().put("telephone_encounter_id", id).put("job_id", String.valueOf(jobId));
         // one patient's encounters stay in order; the group id is hashed, the MRN is PHI
         String group = caller.connectionId() + ":" + Secrets.sha256Hex(request.getPatientMrn()).substring(0, 16);
-        return new Accepted(id, String.valueOf(jobId), message.toString(), group);
+        ApiResponse response = ApiResponse.ok(json.createObjectNode()
+                .put("success", true)
+                .put("message", "Telephone encounter processing. A webhook event will be sent upon completion.")
+                .put("telephone_encounter_id", id)
+                .put("job_id", String.valueOf(jobId))
+                .toString());
+        idempotencyKeys.claim(caller, idempotency, id, response);
+        return new Accepted(id, String.valueOf(jobId), message.toString(), group, response);
     }
 
+    /** Undoes {@link #accept} when the request could not be queued: request and key are gone. */
+    @Transactional
     public void discard(@ExchangeProperty("accepted") Accepted accepted) {
+        idempotencyKeys.release(accepted.telephoneEncounterId());
         encounters.delete(accepted.telephoneEncounterId());
     }
 
-    public String response(@ExchangeProperty("accepted") Accepted accepted) {
-        return json.createObjectNode()
-                .put("success", true)
-                .put("message", "Telephone encounter processing. A webhook event will be sent upon completion.")
-                .put("telephone_encounter_id", accepted.telephoneEncounterId())
-                .put("job_id", accepted.jobId())
-                .toString();
+    public ApiResponse response(@ExchangeProperty("accepted") Accepted accepted) {
+        return accepted.response();
     }
 }
