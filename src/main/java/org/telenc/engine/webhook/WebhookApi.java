@@ -77,6 +77,28 @@ public class WebhookApi {
         return json.createObjectNode().put("success", true).put("message", "Webhook URL removed successfully").toString();
     }
 
+    /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */
+    @org.springframework.transaction.annotation.Transactional
+    public List<String> resend(@ExchangeProperty("caller") Caller caller, @Header("event_id") String eventId) {
+        WebhookRepository.Event event = webhooks.event(eventId == null ? "" : eventId)
+                .filter(e -> e.clientPk().equals(caller.clientPk()))
+                .orElseThrow(() -> new ApiException(404, "webhook_event_not_found", "Webhook event not found."));
+        List<String> deliveries = new ArrayList<>();
+        for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(caller.clientPk())) {
+            if ("enabled".equals(endpoint.status())) {
+                String id = Secrets.newId();
+                webhooks.insertDelivery(id, event.id(), endpoint);
+                deliveries.add(WebhookDeliveries.queueMessage(json, id));
+            }
+        }
+        return deliveries;
+    }
+
+    public String resent(@Header("event_id") String eventId, @Body List<String> deliveries) {
+        return json.createObjectNode().put("success", true).put("message", "Webhook event queued for delivery.")
+                .put("event_id", eventId).put("deliveries", deliveries.size()).toString();
+    }
+
     public String events(@ExchangeProperty("caller") Caller caller, @Header("job_id") String jobId,
             @Header("event_type") String eventType, @Header("delivery_status") String deliveryStatus,
             @Header("start_date") String startDate, @Header("end_date") String endDate, @Header("page") String page,
