@@ -107,7 +107,8 @@ public class WebhookDeliveries {
             log.warn("webhook URL answered 410 Gone and is disabled (delivery {})", attempt.deliveryId());
             return new Result(attempt.deliveryId(), "failed", null, null);
         }
-        boolean retryable = code == null || code == 408 || code == 429 || code >= 500;
+        boolean blocked = failure instanceof WebhookDestinationGuard.BlockedDestinationException;
+        boolean retryable = !blocked && (code == null || code == 408 || code == 429 || code >= 500);
         List<Duration> schedule = properties.webhook().retrySchedule();
         if (retryable && attempt.number() <= schedule.size()) {
             long delay = jittered(schedule.get(attempt.number() - 1));
