@@ -77,6 +77,19 @@ public class WebhookApi {
         return json.createObjectNode().put("success", true).put("message", "Webhook URL removed successfully").toString();
     }
 
+    /** Rotate: a new secret now; the old one keeps verifying for 24 hours. */
+    public String rotateSecret(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+        WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
+                .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
+                .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
+        String secret = SignatureScheme.STANDARD.wireName().equals(endpoint.scheme())
+                ? WebhookSignatures.newStandardSecret() : WebhookSignatures.newCobaltSecret();
+        webhooks.rotateSecret(endpoint.id(), secret, Instant.now().plus(java.time.Duration.ofHours(24)));
+        ObjectNode answer = json.createObjectNode().put("success", true);
+        answer.putObject("webhook").put("id", endpoint.id()).put("secret", secret);
+        return answer.toString();
+    }
+
     /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */
     @org.springframework.transaction.annotation.Transactional
     public List<String> resend(@ExchangeProperty("caller") Caller caller, @Header("event_id") String eventId) {

@@ -42,7 +42,7 @@ public class WebhookDeliveries {
     }
 
     /** The attempt to make now. */
-    public record Attempt(String deliveryId, String url, SignatureScheme scheme, String secret, String eventId,
+    public record Attempt(String deliveryId, String url, SignatureScheme scheme, List<String> secrets, String eventId,
             String eventCreated, String body, int number, long startedAtNanos) {
     }
 
@@ -71,13 +71,27 @@ public class WebhookDeliveries {
             return null;
         }
         String created = json.readTree(event.body()).path("created").asText();
-        return new Attempt(id, endpoint.url(), SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT),
-                endpoint.secret(), event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime());
+        SignatureScheme scheme = SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT);
+        return new Attempt(id, endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
+                event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime());
+    }
+
+    /**
+     * During a rotation's overlap the old secret keeps verifying: {@code standard} carries both
+     * signatures; {@code cobalt} has room for one, so it stays on the old secret until the overlap
+     * ends and then moves to the new one.
+     */
+    static List<String> signingSecrets(SignatureScheme scheme, WebhookRepository.Secrets secrets) {
+        if (secrets.previous() == null) {
+            return List.of(secrets.current());
+        }
+        return scheme == SignatureScheme.STANDARD ? List.of(secrets.current(), secrets.previous())
+                : List.of(secrets.previous());
     }
 
     /** Sets the signed headers for this attempt and returns the body to post. */
     public String sign(@ExchangeProperty("attempt") Attempt attempt, @Headers Map<String, Object> headers) {
-        headers.putAll(SignedHeaders.forAttempt(attempt.scheme(), List.of(attempt.secret()), attempt.eventId(),
+        headers.putAll(SignedHeaders.forAttempt(attempt.scheme(), attempt.secrets(), attempt.eventId(),
                 attempt.eventCreated(), attempt.number(), clock.instant(), attempt.body()));
         headers.put(Exchange.HTTP_METHOD, "POST");
         headers.put(Exchange.HTTP_URI, attempt.url());

@@ -43,6 +43,25 @@ public class WebhookRepository {
                         rs.getString(6)), id).stream().findFirst();
     }
 
+    /** The secrets that sign now: the current one, and the previous one until its overlap ends. */
+    public record Secrets(String current, String previous) {
+    }
+
+    public Secrets secrets(String endpointId, Instant now) {
+        return jdbc.queryForObject("select secret, previous_secret, previous_secret_expires_at from webhook_endpoint where id = ?",
+                (rs, i) -> {
+                    Timestamp expires = rs.getTimestamp(3);
+                    boolean overlap = rs.getString(2) != null && expires != null && expires.toInstant().isAfter(now);
+                    return new Secrets(rs.getString(1), overlap ? rs.getString(2) : null);
+                }, endpointId);
+    }
+
+    public void rotateSecret(String id, String newSecret, Instant previousExpiresAt) {
+        jdbc.update("""
+                update webhook_endpoint set previous_secret = secret, previous_secret_expires_at = ?, secret = ? where id = ?""",
+                Timestamp.from(previousExpiresAt), newSecret, id);
+    }
+
     public void setEndpointStatus(String id, String status) {
         jdbc.update("update webhook_endpoint set status = ? where id = ?", status, id);
     }
