@@ -42,7 +42,6 @@ public record EngineProperties(
 
     /** Webhook delivery. */
     public record Webhook(
-            @DefaultValue("15s") Duration timeout,
             @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"}) List<Duration> retrySchedule,
             @DefaultValue("0.1") double jitter,
             @DefaultValue("false") boolean allowInsecureUrls) {

@@ -33,10 +33,6 @@ public class EmrConnections {
         }
     }
 
-    public int localPort() {
-        return localPort;
-    }
-
     public EmrConnection get(String connectionId) {
         return tenancy.findConnection(connectionId).map(this::resolve)
                 .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + connectionId));

@@ -30,10 +30,6 @@ public class TelephoneEncounterRequest {
         return values;
     }
 
-    public String value(RequestField field) {
-        return values.get(field);
-    }
-
     public String getPatientMrn() {
         return values.get(RequestField.PATIENT_MRN);
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.reference.ReferenceRecords.Address;
@@ -35,51 +36,53 @@ public class ReferenceRepository {
         return n != null && n > 0;
     }
 
+    private static final String PROVIDER = "select id, ehr_id, name, npi, timezone, status from provider where connection_id = ?";
+    private static final String LOCATION = "select id, ehr_id, name, address1, address2, city, state, zip, phone, fax, status from location where connection_id = ?";
+    private static final String STAFF = "select id, ehr_id, name, role, status from staff where connection_id = ?";
+    private static final String PHARMACY = "select id, ehr_id, name, address, phone, email, status from pharmacy where connection_id = ?";
+    private static final String BY_EHR_ID = " and ehr_id = ?";
+    private static final String ORDERED = " order by name, ehr_id";
+
+    private static final RowMapper<Provider> PROVIDER_ROW = (rs, i) -> new Provider(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+    private static final RowMapper<Location> LOCATION_ROW = (rs, i) -> new Location(rs.getString(1), rs.getString(2),
+            rs.getString(3), new Address(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
+            rs.getString(9), rs.getString(10), rs.getString(11));
+    private static final RowMapper<Staff> STAFF_ROW = (rs, i) -> new Staff(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getString(5));
+    private static final RowMapper<Pharmacy> PHARMACY_ROW = (rs, i) -> new Pharmacy(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7));
+
     public List<Provider> providers(String connectionId) {
-        return jdbc.query("select id, ehr_id, name, npi, timezone, status from provider where connection_id = ? order by name, ehr_id",
-                (rs, i) -> new Provider(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)), connectionId);
+        return jdbc.query(PROVIDER + ORDERED, PROVIDER_ROW, connectionId);
     }
 
     public Optional<Provider> provider(String connectionId, String ehrId) {
-        return jdbc.query("select id, ehr_id, name, npi, timezone, status from provider where connection_id = ? and ehr_id = ?",
-                (rs, i) -> new Provider(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)), connectionId, ehrId).stream().findFirst();
+        return jdbc.query(PROVIDER + BY_EHR_ID, PROVIDER_ROW, connectionId, ehrId).stream().findFirst();
     }
 
     public List<Location> locations(String connectionId) {
-        return jdbc.query("select id, ehr_id, name, address1, address2, city, state, zip, phone, fax, status from location where connection_id = ? order by name, ehr_id",
-                (rs, i) -> new Location(rs.getString(1), rs.getString(2), rs.getString(3),
-                        new Address(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
-                        rs.getString(9), rs.getString(10), rs.getString(11)), connectionId);
+        return jdbc.query(LOCATION + ORDERED, LOCATION_ROW, connectionId);
     }
 
     public Optional<Location> location(String connectionId, String ehrId) {
-        return locations(connectionId).stream().filter(l -> l.ehrId().equals(ehrId)).findFirst();
+        return jdbc.query(LOCATION + BY_EHR_ID, LOCATION_ROW, connectionId, ehrId).stream().findFirst();
     }
 
     public List<Staff> staff(String connectionId) {
-        return jdbc.query("select id, ehr_id, name, role, status from staff where connection_id = ? order by name, ehr_id",
-                (rs, i) -> new Staff(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-                connectionId);
+        return jdbc.query(STAFF + ORDERED, STAFF_ROW, connectionId);
     }
 
     public Optional<Staff> staffMember(String connectionId, String ehrId) {
-        return jdbc.query("select id, ehr_id, name, role, status from staff where connection_id = ? and ehr_id = ?",
-                (rs, i) -> new Staff(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-                connectionId, ehrId).stream().findFirst();
+        return jdbc.query(STAFF + BY_EHR_ID, STAFF_ROW, connectionId, ehrId).stream().findFirst();
     }
 
     public List<Pharmacy> pharmacies(String connectionId) {
-        return jdbc.query("select id, ehr_id, name, address, phone, email, status from pharmacy where connection_id = ? order by name, ehr_id",
-                (rs, i) -> new Pharmacy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)), connectionId);
+        return jdbc.query(PHARMACY + ORDERED, PHARMACY_ROW, connectionId);
     }
 
     public Optional<Pharmacy> pharmacy(String connectionId, String ehrId) {
-        return jdbc.query("select id, ehr_id, name, address, phone, email, status from pharmacy where connection_id = ? and ehr_id = ?",
-                (rs, i) -> new Pharmacy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)), connectionId, ehrId).stream().findFirst();
+        return jdbc.query(PHARMACY + BY_EHR_ID, PHARMACY_ROW, connectionId, ehrId).stream().findFirst();
     }
 
     /**

@@ -3,14 +3,11 @@ package org.telenc.engine.tenancy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.UUID;
 
 /** Hashing and comparison of client secrets and access tokens, and engine ids. */
 public final class Secrets {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {
     }
@@ -33,12 +30,5 @@ public final class Secrets {
     /** A new engine id: 32 lowercase hex characters. */
     public static String newId() {
         return UUID.randomUUID().toString().replace("-", "");
-    }
-
-    /** A new random secret of 32 bytes, as 64 lowercase hex characters. */
-    public static String newSecret() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

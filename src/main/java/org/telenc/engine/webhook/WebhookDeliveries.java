@@ -3,7 +3,6 @@ package org.telenc.engine.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -147,9 +146,5 @@ public class WebhookDeliveries {
     /** Queue messages for delivery ids. */
     public List<String> queueMessages(@Body List<String> deliveryIds) {
         return deliveryIds.stream().map(id -> queueMessage(json, id)).toList();
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 }

@@ -99,16 +99,21 @@ class TelephoneEncounterFlowTest extends EngineTest {
         assertThat(encounter.getClass_().getCode()).isEqualTo("VR");
         assertThat(encounter.getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("185317003");
         assertThat(encounter.getPriority().getCodingFirstRep().getCode()).isEqualTo("UR");
+        // enriched from the synced reference rows
+        assertThat(encounter.getParticipantFirstRep().getIndividual().getDisplay()).isEqualTo("Alice Morgan, MD");
+        assertThat(encounter.getLocationFirstRep().getLocation().getDisplay()).isEqualTo("Main Street Clinic");
         List<MedicationRequest> refill = refills(done.id());
         assertThat(refill).hasSize(1);
         assertThat(refill.get(0).getIntent()).isEqualTo(MedicationRequest.MedicationRequestIntent.PROPOSAL);
         assertThat(refill.get(0).getPriorPrescription().getReference()).isEqualTo("MedicationRequest/mr-1001-1");
         assertThat(refill.get(0).getEncounter().getReference()).isEqualTo("Encounter/" + encounter.getIdElement().getIdPart());
         assertThat(refill.get(0).getDispenseRequest().getPerformer().getReference()).isEqualTo("Organization/PH-2001");
+        assertThat(refill.get(0).getDispenseRequest().getPerformer().getDisplay()).isEqualTo("CVS Pharmacy #1234");
         List<Task> tasks = emr.find(Task.class, t -> t.getEncounter().getReference() != null
                 && t.getEncounter().getReference().endsWith(encounter.getIdElement().getIdPart()));
         assertThat(tasks).hasSize(1);
         assertThat(tasks.get(0).getOwner().getReference()).isEqualTo("Practitioner/12220");
+        assertThat(tasks.get(0).getOwner().getDisplay()).isEqualTo("Nina Patel, RN");
         List<Communication> notes = emr.find(Communication.class, c -> c.getEncounter().getReference() != null
                 && c.getEncounter().getReference().endsWith(encounter.getIdElement().getIdPart()));
         assertThat(notes).hasSize(1);

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,11 +55,6 @@ public abstract class EngineTest {
         if (receiver == null) {
             receiver = new WebhookReceiver();
         }
-    }
-
-    @AfterAll
-    static void keepReceiver() {
-        // one receiver for the JVM: contexts are cached across test classes
     }
 
     @BeforeEach

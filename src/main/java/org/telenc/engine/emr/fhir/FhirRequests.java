@@ -66,8 +66,10 @@ public class FhirRequests {
         encounter.setSubject(new Reference("Patient/" + job.getPatientId()));
         encounter.addParticipant()
                 .addType(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "PPRF", "primary performer")))
-                .setIndividual(new Reference("Practitioner/" + request.getProviderId()));
-        encounter.addLocation().setLocation(new Reference("Location/" + request.getLocationId()));
+                .setIndividual(reference("Practitioner/" + request.getProviderId(),
+                        job.getProvider() == null ? null : job.getProvider().name()));
+        encounter.addLocation().setLocation(reference("Location/" + request.getLocationId(),
+                job.getLocation() == null ? null : job.getLocation().name()));
         if (request.getReason() != null) {
             encounter.addReasonCode().setText(request.getReason());
         }
@@ -111,7 +113,8 @@ public class FhirRequests {
         task.setFocus(new Reference("Encounter/" + job.getEncounterId()));
         task.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
         task.setFor(new Reference("Patient/" + job.getPatientId()));
-        task.setOwner(new Reference("Practitioner/" + request.getAssignedToId()));
+        task.setOwner(reference("Practitioner/" + request.getAssignedToId(),
+                job.getAssignee() == null ? null : job.getAssignee().name()));
         return create(job, "create-encounter", "Task", task, ":task");
     }
 
@@ -129,7 +132,8 @@ public class FhirRequests {
         refill.setPriorPrescription(new Reference("MedicationRequest/" + matched.orderId()));
         refill.setRequester(new Reference("Practitioner/" + job.getRequest().getProviderId()));
         if (job.getRequest().getPharmacyEhrId() != null) {
-            refill.getDispenseRequest().setPerformer(new Reference("Organization/" + job.getRequest().getPharmacyEhrId()));
+            refill.getDispenseRequest().setPerformer(reference("Organization/" + job.getRequest().getPharmacyEhrId(),
+                    job.getPharmacy() == null ? null : job.getPharmacy().name()));
         }
         return create(job, "add-refill", "MedicationRequest", refill, ":refill");
     }
@@ -175,6 +179,11 @@ public class FhirRequests {
         return new FhirCall(operation, "POST", job.getConnection().baseUrl() + "/" + type,
                 fhir.newJsonParser().encodeResourceToString(resource), "identifier=" + token(id.getSystem(), id.getValue()),
                 null);
+    }
+
+    /** A reference with the synced row's name as display, so the EMR shows who and where. */
+    private static Reference reference(String target, String display) {
+        return new Reference(target).setDisplay(display);
     }
 
     private static Identifier jobIdentifier(EncounterJob job, String suffix) {
