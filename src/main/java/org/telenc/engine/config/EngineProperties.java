@@ -30,14 +30,19 @@ public record EngineProperties(
     public record Sandbox(@DefaultValue("true") boolean enabled) {
     }
 
-    /** Demo tenant created at start-up when the sandbox is on. */
+    /**
+     * Demo tenant created at start-up when the sandbox is on. {@code emr-base-url} and
+     * {@code webhook-url} point it at an EMR and a receiver outside the engine (the fault suite does).
+     */
     public record Demo(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("demo-client") String clientId,
             @DefaultValue("demo-secret") String clientSecret,
             @DefaultValue("demo-access-token") String accessToken,
             @DefaultValue("demo-clinic") String accessTokenReferenceId,
-            @DefaultValue("12222") String emrUserId) {
+            @DefaultValue("12222") String emrUserId,
+            @DefaultValue(org.telenc.engine.emr.EmrConnections.EMBEDDED_SANDBOX) String emrBaseUrl,
+            @DefaultValue("") String webhookUrl) {
     }
 
     /** Webhook delivery. */

@@ -46,9 +46,10 @@ public class DemoTenant {
         EngineProperties.Demo demo = properties.demo();
         String connectionId = tenancy.findConnectionIdByName(CONNECTION_NAME).orElseGet(() -> {
             String id = Secrets.newId();
-            tenancy.insertConnection(id, CONNECTION_NAME, "fhir-r4", EmrConnections.EMBEDDED_SANDBOX, null);
+            tenancy.insertConnection(id, CONNECTION_NAME, "fhir-r4", demo.emrBaseUrl(), null);
             return id;
         });
+        tenancy.updateConnectionBaseUrl(connectionId, demo.emrBaseUrl());
         String clientPk = tenancy.findClient(demo.clientId()).map(TenancyRepository.ClientRow::id).orElseGet(() -> {
             String id = Secrets.newId();
             tenancy.insertClient(id, demo.clientId(), Secrets.sha256Hex(demo.clientSecret()), "Demo client");
@@ -59,12 +60,14 @@ public class DemoTenant {
             tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex(demo.accessToken()), clientPk, connectionId,
                     demo.emrUserId(), demo.accessTokenReferenceId());
         }
-        String inbox = inboxUrl();
-        var existing = webhooks.endpoints(clientPk).stream().filter(e -> e.url().contains("/sandbox/webhook-inbox")).findFirst();
+        boolean inbox = demo.webhookUrl().isBlank();
+        String url = inbox ? inboxUrl() : demo.webhookUrl();
+        var existing = webhooks.endpoints(clientPk).stream()
+                .filter(e -> inbox ? e.url().contains("/sandbox/webhook-inbox") : e.url().equals(url)).findFirst();
         if (existing.isPresent()) {
-            webhooks.updateEndpointUrl(existing.get().id(), inbox);
+            webhooks.updateEndpointUrl(existing.get().id(), url);
         } else {
-            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, inbox, "cobalt",
+            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, "cobalt",
                     WebhookSignatures.newCobaltSecret(), "enabled"));
         }
     }

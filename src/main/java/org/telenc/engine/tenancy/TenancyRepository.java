@@ -70,6 +70,10 @@ public class TenancyRepository {
                 id, name, emrType, baseUrl, settings, now());
     }
 
+    public void updateConnectionBaseUrl(String id, String baseUrl) {
+        jdbc.update("update emr_connection set base_url = ? where id = ?", baseUrl, id);
+    }
+
     public Optional<String> findConnectionIdByName(String name) {
         return jdbc.queryForList("select id from emr_connection where name = ?", String.class, name).stream().findFirst();
     }
