@@ -75,6 +75,9 @@ public class BrokerConfiguration {
         }
         amq.setTrustedPackages(java.util.List.of()); // JSON text only: no Java serialization
         amq.setNonBlockingRedelivery(true);
+        // the embedded broker sends no advisories; watching them would make every producer's
+        // temporary reply queue look deleted, and MQ intake replies would fail
+        amq.setWatchTopicAdvisories(false);
         RedeliveryPolicy redelivery = amq.getRedeliveryPolicy();
         redelivery.setInitialRedeliveryDelay(1000);
         redelivery.setRedeliveryDelay(1000);

@@ -1,0 +1,64 @@
+package org.telenc.engine.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The JMS-properties-to-intake-headers mapping of contract section 3, without Camel. */
+class QueueIntakeHeadersTest {
+
+    final QueueIntake intake = new QueueIntake(new ObjectMapper());
+
+    Map<String, Object> jms(Object... pairs) {
+        Map<String, Object> headers = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.put((String) pairs[i], pairs[i + 1]);
+        }
+        return headers;
+    }
+
+    @Test
+    void keepsOnlyTheCredentialsAndTheKey() {
+        Map<String, Object> headers = jms("client_id", "c", "client_secret", "s", "access_token", "t",
+                "Idempotency-Key", "k1", "JMSMessageID", "ID:1", "JMSReplyTo", new Object(), "patient_mrn", "100234");
+        intake.useIntakeHeaders(headers);
+        assertThat(headers).containsOnly(Map.entry("client_id", "c"), Map.entry("client_secret", "s"),
+                Map.entry("access_token", "t"), Map.entry("Idempotency-Key", "k1"));
+    }
+
+    @Test
+    void theUnderscoreSpellingIsAcceptedAndTheHyphenWins() {
+        Map<String, Object> underscore = jms("idempotency_key", "k2", "JMSMessageID", "ID:1");
+        intake.useIntakeHeaders(underscore);
+        assertThat(underscore).containsEntry("Idempotency-Key", "k2");
+        Map<String, Object> both = jms("idempotency_key", "k2", "Idempotency-Key", "k3");
+        intake.useIntakeHeaders(both);
+        assertThat(both).containsEntry("Idempotency-Key", "k3");
+    }
+
+    @Test
+    void withoutAKeyTheMessageIdIsTheKeySoARedeliveryReplays() {
+        Map<String, Object> headers = jms("client_id", "c", "JMSMessageID", "ID:host-1-2:1:1:1:1");
+        intake.useIntakeHeaders(headers);
+        assertThat(headers).containsEntry("Idempotency-Key", "jms:ID:host-1-2:1:1:1:1");
+        Map<String, Object> none = jms("client_id", "c");
+        intake.useIntakeHeaders(none);
+        assertThat(none).doesNotContainKey("Idempotency-Key");
+    }
+
+    @Test
+    void correlationIdFallsBackToTheMessageId() {
+        assertThat(intake.correlationId("corr", "ID:9")).isEqualTo("corr");
+        assertThat(intake.correlationId(null, "ID:9")).isEqualTo("ID:9");
+        assertThat(intake.correlationId("", "ID:9")).isEqualTo("ID:9");
+    }
+
+    @Test
+    void errorCodeReadsTheErrorField() {
+        assertThat(intake.errorCode("{\"success\":false,\"error\":\"invalid_access_token\"}")).isEqualTo("invalid_access_token");
+        assertThat(intake.errorCode("not json")).isNull();
+    }
+}
