@@ -15,6 +15,7 @@ public record EngineProperties(
         @DefaultValue Broker broker,
         @DefaultValue Sandbox sandbox,
         @DefaultValue Demo demo,
+        @DefaultValue Emr emr,
         @DefaultValue Webhook webhook) {
 
     /** The message broker: embedded (default) or external through spring.activemq.broker-url. */
@@ -43,6 +44,25 @@ public record EngineProperties(
             @DefaultValue("12222") String emrUserId,
             @DefaultValue(org.telenc.engine.emr.EmrConnections.EMBEDDED_SANDBOX) String emrBaseUrl,
             @DefaultValue("") String webhookUrl) {
+    }
+
+    /**
+     * EMR calls. A failing call is first redelivered in the route ({@code attempts} times from
+     * {@code delay-ms}, doubling) for blips; a job still failing retryably is then put back on the
+     * queue through the broker scheduler, {@code backoff} apart (the last delay repeats, with
+     * {@code jitter}), until {@code window} after it was accepted. Only then is it permanent.
+     */
+    public record Emr(
+            @DefaultValue("10000") int timeoutMs,
+            @DefaultValue Retry retry) {
+
+        public record Retry(
+                @DefaultValue("3") int attempts,
+                @DefaultValue("500") long delayMs,
+                @DefaultValue("1h") Duration window,
+                @DefaultValue({"5s", "15s", "30s", "1m", "2m", "5m"}) List<Duration> backoff,
+                @DefaultValue("0.1") double jitter) {
+        }
     }
 
     /** Webhook delivery. */

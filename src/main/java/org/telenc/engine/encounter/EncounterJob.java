@@ -1,5 +1,6 @@
 package org.telenc.engine.encounter;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
@@ -20,6 +21,9 @@ public class EncounterJob {
     private final EmrConnection connection;
     private final TelephoneEncounterRequest request;
     private final boolean alreadyFinished;
+    private final Instant acceptedAt;
+    private final int emrAttempt;
+    private Long retryDelayMillis;
 
     private ReferenceRecords.Provider provider;
     private ReferenceRecords.Location location;
@@ -37,7 +41,8 @@ public class EncounterJob {
     private List<String> availableMedications = List.of();
 
     public EncounterJob(String telephoneEncounterId, long jobId, String clientPk, String accessTokenReferenceId,
-            EmrConnection connection, TelephoneEncounterRequest request, boolean alreadyFinished) {
+            EmrConnection connection, TelephoneEncounterRequest request, boolean alreadyFinished, Instant acceptedAt,
+            int emrAttempt) {
         this.telephoneEncounterId = telephoneEncounterId;
         this.jobId = jobId;
         this.clientPk = clientPk;
@@ -45,6 +50,8 @@ public class EncounterJob {
         this.connection = connection;
         this.request = request;
         this.alreadyFinished = alreadyFinished;
+        this.acceptedAt = acceptedAt;
+        this.emrAttempt = emrAttempt;
     }
 
     /** A reason as webhooks carry it. */
@@ -55,8 +62,11 @@ public class EncounterJob {
     public record RefillableMedication(String orderId, String name) {
     }
 
-    /** created, created_partial or failed; null while still pending. */
+    /** created, created_partial or failed; null while still pending or deferred. */
     public Outcome outcome() {
+        if (isDeferred()) {
+            return null;
+        }
         if (!failures.isEmpty()) {
             return Outcome.FAILED;
         }
@@ -66,9 +76,32 @@ public class EncounterJob {
         return partialReasons.isEmpty() ? Outcome.CREATED : Outcome.CREATED_PARTIAL;
     }
 
-    /** True while nothing has failed: the flow goes on to the next EMR step. */
+    /** True while nothing has failed or been deferred: the flow goes on to the next EMR step. */
     public boolean isPending() {
-        return failures.isEmpty();
+        return failures.isEmpty() && !isDeferred();
+    }
+
+    /** The EMR failed retryably within the retry window: this try ends, the job is re-queued. */
+    public void defer(long delayMillis) {
+        this.retryDelayMillis = delayMillis;
+    }
+
+    public boolean isDeferred() {
+        return retryDelayMillis != null;
+    }
+
+    public Long getRetryDelayMillis() {
+        return retryDelayMillis;
+    }
+
+    /** When the request was accepted: the EMR retry window counts from here. */
+    public Instant getAcceptedAt() {
+        return acceptedAt;
+    }
+
+    /** 1 for the first try at the EMR, 2 after one deferral, and so on. */
+    public int getEmrAttempt() {
+        return emrAttempt;
     }
 
     public boolean refillRequested() {

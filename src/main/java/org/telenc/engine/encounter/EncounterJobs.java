@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.EmrException;
+import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.reference.ReferenceRepository;
@@ -22,25 +23,31 @@ import org.telenc.engine.tenancy.TenancyRepository;
 public class EncounterJobs {
 
     private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
+    /** The queue message's count of tries at the EMR so far (absent on the first). */
+    static final String EMR_ATTEMPT = "emr_attempt";
 
     private final EncounterRepository encounters;
     private final TenancyRepository tenancy;
     private final ReferenceRepository references;
     private final EmrConnections connections;
     private final ObjectMapper json;
+    private final EmrRetryPolicy retryPolicy;
 
     public EncounterJobs(EncounterRepository encounters, TenancyRepository tenancy, ReferenceRepository references,
-            EmrConnections connections, ObjectMapper json) {
+            EmrConnections connections, ObjectMapper json, EmrRetryPolicy retryPolicy) {
         this.encounters = encounters;
         this.tenancy = tenancy;
         this.references = references;
         this.connections = connections;
         this.json = json;
+        this.retryPolicy = retryPolicy;
     }
 
     /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
     public EncounterJob start(@Body String message) throws Exception {
-        String id = json.readTree(message).path("telephone_encounter_id").asText();
+        JsonNode queued = json.readTree(message);
+        String id = queued.path("telephone_encounter_id").asText();
+        int emrAttempt = Math.max(1, queued.path(EMR_ATTEMPT).asInt(1));
         Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
         Optional<String> payload = encounters.payload(id);
         if (row.isEmpty() || payload.isEmpty()) {
@@ -50,9 +57,10 @@ public class EncounterJobs {
         EncounterRepository.EncounterRow encounter = row.get();
         String referenceId = tenancy.tokenReferenceId(encounter.accessTokenId());
         boolean finished = !"processing".equals(encounter.status());
-        log.info("processing telephone encounter {} job {}{}", id, encounter.jobId(), finished ? " (already finished)" : "");
+        log.info("processing telephone encounter {} job {} (EMR try {}){}", id, encounter.jobId(), emrAttempt,
+                finished ? " (already finished)" : "");
         return new EncounterJob(id, encounter.jobId(), encounter.clientPk(), referenceId,
-                connections.get(encounter.connectionId()), request(payload.get()), finished);
+                connections.get(encounter.connectionId()), request(payload.get()), finished, encounter.createdAt(), emrAttempt);
     }
 
     public EncounterJob enrich(@ExchangeProperty("job") EncounterJob job) {
@@ -70,6 +78,9 @@ public class EncounterJobs {
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
     public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (deferred(job, failure)) {
+            return job;
+        }
         log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
         job.partial("refill_not_added", "The refill request could not be added to the encounter: " + describe(failure));
         return job;
@@ -77,6 +88,9 @@ public class EncounterJobs {
 
     public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (deferred(job, failure)) {
+            return job;
+        }
         log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
         job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: " + describe(failure));
         return job;
@@ -85,10 +99,42 @@ public class EncounterJobs {
     /** An EMR failure before the encounter existed: the job fails. */
     public EncounterJob emrFailed(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (deferred(job, failure)) {
+            return job;
+        }
         log.warn("telephone encounter {} failed at the EMR: {}", job.getTelephoneEncounterId(), safe(failure));
         String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
         job.fail(code, describe(failure));
         return job;
+    }
+
+    /**
+     * A retryable failure (I/O, timeout, 408/429/5xx) within the retry window defers the whole job:
+     * it goes back on the queue through the broker scheduler and is tried again from the start,
+     * which is safe because every EMR write is a conditional create on a job-scoped identifier.
+     */
+    private boolean deferred(EncounterJob job, Exception failure) {
+        boolean retryable = failure instanceof EmrRetryableException
+                || (failure instanceof java.io.IOException);
+        if (!retryable) {
+            return false;
+        }
+        var delay = retryPolicy.delayAfter(job.getEmrAttempt(), job.getAcceptedAt());
+        if (delay.isEmpty()) {
+            log.warn("telephone encounter {}: EMR retry window used up after try {}", job.getTelephoneEncounterId(),
+                    job.getEmrAttempt());
+            return false;
+        }
+        job.defer(delay.getAsLong());
+        log.info("telephone encounter {}: EMR try {} failed ({}), next try in {} ms", job.getTelephoneEncounterId(),
+                job.getEmrAttempt(), safe(failure), delay.getAsLong());
+        return true;
+    }
+
+    /** The queue message of the job's next try. */
+    public String retryMessage(@ExchangeProperty("job") EncounterJob job) {
+        return json.createObjectNode().put("telephone_encounter_id", job.getTelephoneEncounterId())
+                .put(EMR_ATTEMPT, job.getEmrAttempt() + 1).toString();
     }
 
     /** Our EMR exceptions carry only operation and status; any other message could quote a URL. */

@@ -48,6 +48,8 @@ public abstract class EngineTest {
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
         registry.add("engine.emr.retry.delay-ms", () -> "50");
+        registry.add("engine.emr.retry.backoff", () -> "1s");
+        registry.add("engine.emr.retry.jitter", () -> "0");
     }
 
     @BeforeAll

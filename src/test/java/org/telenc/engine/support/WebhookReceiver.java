@@ -57,6 +57,11 @@ public final class WebhookReceiver implements AutoCloseable {
         throw new AssertionError("no webhook delivery arrived within " + timeout);
     }
 
+    /** Everything received so far. */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
     @Override
     public void close() {
         server.stop(0);

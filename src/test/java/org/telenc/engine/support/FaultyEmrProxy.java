@@ -1,0 +1,108 @@
+package org.telenc.engine.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A real HTTP server standing in front of a FHIR server (the sandbox): it forwards every call, or,
+ * while {@link #outage(boolean)} is on, answers 503 itself. Counts what it forwarded and refused.
+ */
+public final class FaultyEmrProxy implements AutoCloseable {
+
+    private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("content-type", "accept", "if-none-exist",
+            "prefer", "authorization");
+    private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Location", "ETag");
+
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String target;
+    private volatile Predicate<String> outage = request -> false;
+    private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger forwarded = new AtomicInteger();
+
+    /** @param target the FHIR base URL to forward to, without a trailing slash */
+    public FaultyEmrProxy(String target) throws IOException {
+        this.target = target;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/fhir", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    /** The FHIR base URL the engine should use. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
+    }
+
+    /** Every call answers 503 while on. */
+    public void outage(boolean on) {
+        outage = request -> on;
+    }
+
+    /** Calls whose "METHOD /path?query" matches answer 503; the others are forwarded. */
+    public void outageFor(Predicate<String> requests) {
+        outage = requests;
+    }
+
+    public int refused() {
+        return refused.get();
+    }
+
+    public int forwarded() {
+        return forwarded.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String line = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+            if (outage.test(line)) {
+                refused.incrementAndGet();
+                byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+                exchange.sendResponseHeaders(503, answer.length);
+                exchange.getResponseBody().write(answer);
+                return;
+            }
+            String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
+            String query = exchange.getRequestURI().getRawQuery();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)))
+                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (FORWARDED_REQUEST_HEADERS.contains(name.toLowerCase())) {
+                    values.forEach(v -> request.header(name, v));
+                }
+            });
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            forwarded.incrementAndGet();
+            for (String name : FORWARDED_RESPONSE_HEADERS) {
+                response.headers().firstValue(name).ifPresent(v -> exchange.getResponseHeaders().add(name, v));
+            }
+            byte[] answer = response.body();
+            exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+                exchange.getResponseBody().write(answer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
