@@ -69,6 +69,12 @@ public record EngineProperties(
     public record Webhook(
             @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"}) List<Duration> retrySchedule,
             @DefaultValue("0.1") double jitter,
-            @DefaultValue("false") boolean allowInsecureUrls) {
+            @DefaultValue("false") boolean allowInsecureUrls,
+            @DefaultValue("15000") long timeoutMs) {
+
+        /** How long one attempt may hold its delivery: connect plus response timeout, and a margin. */
+        public java.time.Duration claimDuration() {
+            return java.time.Duration.ofMillis(2 * timeoutMs + 30_000);
+        }
     }
 }

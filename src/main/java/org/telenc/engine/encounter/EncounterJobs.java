@@ -55,6 +55,7 @@ public class EncounterJobs {
             return null;
         }
         EncounterRepository.EncounterRow encounter = row.get();
+        encounters.markStarted(id);
         String referenceId = tenancy.tokenReferenceId(encounter.accessTokenId());
         boolean finished = !"processing".equals(encounter.status());
         log.info("processing telephone encounter {} job {} (EMR try {}){}", id, encounter.jobId(), emrAttempt,

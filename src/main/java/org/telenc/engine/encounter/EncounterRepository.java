@@ -2,6 +2,7 @@ package org.telenc.engine.encounter;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -48,6 +49,36 @@ public class EncounterRepository {
                 (rs, i) -> new EncounterRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                         rs.getTimestamp(9).toInstant(), rs.getTimestamp(10).toInstant()), id).stream().findFirst();
+    }
+
+    /** A consumer picked the job up: the sweeper leaves it alone from now on. */
+    public void markStarted(String id) {
+        jdbc.update("update telephone_encounter set started_at = ? where id = ? and started_at is null",
+                Timestamp.from(Instant.now()), id);
+    }
+
+    /** A stored request no consumer has picked up: what the sweeper re-queues. */
+    public record Unstarted(String id, long jobId, String connectionId, String payload) {
+    }
+
+    /**
+     * Requests still processing that no consumer has started, stored before {@code storedBefore} and
+     * not swept since then; marks them swept. At most {@code limit}.
+     */
+    @Transactional
+    public List<Unstarted> sweepUnstarted(Instant storedBefore, int limit) {
+        Timestamp before = Timestamp.from(storedBefore);
+        List<Unstarted> rows = jdbc.query("""
+                select t.id, t.job_id, t.connection_id, r.payload
+                  from telephone_encounter t join telephone_encounter_request r on r.encounter_id = t.id
+                 where t.status = 'processing' and t.started_at is null and t.created_at < ?
+                   and (t.swept_at is null or t.swept_at < ?)
+                 order by t.created_at
+                 limit ?""", (rs, i) -> new Unstarted(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)),
+                before, before, limit);
+        Timestamp now = Timestamp.from(Instant.now());
+        rows.forEach(row -> jdbc.update("update telephone_encounter set swept_at = ? where id = ?", now, row.id()));
+        return rows;
     }
 
     public Optional<String> payload(String id) {

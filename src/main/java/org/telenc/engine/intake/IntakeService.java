@@ -41,9 +41,8 @@ public class IntakeService {
         request.values().forEach((field, value) -> payload.put(field.jsonName(), value));
         long jobId = encounters.insertAccepted(id, caller.clientPk(), caller.accessTokenId(), caller.connectionId(),
                 payload.toString());
-        ObjectNode message = json.createObjectNode().put("telephone_encounter_id", id).put("job_id", String.valueOf(jobId));
-        // one patient's encounters stay in order; the group id is hashed, the MRN is PHI
-        String group = caller.connectionId() + ":" + Secrets.sha256Hex(request.getPatientMrn()).substring(0, 16);
+
+        String group = messageGroup(caller.connectionId(), request.getPatientMrn());
         ApiResponse response = ApiResponse.ok(json.createObjectNode()
                 .put("success", true)
                 .put("message", "Telephone encounter processing. A webhook event will be sent upon completion.")
@@ -51,7 +50,18 @@ public class IntakeService {
                 .put("job_id", String.valueOf(jobId))
                 .toString());
         idempotencyKeys.claim(caller, idempotency, id, response);
-        return new Accepted(id, String.valueOf(jobId), message.toString(), group, response);
+        return new Accepted(id, String.valueOf(jobId), queueMessage(json, id, jobId), group, response);
+    }
+
+    /** One patient's encounters stay in order (JMSXGroupID); the group id is hashed, the MRN is PHI. */
+    public static String messageGroup(String connectionId, String patientMrn) {
+        return connectionId + ":" + Secrets.sha256Hex(patientMrn).substring(0, 16);
+    }
+
+    /** The queue message of a stored request. */
+    public static String queueMessage(ObjectMapper json, String telephoneEncounterId, long jobId) {
+        return json.createObjectNode().put("telephone_encounter_id", telephoneEncounterId)
+                .put("job_id", String.valueOf(jobId)).toString();
     }
 
     /** Undoes {@link #accept} when the request could not be queued: request and key are gone. */

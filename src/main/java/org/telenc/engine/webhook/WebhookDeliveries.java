@@ -3,6 +3,7 @@ package org.telenc.engine.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +28,9 @@ import org.telenc.engine.webhook.signing.SignedHeaders;
 public class WebhookDeliveries {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliveries.class);
+    private static final ObjectMapper QUEUE_JSON = new ObjectMapper();
+    /** A message that found its delivery claimed looks again after the claim, or sooner. */
+    private static final long BUSY_RECHECK_MAX_MILLIS = 5_000;
 
     private final WebhookRepository webhooks;
     private final EngineProperties properties;
@@ -40,9 +44,21 @@ public class WebhookDeliveries {
         this.clock = clock;
     }
 
-    /** The attempt to make now. */
+    /**
+     * The attempt to make now; or, when {@code busyForMillis} is set, none yet: another attempt holds
+     * the delivery, and this message comes back when that claim ends (it is never dropped, so a
+     * crash that leaves a claim behind cannot lose the delivery).
+     */
     public record Attempt(String deliveryId, String url, SignatureScheme scheme, List<String> secrets, String eventId,
-            String eventCreated, String body, int number, long startedAtNanos) {
+            String eventCreated, String body, int number, long startedAtNanos, Long busyForMillis) {
+
+        static Attempt busy(String deliveryId, long millis) {
+            return new Attempt(deliveryId, null, null, List.of(), null, null, null, 0, 0, millis);
+        }
+
+        public String getQueueMessage() {
+            return queueMessage(QUEUE_JSON, deliveryId);
+        }
     }
 
     /** What follows an attempt: {@code retryDelayMillis} is set when the delivery is to be tried again. */
@@ -69,10 +85,17 @@ public class WebhookDeliveries {
             webhooks.recordAttempt(id, delivery.attemptCount() + 1, null, 0, "endpoint disabled or removed", null, "failed", null);
             return null;
         }
+        Instant now = clock.instant();
+        if (!webhooks.claim(id, now, now.plus(properties.webhook().claimDuration()))) {
+            long held = webhooks.claimedUntil(id).map(until -> Duration.between(now, until).toMillis()).orElse(0L);
+            long recheck = Math.max(1000, Math.min(BUSY_RECHECK_MAX_MILLIS, held));
+            log.info("webhook delivery {} is held by another attempt; this message looks again in {} ms", id, recheck);
+            return Attempt.busy(id, recheck);
+        }
         String created = json.readTree(event.body()).path("created").asText();
         SignatureScheme scheme = SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT);
         return new Attempt(id, endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
-                event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime());
+                event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime(), null);
     }
 
     /**

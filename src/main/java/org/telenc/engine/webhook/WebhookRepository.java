@@ -105,13 +105,32 @@ public class WebhookRepository {
                         rs.getInt(6)), id).stream().findFirst();
     }
 
+    /**
+     * Claims a pending delivery for one attempt until {@code until}; false when it is no longer
+     * pending or another attempt holds it.
+     */
+    public boolean claim(String deliveryId, Instant now, Instant until) {
+        return jdbc.update("""
+                update webhook_delivery set claimed_until = ?
+                 where id = ? and status = 'pending' and (claimed_until is null or claimed_until < ?)""",
+                Timestamp.from(until), deliveryId, Timestamp.from(now)) == 1;
+    }
+
+    /** When the claim on a delivery ends (null when unclaimed). */
+    public Optional<Instant> claimedUntil(String deliveryId) {
+        return jdbc.query("select claimed_until from webhook_delivery where id = ?",
+                (rs, i) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant), deliveryId)
+                .stream().findFirst().flatMap(x -> x);
+    }
+
     public void recordAttempt(String deliveryId, int attemptNo, Integer statusCode, long latencyMs, String error,
             String responseExcerpt, String newStatus, Instant nextAttemptAt) {
         jdbc.update("""
                 insert into webhook_attempt(delivery_id, attempt_no, attempted_at, status_code, latency_ms, error, response_excerpt)
                 values (?,?,?,?,?,?,?)""", deliveryId, attemptNo, now(), statusCode, latencyMs, error, responseExcerpt);
         jdbc.update("""
-                update webhook_delivery set status = ?, attempt_count = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ?
+                update webhook_delivery set status = ?, attempt_count = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ?,
+                       claimed_until = null
                  where id = ?""", newStatus, attemptNo, statusCode,
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), now(), deliveryId);
     }

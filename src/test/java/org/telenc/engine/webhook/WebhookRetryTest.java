@@ -85,6 +85,58 @@ class WebhookRetryTest extends EngineTest {
         }
     }
 
+    @Test
+    void duplicateQueueMessagesForOneDeliveryNeverPostItTwiceOrConcurrently() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        List<Hit> hits = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.createContext("/slow", exchange -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            hits.add(new Hit("/slow", exchange.getRequestHeaders().getFirst("webhook-attempt"),
+                    exchange.getRequestHeaders().getFirst("webhook-id"), body));
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        String webhookId = register("http://127.0.0.1:" + server.getAddress().getPort() + "/slow");
+        try {
+            String id = JSON.readTree(post("/v1/telephone-encounters",
+                    "{\"patient_mrn\":\"100236\",\"provider_id\":\"12242\",\"location_id\":\"32\",\"assigned_to_id\":\"12220\"}")
+                    .body()).path("telephone_encounter_id").asText();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && hits.stream().noneMatch(h -> h.body().contains(id))) {
+                Thread.sleep(20);
+            }
+            // the first attempt is in flight at the receiver: queue the same delivery twice more
+            String deliveryId = jdbc.queryForObject("select d.id from webhook_delivery d join webhook_event e on e.id = d.event_id "
+                    + "where e.encounter_id = ? and d.url like '%/slow'", String.class, id);
+            camel.sendBody("activemq:queue:webhooks.deliver", "{\"delivery_id\":\"" + deliveryId + "\"}");
+            camel.sendBody("activemq:queue:webhooks.deliver", "{\"delivery_id\":\"" + deliveryId + "\"}");
+            Thread.sleep(4000); // the duplicates find the claim, come back after it and find the delivery done
+
+            assertThat(hits.stream().filter(h -> h.body().contains(id)).toList()).as("one POST in all").hasSize(1);
+            assertThat(maxInFlight.get()).isEqualTo(1);
+            Map<String, Object> delivery = jdbc.queryForMap(
+                    "select status, attempt_count, claimed_until from webhook_delivery where id = ?", deliveryId);
+            assertThat(delivery.get("status")).isEqualTo("success");
+            assertThat(((Number) delivery.get("attempt_count")).intValue()).isEqualTo(1);
+            assertThat(delivery.get("claimed_until")).as("the claim ends with the attempt").isNull();
+        } finally {
+            send(java.net.http.HttpRequest.newBuilder(uri("/v1/webhook/" + webhookId)).header("client_id", CLIENT_ID)
+                    .header("client_secret", CLIENT_SECRET).header("access_token", ACCESS_TOKEN).DELETE());
+            server.stop(0);
+        }
+    }
+
     private String register(String url) throws Exception {
         return JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + url + "\"}").body()).path("webhook_id").asText();
     }
