@@ -36,24 +36,36 @@ public class WebhookDeliveries {
     private final EngineProperties properties;
     private final ObjectMapper json;
     private final Clock clock;
+    private final EndpointSlots inFlight;
 
     public WebhookDeliveries(WebhookRepository webhooks, EngineProperties properties, ObjectMapper json, Clock clock) {
         this.webhooks = webhooks;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
+        this.inFlight = new EndpointSlots(properties.webhook().claimDuration(), System::nanoTime);
     }
 
-    /**
-     * The attempt to make now; or, when {@code busyForMillis} is set, none yet: another attempt holds
-     * the delivery, and this message comes back when that claim ends (it is never dropped, so a
-     * crash that leaves a claim behind cannot lose the delivery).
-     */
-    public record Attempt(String deliveryId, String url, SignatureScheme scheme, List<String> secrets, String eventId,
-            String eventCreated, String body, int number, long startedAtNanos, Long busyForMillis) {
+    /** The main lane (first attempts to healthy URLs) and the retry lane (everything else). */
+    public static final String MAIN_LANE = "main";
+    static final String MAIN_QUEUE = "webhooks.deliver";
+    static final String RETRY_QUEUE = "webhooks.deliver.retry";
+    /** A healthy URL already busy on the main lane: its next delivery waits this long on the main lane. */
+    private static final long BUSY_URL_WAIT_MILLIS = 250;
 
-        static Attempt busy(String deliveryId, long millis) {
-            return new Attempt(deliveryId, null, null, List.of(), null, null, null, 0, 0, millis);
+    /**
+     * The attempt to make now; or, when {@code requeueAfterMillis} is set, none here: the message goes
+     * to {@code requeueQueue} after that delay. Its URL is failing (retry lane: it must not hold a
+     * main-lane consumer), or busy with another main-lane attempt (main lane, shortly), or another
+     * attempt holds the delivery itself (retry lane, when that claim ends; never dropped, so a crash
+     * that leaves a claim behind cannot lose the delivery).
+     */
+    public record Attempt(String deliveryId, String endpointId, String url, SignatureScheme scheme, List<String> secrets,
+            String eventId, String eventCreated, String body, int number, long startedAtNanos, Long requeueAfterMillis,
+            String requeueQueue, boolean mainLaneSlot) {
+
+        static Attempt requeue(String deliveryId, String queue, long millis) {
+            return new Attempt(deliveryId, null, null, null, List.of(), null, null, null, 0, 0, millis, queue, false);
         }
 
         public String getQueueMessage() {
@@ -73,7 +85,7 @@ public class WebhookDeliveries {
     }
 
     /** The attempt for a queue message, or null when the delivery is no longer pending. */
-    public Attempt prepare(@Body String message) throws Exception {
+    public Attempt prepare(@Body String message, @ExchangeProperty("lane") String lane) throws Exception {
         String id = json.readTree(message).path("delivery_id").asText();
         var delivery = webhooks.delivery(id).filter(d -> "pending".equals(d.status())).orElse(null);
         if (delivery == null) {
@@ -85,17 +97,27 @@ public class WebhookDeliveries {
             webhooks.recordAttempt(id, delivery.attemptCount() + 1, null, 0, "endpoint disabled or removed", null, "failed", null);
             return null;
         }
+        boolean mainLane = MAIN_LANE.equals(lane);
+        if (mainLane && webhooks.endpointFailing(endpoint.id())) {
+            return Attempt.requeue(id, RETRY_QUEUE, 0);
+        }
         Instant now = clock.instant();
+        if (mainLane && !inFlight.tryEnter(endpoint.id())) {
+            return Attempt.requeue(id, MAIN_QUEUE, BUSY_URL_WAIT_MILLIS); // one main-lane consumer per URL at a time
+        }
         if (!webhooks.claim(id, now, now.plus(properties.webhook().claimDuration()))) {
+            if (mainLane) {
+                inFlight.leave(endpoint.id());
+            }
             long held = webhooks.claimedUntil(id).map(until -> Duration.between(now, until).toMillis()).orElse(0L);
             long recheck = Math.max(1000, Math.min(BUSY_RECHECK_MAX_MILLIS, held));
             log.info("webhook delivery {} is held by another attempt; this message looks again in {} ms", id, recheck);
-            return Attempt.busy(id, recheck);
+            return Attempt.requeue(id, RETRY_QUEUE, recheck);
         }
         String created = json.readTree(event.body()).path("created").asText();
         SignatureScheme scheme = SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT);
-        return new Attempt(id, endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
-                event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime(), null);
+        return new Attempt(id, endpoint.id(), endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
+                event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime(), null, null, mainLane);
     }
 
     /**
@@ -125,6 +147,9 @@ public class WebhookDeliveries {
     public Result recordAttempt(@ExchangeProperty("attempt") Attempt attempt,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure, @Body String responseBody) {
+        if (attempt.mainLaneSlot()) {
+            inFlight.leave(attempt.endpointId());
+        }
         long latency = Duration.ofNanos(System.nanoTime() - attempt.startedAtNanos()).toMillis();
         Integer code = failure != null ? null : status;
         String error = failure == null ? null : failure.getClass().getSimpleName();
@@ -132,6 +157,7 @@ public class WebhookDeliveries {
                 : responseBody.substring(0, Math.min(500, responseBody.length()));
         if (code != null && code >= 200 && code < 300) {
             webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, null, excerpt, "success", null);
+            webhooks.setEndpointFailing(attempt.endpointId(), null);
             log.info("webhook event {} delivered (delivery {}, attempt {}, HTTP {})", attempt.eventId(), attempt.deliveryId(),
                     attempt.number(), code);
             return new Result(attempt.deliveryId(), "success", null, null);
@@ -145,6 +171,9 @@ public class WebhookDeliveries {
         }
         boolean blocked = failure instanceof WebhookDestinationGuard.BlockedDestinationException;
         boolean retryable = !blocked && (code == null || code == 408 || code == 429 || code >= 500);
+        if (retryable) {
+            webhooks.setEndpointFailing(attempt.endpointId(), clock.instant());
+        }
         List<Duration> schedule = properties.webhook().retrySchedule();
         if (retryable && attempt.number() <= schedule.size()) {
             long delay = jittered(schedule.get(attempt.number() - 1));

@@ -43,6 +43,21 @@ public class WebhookRepository {
                         rs.getString(6)), id).stream().findFirst();
     }
 
+    /** Marks the URL failing (from {@code since}) or, with null, healthy again. */
+    public void setEndpointFailing(String id, Instant since) {
+        if (since == null) {
+            jdbc.update("update webhook_endpoint set failing_since = null where id = ? and failing_since is not null", id);
+        } else {
+            jdbc.update("update webhook_endpoint set failing_since = ? where id = ? and failing_since is null",
+                    Timestamp.from(since), id);
+        }
+    }
+
+    public boolean endpointFailing(String id) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select failing_since is not null from webhook_endpoint where id = ?", Boolean.class, id));
+    }
+
     /** The secrets that sign now: the current one, and the previous one until its overlap ends. */
     public record Secrets(String current, String previous) {
     }
