@@ -114,6 +114,20 @@ class EmrOutageTest extends EngineTest {
     }
 
     @Test
+    void aBlipIsRetriedInTheRouteAndEachRetryReallyReachesTheEmr() throws Exception {
+        proxy.refuseNext(2);
+        String id = accept(TelephoneEncounterFlowTest.body("100236", null, null));
+        JsonNode event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText());
+        assertThat(event.path("type").asText()).isEqualTo("telephone_encounter.created");
+        List<String> calls = proxy.log();
+        assertThat(calls.get(0)).startsWith("503 GET /fhir/Patient?identifier=");
+        assertThat(calls.get(1)).isEqualTo(calls.get(0));
+        assertThat(calls.get(2)).as("the third try of the same call reached the EMR")
+                .isEqualTo(calls.get(0).replace("503 ", "FWD "));
+        assertThat(written(Encounter.class, "", id)).hasSize(1);
+    }
+
+    @Test
     void afterTheRetryWindowTheJobFailsWithEmrUnavailable() throws Exception {
         proxy.outage(true);
         String id = accept(TelephoneEncounterFlowTest.body("100236", null, null));

@@ -30,6 +30,8 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private volatile Predicate<String> outage = request -> false;
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
+    private final AtomicInteger refuseNext = new AtomicInteger();
+    private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param target the FHIR base URL to forward to, without a trailing slash */
     public FaultyEmrProxy(String target) throws IOException {
@@ -55,6 +57,16 @@ public final class FaultyEmrProxy implements AutoCloseable {
         outage = requests;
     }
 
+    /** The next {@code calls} calls answer 503, whatever they are; then calls are forwarded again. */
+    public void refuseNext(int calls) {
+        refuseNext.set(calls);
+    }
+
+    /** Every call so far, in order: "503 METHOD /path?query" or "FWD METHOD /path?query". */
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
     public int refused() {
         return refused.get();
     }
@@ -67,7 +79,9 @@ public final class FaultyEmrProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String line = exchange.getRequestMethod() + " " + exchange.getRequestURI();
-            if (outage.test(line)) {
+            boolean refuse = outage.test(line) || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            log.add((refuse ? "503 " : "FWD ") + line);
+            if (refuse) {
                 refused.incrementAndGet();
                 byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\"}]}"
                         .getBytes(StandardCharsets.UTF_8);
