@@ -1,0 +1,77 @@
+package org.telenc.engine.faults;
+
+/**
+ * One POST /v1/telephone-encounters the suite sends, and what became of it. A request is
+ * <em>acknowledged</em> once a 200 answer carried its {@code telephone_encounter_id}: from then on
+ * the contract (2.2) promises exactly one terminal webhook event, whatever crashes. Only the ids,
+ * the Idempotency-Key and status codes are ever printed; the body holds PHI.
+ */
+final class EncounterRequest {
+
+    private final int number;
+    private final String idempotencyKey;
+    private final String body;
+    private final boolean refillRequested;
+    private volatile boolean sent;
+    private volatile String encounterId;
+    private volatile boolean acknowledgedOnResend;
+    private volatile String lastFailure;
+
+    EncounterRequest(int number, String idempotencyKey, String body, boolean refillRequested) {
+        this.number = number;
+        this.idempotencyKey = idempotencyKey;
+        this.body = body;
+        this.refillRequested = refillRequested;
+    }
+
+    int number() {
+        return number;
+    }
+
+    String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    String body() {
+        return body;
+    }
+
+    boolean refillRequested() {
+        return refillRequested;
+    }
+
+    boolean sent() {
+        return sent;
+    }
+
+    boolean acknowledged() {
+        return encounterId != null;
+    }
+
+    String encounterId() {
+        return encounterId;
+    }
+
+    boolean acknowledgedOnResend() {
+        return acknowledgedOnResend;
+    }
+
+    /** Why the last attempt was not acknowledged: {@code HTTP 409 idempotency_key_in_use}, an exception class... */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    void markSent() {
+        sent = true;
+    }
+
+    void acknowledge(String telephoneEncounterId, boolean onResend) {
+        encounterId = telephoneEncounterId;
+        acknowledgedOnResend = onResend;
+        lastFailure = null;
+    }
+
+    void failed(String why) {
+        lastFailure = why;
+    }
+}

@@ -1,0 +1,103 @@
+package org.telenc.engine.faults;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The world around the engine under test, in the suite's own JVM: the {@link ExternalEmr} and the
+ * {@link WebhookSink}, which outlive every engine process. {@link #run} gives a scenario a fresh
+ * engine on a fresh data directory against a reset EMR and an empty, listening receiver, lets the
+ * scenario do its damage, then counts the outcomes with {@link OutcomeCheck}.
+ */
+final class FaultRig implements AutoCloseable {
+
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+
+    private final FaultSuiteSettings settings;
+    private final Path runDir;
+    private final ExternalEmr emr;
+    private final WebhookSink receiver;
+    private int scenarios;
+
+    private FaultRig(FaultSuiteSettings settings, Path runDir, ExternalEmr emr, WebhookSink receiver) {
+        this.settings = settings;
+        this.runDir = runDir;
+        this.emr = emr;
+        this.receiver = receiver;
+    }
+
+    static FaultRig start(FaultSuiteSettings settings) throws Exception {
+        Files.createDirectories(settings.workDir());
+        Path runDir = Files.createTempDirectory(settings.workDir(), "run-");
+        ExternalEmr emr = new ExternalEmr(Files.createDirectories(runDir.resolve("emr-tomcat")));
+        WebhookSink receiver = new WebhookSink(FreePort.find());
+        receiver.up();
+        return new FaultRig(settings, runDir, emr, receiver);
+    }
+
+    ScenarioResult run(FaultScenario scenario) throws Exception {
+        long begin = System.nanoTime();
+        emr.faultSwitch().off();
+        emr.store().reset();
+        receiver.up();
+        receiver.clear();
+        Path dataDir = Files.createDirectories(runDir.resolve(++scenarios + "-" + scenario.id()));
+        List<EncounterRequest> requests = DemoRequests.create(scenario.id(), settings.requests());
+        EngineProcess engine = new EngineProcess(settings, dataDir, emr.baseUrl(), receiver.url());
+        List<String> notes = new ArrayList<>();
+        try (engine; LoadClient load = new LoadClient(engine.uri("/v1/telephone-encounters"), settings.threads(), settings.pace())) {
+            ScenarioRun run = new ScenarioRun(settings, engine, emr, receiver, load, requests, notes);
+            run.startEngine("first start");
+            scenario.inject(run);
+            OutcomeCheck.Tally tally = new OutcomeCheck(receiver, emr.store(), settings.deadline(), SETTLE).await(requests);
+            engine.stop();
+            notes.addAll(tally.notes());
+            ScenarioResult result = new ScenarioResult(scenario.label(),
+                    (int) requests.stream().filter(EncounterRequest::sent).count(),
+                    (int) run.acknowledged(), tally.completed(), tally.duplicates(), tally.lost(), tally.other(),
+                    seconds(begin), null, notes);
+            if (result.passed() && !settings.keepData()) {
+                dropStores(dataDir);
+            } else {
+                notes.add("engine log and data kept: " + engine.log());
+            }
+            return result;
+        } catch (Exception | AssertionError e) {
+            notes.add("engine log and data kept: " + engine.log());
+            return ScenarioResult.aborted(scenario.label(), seconds(begin), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    List.copyOf(notes));
+        } finally {
+            emr.faultSwitch().off();
+        }
+    }
+
+    /** A passing scenario keeps only its engine log: the broker journal alone is tens of MB. */
+    private static void dropStores(Path dataDir) throws IOException {
+        for (String store : List.of("activemq", "db")) {
+            Path dir = dataDir.resolve(store);
+            if (Files.exists(dir)) {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double seconds(long begin) {
+        return (System.nanoTime() - begin) / 1e9;
+    }
+
+    @Override
+    public void close() throws Exception {
+        receiver.close();
+        emr.close();
+    }
+}

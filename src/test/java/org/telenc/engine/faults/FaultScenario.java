@@ -1,0 +1,27 @@
+package org.telenc.engine.faults;
+
+/**
+ * One fault and the load it is applied to. {@link FaultRig} gives each scenario a fresh world (new
+ * data directory, reset EMR store, empty receiver, a just-started engine); the scenario sends its
+ * requests, does its damage and repairs it; the rig then waits for the outcomes and counts.
+ */
+interface FaultScenario {
+
+    /** Short name, as in {@code -Dfaults.scenarios=kill,restart}. */
+    String id();
+
+    /** The table's "fault" column. */
+    String label();
+
+    void inject(ScenarioRun run) throws Exception;
+
+    static FaultScenario byId(String id) {
+        return switch (id) {
+            case "kill" -> new KillMidFlight();
+            case "webhook-down" -> new WebhookReceiverDown();
+            case "emr-503" -> new EmrUnavailable();
+            case "restart" -> new RestartWithScheduledDeliveries();
+            default -> throw new IllegalArgumentException("unknown scenario " + id);
+        };
+    }
+}

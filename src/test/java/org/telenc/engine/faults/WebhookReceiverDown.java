@@ -1,0 +1,31 @@
+package org.telenc.engine.faults;
+
+import java.time.Instant;
+
+/**
+ * b. The client's webhook receiver is down (connections refused) while the requests are processed
+ * and stays down for the outage; then it comes back. Every outcome must still arrive: deliveries
+ * are retried on the broker's schedule (contract 2.7), not dropped.
+ */
+final class WebhookReceiverDown implements FaultScenario {
+
+    @Override
+    public String id() {
+        return "webhook-down";
+    }
+
+    @Override
+    public String label() {
+        return "webhook receiver down";
+    }
+
+    @Override
+    public void inject(ScenarioRun run) throws Exception {
+        Instant from = Instant.now();
+        run.receiver().down();
+        run.load().sendAll(run.requests());
+        run.outage();
+        run.receiver().up();
+        run.noteWindow("receiver down", from, Instant.now());
+    }
+}
