@@ -2,9 +2,17 @@ package org.telenc.engine.emr;
 
 /**
  * An EMR connection as adapters use it: its type (which names the adapter routes), the resolved
- * base URL, and the adapter settings.
+ * base URL, the adapter settings, how calls authenticate, and its status ({@code active}, or
+ * {@code expired} once the EMR keeps refusing the engine's credentials).
  */
-public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings) {
+public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings,
+        org.telenc.engine.emr.auth.EmrAuthSettings auth, String status) {
+
+    public static final String EXPIRED = "expired";
+
+    public boolean isExpired() {
+        return EXPIRED.equals(status);
+    }
 
     /**
      * FHIR adapter settings. Defaults fit the embedded sandbox; a clinic's connection overrides

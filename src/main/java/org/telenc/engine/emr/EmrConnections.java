@@ -5,6 +5,8 @@ import java.util.List;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
@@ -19,11 +21,13 @@ public class EmrConnections {
 
     private final TenancyRepository tenancy;
     private final ObjectMapper json;
+    private final SecretBox secrets;
     private volatile int localPort = 8080;
 
-    public EmrConnections(TenancyRepository tenancy, ObjectMapper json) {
+    public EmrConnections(TenancyRepository tenancy, ObjectMapper json, SecretBox secrets) {
         this.tenancy = tenancy;
         this.json = json;
+        this.secrets = secrets;
     }
 
     @EventListener
@@ -46,7 +50,9 @@ public class EmrConnections {
         String base = EMBEDDED_SANDBOX.equals(row.baseUrl())
                 ? "http://127.0.0.1:" + localPort + SANDBOX_PATH
                 : row.baseUrl().replaceAll("/+$", "");
-        return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()));
+        EmrAuthSettings auth = tenancy.sealedCredentials(row.id()).map(secrets::open).map(EmrAuthSettings::parse)
+                .orElse(EmrAuthSettings.none());
+        return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status());
     }
 
     private EmrConnection.FhirSettings settings(String settingsJson) {

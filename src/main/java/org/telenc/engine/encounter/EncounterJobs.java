@@ -65,6 +65,11 @@ public class EncounterJobs {
     }
 
     public EncounterJob enrich(@ExchangeProperty("job") EncounterJob job) {
+        if (job.getConnection().isExpired()) {
+            log.warn("telephone encounter {}: its EMR connection's link is expired", job.getTelephoneEncounterId());
+            job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
+            return job;
+        }
         String connection = job.getConnection().id();
         TelephoneEncounterRequest request = job.getRequest();
         references.provider(connection, request.getProviderId()).ifPresent(job::setProvider);

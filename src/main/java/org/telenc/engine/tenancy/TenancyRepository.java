@@ -94,6 +94,105 @@ public class TenancyRepository {
         return jdbc.queryForObject("select reference_id from access_token where id = ?", String.class, tokenId);
     }
 
+    // --- operator side (admin API, provisioning file) ---
+
+    /** A client as operators see it: never its secret hash. */
+    public record ClientSummary(String clientId, String name, String status, Instant createdAt) {
+    }
+
+    public List<ClientSummary> clients() {
+        return jdbc.query("select client_id, name, status, created_at from api_client order by created_at",
+                (rs, i) -> new ClientSummary(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4))));
+    }
+
+    public void updateClient(String id, String name, String status) {
+        jdbc.update("update api_client set name = ?, status = ? where id = ?", name, status, id);
+    }
+
+    /** A connection with its sealed credentials. */
+    public record ConnectionAdminRow(String id, String name, String emrType, String baseUrl, String settings,
+            String sealedCredentials, String status, Instant lastSyncedAt) {
+    }
+
+    private static final String CONNECTION_ADMIN_COLUMNS =
+            "select id, name, emr_type, base_url, settings, credentials, status, last_synced_at from emr_connection";
+
+    private static ConnectionAdminRow connectionAdminRow(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new ConnectionAdminRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)));
+    }
+
+    public List<ConnectionAdminRow> connections() {
+        return jdbc.query(CONNECTION_ADMIN_COLUMNS + " order by created_at", TenancyRepository::connectionAdminRow);
+    }
+
+    public Optional<ConnectionAdminRow> connectionAdmin(String idOrName) {
+        return jdbc.query(CONNECTION_ADMIN_COLUMNS + " where id = ? or name = ?", TenancyRepository::connectionAdminRow,
+                idOrName, idOrName).stream().findFirst();
+    }
+
+    public Optional<String> sealedCredentials(String connectionId) {
+        return jdbc.queryForList("select credentials from emr_connection where id = ?", String.class, connectionId)
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    public void updateConnection(ConnectionAdminRow row) {
+        jdbc.update("update emr_connection set name = ?, emr_type = ?, base_url = ?, settings = ?, credentials = ?, status = ? where id = ?",
+                row.name(), row.emrType(), row.baseUrl(), row.settings(), row.sealedCredentials(), row.status(), row.id());
+    }
+
+    public void insertConnection(ConnectionAdminRow row) {
+        jdbc.update("""
+                insert into emr_connection(id, name, emr_type, base_url, settings, credentials, status, created_at)
+                values (?,?,?,?,?,?,?,?)""", row.id(), row.name(), row.emrType(), row.baseUrl(), row.settings(),
+                row.sealedCredentials(), row.status(), now());
+    }
+
+    public void setConnectionStatus(String id, String status) {
+        jdbc.update("update emr_connection set status = ? where id = ?", status, id);
+    }
+
+    /** A token as operators see it: never its hash. */
+    public record TokenSummary(String id, String clientPk, String connectionId, String emrUserEhrId, String referenceId,
+            String status, Instant expiresAt, Instant createdAt) {
+    }
+
+    private static final String TOKEN_SUMMARY_COLUMNS =
+            "select id, client_pk, connection_id, emr_user_ehr_id, reference_id, status, expires_at, created_at from access_token";
+
+    private static TokenSummary tokenSummary(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new TokenSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)));
+    }
+
+    public List<TokenSummary> tokens(String clientPk) {
+        return jdbc.query(TOKEN_SUMMARY_COLUMNS + " where client_pk = ? order by created_at", TenancyRepository::tokenSummary,
+                clientPk);
+    }
+
+    public Optional<TokenSummary> token(String id) {
+        return jdbc.query(TOKEN_SUMMARY_COLUMNS + " where id = ?", TenancyRepository::tokenSummary, id).stream().findFirst();
+    }
+
+    public Optional<TokenSummary> tokenByReference(String clientPk, String referenceId) {
+        return jdbc.query(TOKEN_SUMMARY_COLUMNS + " where client_pk = ? and reference_id = ? and status <> 'revoked'",
+                TenancyRepository::tokenSummary, clientPk, referenceId).stream().findFirst();
+    }
+
+    public void updateToken(String id, String tokenHash, String connectionId, String emrUserEhrId, Instant expiresAt) {
+        jdbc.update("""
+                update access_token set token_hash = ?, connection_id = ?, emr_user_ehr_id = ?, expires_at = ?, status = 'active'
+                 where id = ?""", tokenHash, connectionId, emrUserEhrId, expiresAt == null ? null : Timestamp.from(expiresAt), id);
+    }
+
+    public void insertToken(String id, String tokenHash, String clientPk, String connectionId, String emrUserEhrId,
+            String referenceId, Instant expiresAt) {
+        insertToken(id, tokenHash, clientPk, connectionId, emrUserEhrId, referenceId);
+        if (expiresAt != null) {
+            jdbc.update("update access_token set expires_at = ? where id = ?", Timestamp.from(expiresAt), id);
+        }
+    }
+
     private static Timestamp now() {
         return Timestamp.from(Instant.now());
     }

@@ -91,6 +91,13 @@ public abstract class EngineTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A valid request on the demo data, with an optional refill and pharmacy. */
+    protected static String encounterBody(String mrn, String medication, String pharmacy) {
+        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\""
+                + (medication == null ? "" : ",\"refill_medication_name\":\"" + medication + "\"")
+                + (pharmacy == null ? "" : ",\"pharmacy_ehr_id\":\"" + pharmacy + "\"") + "}";
+    }
+
     protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -32,6 +32,8 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger refuseNext = new AtomicInteger();
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Predicate<String> authorization = header -> true;
+    private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param target the FHIR base URL to forward to, without a trailing slash */
     public FaultyEmrProxy(String target) throws IOException {
@@ -62,6 +64,16 @@ public final class FaultyEmrProxy implements AutoCloseable {
         refuseNext.set(calls);
     }
 
+    /** Calls whose Authorization header (null when absent) fails the check answer 401, as a FHIR server would. */
+    public void requireAuthorization(Predicate<String> check) {
+        authorization = check;
+    }
+
+    /** The Authorization header of every call so far ("" when absent). */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     /** Every call so far, in order: "503 METHOD /path?query" or "FWD METHOD /path?query". */
     public List<String> log() {
         return List.copyOf(log);
@@ -79,6 +91,17 @@ public final class FaultyEmrProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String line = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+            String presented = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(presented == null ? "" : presented);
+            if (!authorization.test(presented)) {
+                log.add("401 " + line);
+                byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+                exchange.sendResponseHeaders(401, answer.length);
+                exchange.getResponseBody().write(answer);
+                return;
+            }
             boolean refuse = outage.test(line) || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
             log.add((refuse ? "503 " : "FWD ") + line);
             if (refuse) {
