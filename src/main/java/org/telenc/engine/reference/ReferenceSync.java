@@ -26,9 +26,10 @@ public class ReferenceSync {
         this.adapters = adapters;
     }
 
-    /** Active connections whose type has an adapter with a reference pull. */
-    public List<EmrConnection> connections() {
-        return connections.active().stream().filter(c -> adapters.supportsReferencePull(c.emrType())).toList();
+    /** Active connections whose type has an adapter with a reference pull; only one when asked for one. */
+    public List<EmrConnection> connections(@org.apache.camel.Header("syncConnectionId") String only) {
+        return connections.active().stream().filter(c -> adapters.supportsReferencePull(c.emrType()))
+                .filter(c -> only == null || only.equals(c.id())).toList();
     }
 
     public void apply(@ExchangeProperty("connection") EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {

@@ -28,9 +28,13 @@ public class DemoTenant {
     private final TenancyRepository tenancy;
     private final WebhookRepository webhooks;
     private final EngineProperties properties;
+    private final boolean adminTokenConfigured;
     private int port;
 
-    public DemoTenant(TenancyRepository tenancy, WebhookRepository webhooks, EngineProperties properties) {
+    public DemoTenant(TenancyRepository tenancy, WebhookRepository webhooks, EngineProperties properties,
+            @org.springframework.beans.factory.annotation.Value("${engine.admin.token:}") String adminToken,
+            @org.springframework.beans.factory.annotation.Value("${engine.admin.token-sha256:}") String adminTokenSha256) {
+        this.adminTokenConfigured = !adminToken.isBlank() || !adminTokenSha256.isBlank();
         this.tenancy = tenancy;
         this.webhooks = webhooks;
         this.properties = properties;
@@ -78,7 +82,7 @@ public class DemoTenant {
         log.info("""
 
                 ==== Telephone-encounter engine ready (sandbox mode) ====
-                Demo client_id: {}  client_secret: {}  access_token: {}
+                Demo client_id: {}  client_secret: {}  access_token: {}  (admin API token: {})
                 Create a telephone encounter:
                   curl -s -X POST http://localhost:{}/v1/telephone-encounters \\
                     -H 'Content-Type: application/json' -H 'client_id: {}' -H 'client_secret: {}' -H 'access_token: {}' \\
@@ -86,8 +90,12 @@ public class DemoTenant {
                 See the webhook it produced:
                   curl -s http://localhost:{}/sandbox/webhook-inbox
                 =========================================================""",
-                demo.clientId(), demo.clientSecret(), demo.accessToken(), port, demo.clientId(), demo.clientSecret(),
+                demo.clientId(), demo.clientSecret(), demo.accessToken(), adminToken(), port, demo.clientId(), demo.clientSecret(),
                 demo.accessToken(), port);
+    }
+
+    private String adminToken() {
+        return adminTokenConfigured ? "as configured" : org.telenc.engine.admin.AdminAuthenticator.DEMO_TOKEN;
     }
 
     private String inboxUrl() {

@@ -1,0 +1,43 @@
+package org.telenc.engine.admin;
+
+import org.apache.camel.Header;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.api.ApiException;
+import org.telenc.engine.tenancy.Secrets;
+
+/**
+ * The admin API's own credential: {@code Authorization: Bearer <token>}, compared in constant time
+ * with {@code engine.admin.token-sha256} (hex SHA-256 of the token; what production configures) or
+ * {@code engine.admin.token} (the token itself). In sandbox demo mode without either, the token is
+ * {@value #DEMO_TOKEN}, printed at start.
+ * With neither, the admin API refuses every call.
+ */
+@Component("adminAuthenticator")
+public class AdminAuthenticator {
+
+    private static final String UNSET = Secrets.sha256Hex("admin api disabled " + Secrets.newId());
+    private final String expectedHash;
+    private final boolean enabled;
+
+    public static final String DEMO_TOKEN = "demo-admin-token";
+
+    public AdminAuthenticator(@Value("${engine.admin.token-sha256:}") String tokenSha256,
+            @Value("${engine.admin.token:}") String configuredToken,
+            @Value("${engine.sandbox.enabled:true}") boolean sandbox, @Value("${engine.demo.enabled:true}") boolean demo) {
+        String token = configuredToken.isBlank() && tokenSha256.isBlank() && sandbox && demo ? DEMO_TOKEN : configuredToken;
+        String hash = !tokenSha256.isBlank() ? tokenSha256.trim().toLowerCase()
+                : !token.isBlank() ? Secrets.sha256Hex(token) : null;
+        this.enabled = hash != null;
+        this.expectedHash = hash != null ? hash : UNSET;
+    }
+
+    public void check(@Header("Authorization") String authorization) {
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
+        boolean match = Secrets.sameDigest(Secrets.sha256Hex(presented), expectedHash);
+        if (!enabled || presented.isEmpty() || !match) {
+            throw new ApiException(401, "invalid_admin_credentials", "Invalid admin credentials.");
+        }
+    }
+}
