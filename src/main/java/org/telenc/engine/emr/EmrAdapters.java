@@ -28,6 +28,12 @@ public class EmrAdapters {
         return TELEPHONE_ENCOUNTER_OPERATIONS.stream().allMatch(op -> camel.getRoute("emr-" + emrType + "-" + op) != null);
     }
 
+    /** Whether the adapter of this type has the optional operation (e.g. read-capabilities). */
+    public boolean supportsOperation(@org.apache.camel.ExchangeProperty("connection") EmrConnection connection, String operation) {
+        String emrType = connection == null ? null : connection.emrType();
+        return emrType != null && emrType.matches("[a-z0-9-]+") && camel.getRoute("emr-" + emrType + "-" + operation) != null;
+    }
+
     public boolean supportsReferencePull(String emrType) {
         return emrType != null && emrType.matches("[a-z0-9-]+") && camel.getRoute("emr-" + emrType + "-pull-references") != null;
     }

@@ -27,7 +27,7 @@ public class ReferenceChecks {
         if (!references.isActive("emr_user", connection, caller.emrUserEhrId())) {
             throw new ApiException(404, "user_not_found", "User not found.");
         }
-        if (!adapters.supportsTelephoneEncounters(caller.emrType())) {
+        if (!adapters.supportsTelephoneEncounters(caller.emrType()) || !references.telephoneEncounterCapable(connection)) {
             throw new ApiException(400, "unsupported_emr", "Telephone encounters are not supported for this EMR.");
         }
         if (!references.isActive("provider", connection, request.getProviderId())) {

@@ -148,4 +148,19 @@ public class ReferenceRepository {
                     + ", synced_at) values (?, ?, ?" + ", ?".repeat(columns.length) + ", ?)", insertArgs);
         }
     }
+
+    public void recordCapabilities(String connectionId, org.telenc.engine.emr.EmrCapabilities capabilities) {
+        jdbc.update("update emr_connection set telephone_encounters = ?, capabilities = ? where id = ?",
+                capabilities.telephoneEncounters(), "{\"fhir_version\":" + (capabilities.fhirVersion() == null ? "null"
+                        : "\"" + capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", "") + "\"")
+                        + ",\"patient_search_by_identifier\":" + capabilities.searchPatientByIdentifier()
+                        + ",\"encounter_create\":" + capabilities.createEncounter() + "}", connectionId);
+    }
+
+    /** False only when the connection's server said it cannot (unknown counts as capable). */
+    public boolean telephoneEncounterCapable(String connectionId) {
+        Boolean capable = jdbc.queryForList("select telephone_encounters from emr_connection where id = ?", Boolean.class,
+                connectionId).stream().findFirst().orElse(null);
+        return !Boolean.FALSE.equals(capable);
+    }
 }

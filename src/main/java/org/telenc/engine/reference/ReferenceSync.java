@@ -32,6 +32,14 @@ public class ReferenceSync {
                 .filter(c -> only == null || only.equals(c.id())).toList();
     }
 
+    /** Records what the connection's server can do; a server that cannot make telephone encounters gets unsupported_emr. */
+    public void capabilities(@ExchangeProperty("connection") EmrConnection connection,
+            @Body org.telenc.engine.emr.EmrCapabilities capabilities) {
+        references.recordCapabilities(connection.id(), capabilities);
+        log.info("connection {} capabilities: FHIR {}, Patient search by identifier {}, Encounter create {}", connection.id(),
+                capabilities.fhirVersion(), capabilities.searchPatientByIdentifier(), capabilities.createEncounter());
+    }
+
     public void apply(@ExchangeProperty("connection") EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
         references.apply(connection.id(), snapshot);
         log.info("reference sync of connection {}: {} providers, {} locations, {} staff, {} pharmacies, {} users",

@@ -159,6 +159,10 @@ public class FhirRequests {
                 version == null ? null : "W/\"" + version + "\"");
     }
 
+    public FhirCall capabilities(EmrConnection connection) {
+        return FhirCall.get("read-capabilities", connection.baseUrl() + "/metadata");
+    }
+
     public FhirCall practitioners(EmrConnection connection) {
         return FhirCall.get("pull-references", connection.baseUrl() + "/Practitioner?_count=100");
     }

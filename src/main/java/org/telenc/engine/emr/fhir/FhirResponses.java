@@ -55,6 +55,32 @@ public class FhirResponses {
         throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body));
     }
 
+    /** The parts of a CapabilityStatement the telephone-encounter flow depends on (server mode). */
+    public org.telenc.engine.emr.EmrCapabilities capabilities(@Body String body) {
+        org.hl7.fhir.r4.model.CapabilityStatement statement = fhir.newJsonParser()
+                .parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, body);
+        boolean patientSearch = false;
+        boolean encounterCreate = false;
+        for (var rest : statement.getRest()) {
+            if (rest.getMode() != null && rest.getMode() != org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode.SERVER) {
+                continue;
+            }
+            for (var resource : rest.getResource()) {
+                if ("Patient".equals(resource.getType())) {
+                    patientSearch |= resource.getSearchParam().stream().anyMatch(p -> "identifier".equals(p.getName()))
+                            && resource.getInteraction().stream().anyMatch(i -> i.getCode() != null
+                                    && "search-type".equals(i.getCode().toCode()));
+                }
+                if ("Encounter".equals(resource.getType())) {
+                    encounterCreate |= resource.getInteraction().stream()
+                            .anyMatch(i -> i.getCode() != null && "create".equals(i.getCode().toCode()));
+                }
+            }
+        }
+        return new org.telenc.engine.emr.EmrCapabilities(statement.hasFhirVersion() ? statement.getFhirVersion().toCode() : null,
+                patientSearch, encounterCreate);
+    }
+
     public EncounterJob patientSearch(@ExchangeProperty("job") EncounterJob job, @Body String body) {
         Bundle bundle = bundle(body);
         List<Patient> matches = bundle.getEntry().stream()

@@ -1,0 +1,74 @@
+package org.telenc.engine.emr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.telenc.engine.sandbox.fhir.LimitedFhirServer;
+import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.tenancy.DemoTenant;
+
+/**
+ * Issue 4, capabilities: the sync reads each server's CapabilityStatement; a server that cannot
+ * create an Encounter, or cannot search Patient by identifier, has no telephone-encounter
+ * capability and the API answers unsupported_emr, checked against real HAPI servers.
+ */
+class EmrCapabilitiesTest extends EngineTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterEach
+    void backToTheSandbox() {
+        jdbc.update("update emr_connection set base_url = ? where name = ?", EmrConnections.EMBEDDED_SANDBOX,
+                DemoTenant.CONNECTION_NAME);
+        camel.requestBody("direct:reference-sync", (Object) null);
+    }
+
+    HttpResponse<String> againstServer(LimitedFhirServer server) throws Exception {
+        jdbc.update("update emr_connection set base_url = ? where name = ?", server.baseUrl(), DemoTenant.CONNECTION_NAME);
+        camel.requestBody("direct:reference-sync", (Object) null);
+        return post("/v1/telephone-encounters", encounterBody("100236", null, null));
+    }
+
+    String capabilities() {
+        return jdbc.queryForObject("select capabilities from emr_connection where name = ?", String.class,
+                DemoTenant.CONNECTION_NAME);
+    }
+
+    @Test
+    void aServerThatCannotCreateEncountersIsUnsupported() throws Exception {
+        try (LimitedFhirServer server = new LimitedFhirServer(true, false)) {
+            HttpResponse<String> answer = againstServer(server);
+            assertThat(answer.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(answer.body()).path("error").asText()).isEqualTo("unsupported_emr");
+            assertThat(JSON.readTree(answer.body()).path("message").asText())
+                    .isEqualTo("Telephone encounters are not supported for this EMR.");
+            assertThat(JSON.readTree(capabilities()).path("encounter_create").asBoolean()).isFalse();
+            assertThat(JSON.readTree(capabilities()).path("patient_search_by_identifier").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatCannotSearchPatientsIsUnsupported() throws Exception {
+        try (LimitedFhirServer server = new LimitedFhirServer(false, true)) {
+            HttpResponse<String> answer = againstServer(server);
+            assertThat(JSON.readTree(answer.body()).path("error").asText()).isEqualTo("unsupported_emr");
+            assertThat(JSON.readTree(capabilities()).path("patient_search_by_identifier").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void aCapableServerIsSupportedAndTheSandboxIsCapable() throws Exception {
+        try (LimitedFhirServer server = new LimitedFhirServer(true, true)) {
+            assertThat(againstServer(server).statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(capabilities()).path("fhir_version").asText()).isEqualTo("4.0.1");
+        }
+        backToTheSandbox();
+        assertThat(jdbc.queryForObject("select telephone_encounters from emr_connection where name = ?", Boolean.class,
+                DemoTenant.CONNECTION_NAME)).isTrue();
+    }
+}
