@@ -14,6 +14,8 @@ public class EmrAdapters {
 
     static final List<String> TELEPHONE_ENCOUNTER_OPERATIONS = List.of("find-patient",
             "list-refillable-medications", "create-encounter", "add-refill", "ensure-patient-pharmacy");
+    /** What POST /v1/telephone-encounters/actions needs of an adapter. */
+    static final List<String> ENCOUNTER_ACTION_OPERATIONS = List.of("read-encounter", "add-encounter-note");
 
     private final CamelContext camel;
 
@@ -32,6 +34,14 @@ public class EmrAdapters {
     public boolean supportsOperation(@org.apache.camel.ExchangeProperty("connection") EmrConnection connection, String operation) {
         String emrType = connection == null ? null : connection.emrType();
         return emrType != null && emrType.matches("[a-z0-9-]+") && camel.getRoute("emr-" + emrType + "-" + operation) != null;
+    }
+
+    /** Actions on an existing encounter (a note line): the adapter reads the encounter and adds the note. */
+    public boolean supportsEncounterActions(String emrType) {
+        if (emrType == null || !emrType.matches("[a-z0-9-]+")) {
+            return false;
+        }
+        return ENCOUNTER_ACTION_OPERATIONS.stream().allMatch(op -> camel.getRoute("emr-" + emrType + "-" + op) != null);
     }
 
     public boolean supportsReferencePull(String emrType) {

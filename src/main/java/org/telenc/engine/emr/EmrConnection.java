@@ -16,17 +16,19 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
 
     /**
      * FHIR adapter settings. Defaults fit the embedded sandbox; a clinic's connection overrides
-     * them in its settings JSON.
+     * them in its settings JSON. {@code timezone} is the clinic's time zone (settings key
+     * {@code timezone}, an IANA id; default UTC): the time stamps of note lines are written in it.
      */
     public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
-            String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem) {
+            String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem,
+            java.time.ZoneId timezone) {
 
         public static FhirSettings defaults() {
             return new FhirSettings("urn:telenc:sandbox:mrn", "urn:telenc:telephone-encounter",
                     "http://telenc.org/fhir/StructureDefinition/preferred-pharmacy",
                     "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PHARM",
                     "http://telenc.org/fhir/StructureDefinition/encounter-template",
-                    "http://hl7.org/fhir/sid/us-npi");
+                    "http://hl7.org/fhir/sid/us-npi", java.time.ZoneId.of("UTC"));
         }
     }
 }

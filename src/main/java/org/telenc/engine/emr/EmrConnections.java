@@ -16,6 +16,7 @@ import org.telenc.engine.tenancy.TenancyRepository;
 @Component("emrConnections")
 public class EmrConnections {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmrConnections.class);
     public static final String EMBEDDED_SANDBOX = "embedded:sandbox";
     public static final String SANDBOX_PATH = "/sandbox/fhir/r4";
 
@@ -55,7 +56,7 @@ public class EmrConnections {
         return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status());
     }
 
-    private EmrConnection.FhirSettings settings(String settingsJson) {
+    EmrConnection.FhirSettings settings(String settingsJson) {
         EmrConnection.FhirSettings defaults = EmrConnection.FhirSettings.defaults();
         if (settingsJson == null || settingsJson.isBlank()) {
             return defaults;
@@ -69,9 +70,23 @@ public class EmrConnections {
                     node.path("pharmacy_type_system").asText(defaults.pharmacyTypeSystem()),
                     node.path("pharmacy_type_code").asText(defaults.pharmacyTypeCode()),
                     node.path("template_extension_url").asText(defaults.templateExtensionUrl()),
-                    node.path("npi_system").asText(defaults.npiSystem()));
+                    node.path("npi_system").asText(defaults.npiSystem()),
+                    zone(node.path("timezone").asText(null), defaults.timezone()));
         } catch (Exception e) {
             throw new IllegalStateException("EMR connection settings are not valid JSON");
+        }
+    }
+
+    /** The clinic's IANA time zone; an unknown id falls back to the default (UTC), with a warning. */
+    static java.time.ZoneId zone(String id, java.time.ZoneId fallback) {
+        if (id == null || id.isBlank()) {
+            return fallback;
+        }
+        try {
+            return java.time.ZoneId.of(id.strip());
+        } catch (java.time.DateTimeException e) {
+            LOG.warn("EMR connection setting timezone is not an IANA time zone id; using {}", fallback);
+            return fallback;
         }
     }
 }

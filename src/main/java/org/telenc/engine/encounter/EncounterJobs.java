@@ -144,11 +144,12 @@ public class EncounterJobs {
     }
 
     /** Our EMR exceptions carry only operation and status; any other message could quote a URL. */
-    private static String safe(Exception failure) {
+    public static String safe(Exception failure) {
         return failure instanceof EmrException ? failure.getMessage() : failure.getClass().getSimpleName();
     }
 
-    private static String describe(Exception failure) {
+    /** The webhook description of an EMR failure (status only, never a body). */
+    public static String describe(Exception failure) {
         if (failure instanceof EmrException e) {
             return switch (e.reasonCode()) {
                 case "login_required" -> "The EMR refused the engine's credentials (HTTP " + e.httpStatus() + ")";

@@ -6,7 +6,7 @@ import java.util.Optional;
  * The fields of a create-telephone-encounter request, in the order of contract table 2.1: checks
  * 3 to 10 take fields in this order.
  */
-public enum RequestField {
+public enum RequestField implements BodyField {
     PATIENT_MRN("patient_mrn", Kind.ID, true),
     PROVIDER_ID("provider_id", Kind.ID, true),
     LOCATION_ID("location_id", Kind.ID, true),
@@ -19,9 +19,6 @@ public enum RequestField {
     IS_HIGH_PRIORITY("is_high_priority", Kind.FLAG, false),
     TEMPLATE_NAME("template_name", Kind.TEXT, false);
 
-    /** Which JSON types a field takes: ids also take integers, the flag also takes booleans. */
-    public enum Kind { ID, TEXT, FLAG }
-
     private final String jsonName;
     private final Kind kind;
     private final boolean required;
@@ -32,24 +29,19 @@ public enum RequestField {
         this.required = required;
     }
 
+    @Override
     public String jsonName() {
         return jsonName;
     }
 
+    @Override
     public Kind kind() {
         return kind;
     }
 
+    @Override
     public boolean required() {
         return required;
-    }
-
-    public String typeRule() {
-        return switch (kind) {
-            case ID -> "a string or an integer";
-            case TEXT -> "a string";
-            case FLAG -> "a string or a boolean";
-        };
     }
 
     public static Optional<RequestField> byJsonName(String name) {

@@ -14,7 +14,8 @@ import org.telenc.engine.api.ApiException;
  * Binds the JSON tree that camel-jackson parsed (contract 2.1, checks 2 to 4): it must be one JSON
  * object; required fields absent, null or blank are missing; ids may be integers (taken as their
  * decimal string); the flag may be a boolean; any other type is invalid. Unknown fields are ignored.
- * The route's unmarshal already refuses duplicate keys and trailing content.
+ * The route's unmarshal already refuses duplicate keys and trailing content. The same rules bind
+ * the create request ({@link #parse}) and the add-action request ({@link #parseAction}).
  */
 @Component("requestParser")
 public class RequestParser {
@@ -38,12 +39,31 @@ public class RequestParser {
     }
 
     public TelephoneEncounterRequest parse(JsonNode root) {
+        Map<RequestField, String> values = new LinkedHashMap<>();
+        Map<RequestField, String> violations = new LinkedHashMap<>();
+        bindAll(root, RequestField.values(), values, violations);
+        return new TelephoneEncounterRequest(values, violations);
+    }
+
+    /** The add-action request, by the same rules. */
+    public TelephoneEncounterActionRequest parseAction(JsonNode root) {
+        Map<ActionField, String> values = new LinkedHashMap<>();
+        Map<ActionField, String> violations = new LinkedHashMap<>();
+        bindAll(root, ActionField.values(), values, violations);
+        return new TelephoneEncounterActionRequest(values, violations);
+    }
+
+    /** {@link #parseAction} from raw text. */
+    public TelephoneEncounterActionRequest parseActionText(String body) {
+        return parseAction(readObject(body));
+    }
+
+    private static <F extends BodyField> void bindAll(JsonNode root, F[] fields, Map<F, String> values,
+            Map<F, String> violations) {
         if (root == null || !root.isObject()) {
             throw ApiException.invalidJson();
         }
-        Map<RequestField, String> values = new LinkedHashMap<>();
-        Map<RequestField, String> violations = new LinkedHashMap<>();
-        for (RequestField field : RequestField.values()) {
+        for (F field : fields) {
             JsonNode node = root.get(field.jsonName());
             if (node == null || node.isNull()) {
                 if (field.required()) {
@@ -60,7 +80,6 @@ public class RequestParser {
                 values.put(field, value);
             }
         }
-        return new TelephoneEncounterRequest(values, violations);
     }
 
     /** The JSON object, or invalid_json. The parser's message is never used: it quotes the input. */
@@ -79,7 +98,7 @@ public class RequestParser {
         }
     }
 
-    private static String bind(RequestField field, JsonNode node) {
+    private static String bind(BodyField field, JsonNode node) {
         if (node.isTextual()) {
             return node.textValue();
         }

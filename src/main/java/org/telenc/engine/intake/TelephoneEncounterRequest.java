@@ -3,6 +3,7 @@ package org.telenc.engine.intake;
 import jakarta.validation.constraints.Pattern;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Map;
  * so that bean validation reports it in contract order with the value rules.
  */
 @WellFormedRequest
-public class TelephoneEncounterRequest {
+public class TelephoneEncounterRequest implements BoundRequest {
 
     private final Map<RequestField, String> values;
     private final Map<RequestField, String> shapeViolations;
@@ -22,8 +23,14 @@ public class TelephoneEncounterRequest {
     }
 
     /** Field → error code (missing_required_field or invalid_field_type) found while binding. */
+    @Override
     public Map<RequestField, String> shapeViolations() {
         return shapeViolations;
+    }
+
+    @Override
+    public List<RequestField> fields() {
+        return List.of(RequestField.values());
     }
 
     public Map<RequestField, String> values() {

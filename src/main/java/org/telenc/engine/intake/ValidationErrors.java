@@ -4,6 +4,7 @@ import jakarta.validation.ConstraintViolation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -13,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Orders bean-validation violations as contract 2.3 does (check number first, then the field order
- * of table 2.1) and turns them into the first error plus the full {@code errors} list. Messages
- * name fields, never values.
+ * of table 2.1, or of the add-action request) and turns them into the first error plus the full
+ * {@code errors} list. Messages name fields, never values.
  */
 @Component("validationErrors")
 public class ValidationErrors {
@@ -22,10 +23,13 @@ public class ValidationErrors {
     public static final String MISSING = "missing_required_field";
     public static final String INVALID_TYPE = "invalid_field_type";
 
-    /** Error codes in the order of contract 2.3, checks 3 to 10. */
+    /**
+     * Error codes in the order of contract 2.3, checks 3 to 10; text_too_long is the add-action
+     * request's length check, which comes between the type checks and invalid_is_high_priority.
+     */
     private static final List<String> CHECK_ORDER = List.of(MISSING, INVALID_TYPE, "reason_too_long",
             "medication_name_invalid_length", "caller_too_long", "message_too_long", "template_name_too_long",
-            "invalid_is_high_priority");
+            "text_too_long", "invalid_is_high_priority");
 
     public ApiException fromException(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) BeanValidationException failure) {
         return toApiException(failure.getConstraintViolations());
@@ -41,19 +45,16 @@ public class ValidationErrors {
         return new ApiException(400, first.error(), first.message(), errors, null);
     }
 
-    private record Violation(String code, RequestField field) {
+    private record Violation(String code, BodyField field) {
     }
 
-    private static RequestField field(ConstraintViolation<?> violation) {
+    /** The field of the validated request (create or add-action) that the violation is about. */
+    private static BodyField field(ConstraintViolation<?> violation) {
         String path = violation.getPropertyPath().toString();
         String name = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
-        return RequestField.byJsonName(name)
-                .or(() -> RequestField.byJsonName(camelToSnake(name)))
+        return Optional.of(violation.getRootBean()).filter(BoundRequest.class::isInstance).map(BoundRequest.class::cast)
+                .flatMap(request -> request.field(name))
                 .orElseThrow(() -> new IllegalStateException("violation on unknown property " + name));
-    }
-
-    private static String camelToSnake(String name) {
-        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
     }
 
     private static int rank(String code) {
@@ -73,6 +74,7 @@ public class ValidationErrors {
             case "caller_too_long" -> "Caller must be 100 characters or less.";
             case "message_too_long" -> "Message must be 10000 characters or less.";
             case "template_name_too_long" -> "Template name must be 100 characters or less.";
+            case "text_too_long" -> "Text must be 10000 characters or less.";
             case "invalid_is_high_priority" -> "is_high_priority must be \"true\" or \"false\".";
             default -> throw new IllegalStateException("no message for " + v.code());
         };

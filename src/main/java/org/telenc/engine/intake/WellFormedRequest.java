@@ -25,14 +25,14 @@ public @interface WellFormedRequest {
 
     Class<? extends Payload>[] payload() default {};
 
-    class Validator implements ConstraintValidator<WellFormedRequest, TelephoneEncounterRequest> {
+    class Validator implements ConstraintValidator<WellFormedRequest, BoundRequest> {
         @Override
-        public boolean isValid(TelephoneEncounterRequest request, ConstraintValidatorContext context) {
+        public boolean isValid(BoundRequest request, ConstraintValidatorContext context) {
             if (request == null || request.shapeViolations().isEmpty()) {
                 return true;
             }
             context.disableDefaultConstraintViolation();
-            for (Map.Entry<RequestField, String> violation : request.shapeViolations().entrySet()) {
+            for (Map.Entry<? extends BodyField, String> violation : request.shapeViolations().entrySet()) {
                 context.buildConstraintViolationWithTemplate(violation.getValue())
                         .addPropertyNode(violation.getKey().jsonName())
                         .addConstraintViolation();

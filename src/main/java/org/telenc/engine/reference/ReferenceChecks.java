@@ -24,12 +24,8 @@ public class ReferenceChecks {
 
     public void check(@ExchangeProperty("caller") Caller caller, TelephoneEncounterRequest request) {
         String connection = caller.connectionId();
-        if (!references.isActive("emr_user", connection, caller.emrUserEhrId())) {
-            throw new ApiException(404, "user_not_found", "User not found.");
-        }
-        if (!adapters.supportsTelephoneEncounters(caller.emrType()) || !references.telephoneEncounterCapable(connection)) {
-            throw new ApiException(400, "unsupported_emr", "Telephone encounters are not supported for this EMR.");
-        }
+        checkUserAndEmr(caller, adapters.supportsTelephoneEncounters(caller.emrType())
+                && references.telephoneEncounterCapable(caller.connectionId()));
         if (!references.isActive("provider", connection, request.getProviderId())) {
             throw new ApiException(404, "provider_not_found", "Provider not found: provider_id " + request.getProviderId()
                     + " does not exist in the providers table. Sync providers using GET /v1/providers.");
@@ -46,6 +42,21 @@ public class ReferenceChecks {
         if (pharmacy != null && !references.isActive("pharmacy", connection, pharmacy)) {
             throw new ApiException(404, "pharmacy_not_found", "Pharmacy not found: pharmacy_ehr_id " + pharmacy
                     + " does not exist in your organization's pharmacy list. Call GET /v1/pharmacies to see available pharmacies.");
+        }
+    }
+
+    /** The add-action request's checks after validation: user_not_found, then unsupported_emr. */
+    public void checkAction(@ExchangeProperty("caller") Caller caller) {
+        checkUserAndEmr(caller, adapters.supportsEncounterActions(caller.emrType()));
+    }
+
+    /** Checks 11 and 12: the token's EMR user is still listed; the EMR type has the adapter operations. */
+    private void checkUserAndEmr(Caller caller, boolean emrSupported) {
+        if (!references.isActive("emr_user", caller.connectionId(), caller.emrUserEhrId())) {
+            throw new ApiException(404, "user_not_found", "User not found.");
+        }
+        if (!emrSupported) {
+            throw new ApiException(400, "unsupported_emr", "Telephone encounters are not supported for this EMR.");
         }
     }
 }

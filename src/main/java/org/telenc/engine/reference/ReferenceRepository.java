@@ -77,6 +77,12 @@ public class ReferenceRepository {
         return jdbc.query(STAFF + BY_EHR_ID, STAFF_ROW, connectionId, ehrId).stream().findFirst();
     }
 
+    /** The name of an EMR user as synced (the user list), when the EMR gave one. */
+    public Optional<String> userName(String connectionId, String ehrId) {
+        return jdbc.queryForList("select name from emr_user where connection_id = ? and ehr_id = ? and name is not null",
+                String.class, connectionId, ehrId).stream().findFirst();
+    }
+
     public List<Pharmacy> pharmacies(String connectionId) {
         return jdbc.query(PHARMACY + ORDERED, PHARMACY_ROW, connectionId);
     }

@@ -193,6 +193,11 @@ public class TenancyRepository {
         }
     }
 
+    /** The EMR user an access token acts as (Caller.emrUserEhrId). */
+    public String tokenEmrUserEhrId(String tokenId) {
+        return jdbc.queryForObject("select emr_user_ehr_id from access_token where id = ?", String.class, tokenId);
+    }
+
     private static Timestamp now() {
         return Timestamp.from(Instant.now());
     }

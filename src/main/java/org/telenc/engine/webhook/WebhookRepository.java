@@ -91,6 +91,13 @@ public class WebhookRepository {
                         rs.getTimestamp(5).toInstant()), encounterId).stream().findFirst();
     }
 
+    /** The terminal event of an add-action request, if recorded. */
+    public Optional<Event> eventForAction(String actionId) {
+        return jdbc.query("select id, client_pk, event_type, body, created_at from webhook_event where action_id = ?",
+                (rs, i) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant()), actionId).stream().findFirst();
+    }
+
     public Optional<Event> event(String id) {
         return jdbc.query("select id, client_pk, event_type, body, created_at from webhook_event where id = ?",
                 (rs, i) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -102,6 +109,13 @@ public class WebhookRepository {
         jdbc.update("""
                 insert into webhook_event(id, client_pk, encounter_id, job_id, event_type, access_token_reference_id, body, created_at)
                 values (?,?,?,?,?,?,?,?)""", id, clientPk, encounterId, jobId, type, referenceId, body, Timestamp.from(created));
+    }
+
+    public void insertActionEvent(String id, String clientPk, String actionId, long jobId, String type, String referenceId,
+            String body, Instant created) {
+        jdbc.update("""
+                insert into webhook_event(id, client_pk, action_id, job_id, event_type, access_token_reference_id, body, created_at)
+                values (?,?,?,?,?,?,?,?)""", id, clientPk, actionId, jobId, type, referenceId, body, Timestamp.from(created));
     }
 
     public void insertDelivery(String id, String eventId, Endpoint endpoint) {

@@ -20,8 +20,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * When the request cannot be durably queued (here: the broker is unreachable), the answer is 503
- * and nothing was stored, so nothing will ever be sent for it.
+ * When the request (or an action) cannot be durably queued (here: the broker is unreachable), the
+ * answer is 503 and nothing was stored, so nothing will ever be sent for it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class QueueUnavailableTest {
@@ -59,5 +59,22 @@ class QueueUnavailableTest {
         assertThat(body.path("message").asText()).isEqualTo("The service is temporarily unavailable. Retry the request.");
         assertThat(jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from telephone_encounter_request", Integer.class)).isZero();
+    }
+
+    @Test
+    void anActionAnswers503AndKeepsNothing() throws Exception {
+        camel.requestBody("direct:reference-sync", (Object) null);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/telephone-encounters/actions"))
+                .header("Content-Type", "application/json").header("client_id", "demo-client")
+                .header("client_secret", "demo-secret").header("access_token", "demo-access-token")
+                .POST(HttpRequest.BodyPublishers.ofString(TelephoneEncounterActionErrorsTest.VALID)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(body.path("error").asText()).isEqualTo("service_unavailable");
+        assertThat(body.path("message").asText()).isEqualTo("The service is temporarily unavailable. Retry the request.");
+        assertThat(jdbc.queryForObject("select count(*) from telephone_encounter_action", Integer.class)).isZero();
     }
 }

@@ -16,8 +16,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnection.FhirSettings;
+import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 
@@ -161,6 +163,50 @@ public class FhirRequests {
 
     public FhirCall capabilities(EmrConnection connection) {
         return FhirCall.get("read-capabilities", connection.baseUrl() + "/metadata");
+    }
+
+    /**
+     * Reads the encounter an action names. An id that cannot name a FHIR resource (FHIR ids are 1-64
+     * of {@code A-Z a-z 0-9 - .}) is not looked up at all: no such encounter can exist.
+     */
+    public FhirCall readEncounter(@ExchangeProperty("action") ActionJob action) {
+        String id = action.getEmrAppointmentId();
+        if (!isFhirId(id)) {
+            throw new EmrNotFoundException(404, "EMR call read-encounter: the id cannot name a FHIR resource");
+        }
+        return FhirCall.get("read-encounter", action.getConnection().baseUrl() + "/Encounter/" + id);
+    }
+
+    /**
+     * The action's note line as a Communication on the encounter, written as the acting staff member,
+     * with a job-scoped identifier ({@code jobIdentifierSystem + ":action"}, the action id) and sent as a
+     * conditional create, so a redelivered action finds its note instead of writing it twice.
+     */
+    public FhirCall createEncounterNote(@ExchangeProperty("action") ActionJob action) {
+        FhirSettings s = action.getConnection().settings();
+        Identifier identifier = new Identifier().setSystem(s.jobIdentifierSystem() + ":action").setValue(action.getActionId());
+        Communication note = new Communication();
+        note.addIdentifier(identifier);
+        note.setStatus(Communication.CommunicationStatus.COMPLETED);
+        note.setEncounter(new Reference("Encounter/" + action.getEmrAppointmentId()));
+        if (action.getEncounterSubject() != null) {
+            note.setSubject(new Reference(action.getEncounterSubject()));
+        }
+        note.setSender(reference("Practitioner/" + action.getActingUserEhrId(), action.getActingUserName()));
+        note.setPriority(action.isHighPriority() ? Communication.CommunicationPriority.URGENT
+                : Communication.CommunicationPriority.ROUTINE);
+        if (action.getNotedAt() != null) {
+            note.setSent(java.util.Date.from(action.getNotedAt()));
+        }
+        note.addPayload().setContent(new StringType(action.getNoteLine()));
+        return new FhirCall("add-encounter-note", "POST", action.getConnection().baseUrl() + "/Communication",
+                fhir.newJsonParser().encodeResourceToString(note),
+                "identifier=" + token(identifier.getSystem(), identifier.getValue()), null);
+    }
+
+    /** A FHIR logical id: 1 to 64 of A-Z, a-z, 0-9, '-' and '.', and not a path segment such as "..". */
+    static boolean isFhirId(String id) {
+        return id != null && id.matches("[A-Za-z0-9\\-.]{1,64}") && !id.matches("\\.+");
     }
 
     public FhirCall practitioners(EmrConnection connection) {

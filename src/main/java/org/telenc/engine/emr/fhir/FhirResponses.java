@@ -14,12 +14,15 @@ import org.apache.camel.Header;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.action.ActionJob;
+import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.encounter.EncounterJob;
@@ -51,6 +54,9 @@ public class FhirResponses {
         }
         if (code == 401 || code == 403) {
             throw new EmrPermanentException("login_required", code, what);
+        }
+        if (code == 404 || code == 410) {
+            throw new EmrNotFoundException(code, what + issueCodes(body));
         }
         throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body));
     }
@@ -140,6 +146,26 @@ public class FhirResponses {
             return patient;
         }
         throw new EmrPermanentException("emr_rejected", 200, "EMR answered a Patient read with another resource type");
+    }
+
+    /** The encounter an action names exists: the note will be about its subject. */
+    public ActionJob encounterRead(@ExchangeProperty("action") ActionJob action, @Body String body) {
+        if (!(resource(body) instanceof Encounter encounter)) {
+            throw new EmrPermanentException("emr_rejected", 200, "EMR answered an Encounter read with another resource type");
+        }
+        action.encounterFound(encounter.getSubject().hasReference() ? encounter.getSubject().getReference() : null);
+        return action;
+    }
+
+    /** The EMR has no such encounter (404/410, or an id that cannot name one): the action fails. */
+    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action) {
+        action.fail("encounter_not_found", "The encounter was not found in the EMR");
+        return action;
+    }
+
+    public ActionJob encounterNoteCreated(@ExchangeProperty("action") ActionJob action, @Body String body) {
+        action.setNoteId(resource(body).getIdElement().getIdPart());
+        return action;
     }
 
     static boolean isRefillable(MedicationRequest order) {

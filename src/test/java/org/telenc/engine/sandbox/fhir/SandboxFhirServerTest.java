@@ -23,6 +23,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestIntent;
@@ -32,6 +33,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -217,6 +219,33 @@ class SandboxFhirServerTest {
     void unknownIdIsNotFound() throws Exception {
         assertThat(get("Patient/pat-9999").statusCode()).isEqualTo(404);
         assertThat(get("MedicationRequest/mr-9999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void encounterReadAndANoteOnItByConditionalCreate() throws Exception {
+        String encounterId = parse(Encounter.class, create(encounter("call-note"), null)).getIdElement().getIdPart();
+        String otherId = parse(Encounter.class, create(encounter("call-other"), null)).getIdElement().getIdPart();
+        HttpResponse<String> read = get("Encounter/" + encounterId);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(parse(Encounter.class, read).getSubject().getReference()).isEqualTo("Patient/pat-1001");
+        assertThat(get("Encounter/no-such-encounter").statusCode()).isEqualTo(404);
+
+        Communication note = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED)
+                .setEncounter(new Reference("Encounter/" + encounterId)).setSubject(new Reference("Patient/pat-1001"));
+        note.addIdentifier().setSystem("urn:telenc:test:action").setValue("action-1");
+        note.addPayload().setContent(new StringType("[2026-11-24 10:15 EST] Jane Nurse: called back"));
+        HttpResponse<String> first = create(note, "identifier=urn:telenc:test:action%7Caction-1");
+        HttpResponse<String> again = create(note, "identifier=urn:telenc:test:action%7Caction-1");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(200);
+        String noteId = parse(Communication.class, first).getIdElement().getIdPart();
+        assertThat(parse(Communication.class, again).getIdElement().getIdPart()).isEqualTo(noteId);
+        assertThat(ids(search("Communication?encounter=Encounter/" + encounterId))).containsExactly(noteId);
+        assertThat(ids(search("Communication?encounter=" + otherId))).isEmpty();
+        assertThat(ids(search("Communication?identifier=urn:telenc:test:action%7Caction-1"))).containsExactly(noteId);
+        assertThat(parse(Communication.class, get("Communication/" + noteId)).getPayloadFirstRep().getContentStringType().getValue())
+                .isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: called back");
     }
 
     private static Encounter encounter(String callId) {

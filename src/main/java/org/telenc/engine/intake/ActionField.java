@@ -1,0 +1,36 @@
+package org.telenc.engine.intake;
+
+/**
+ * The fields of an add-action request ({@code POST /v1/telephone-encounters/actions}), in the
+ * order its checks take them: emr_appointment_id, text, is_high_priority.
+ */
+public enum ActionField implements BodyField {
+    EMR_APPOINTMENT_ID("emr_appointment_id", Kind.ID, true),
+    TEXT("text", Kind.TEXT, true),
+    IS_HIGH_PRIORITY("is_high_priority", Kind.FLAG, false);
+
+    private final String jsonName;
+    private final Kind kind;
+    private final boolean required;
+
+    ActionField(String jsonName, Kind kind, boolean required) {
+        this.jsonName = jsonName;
+        this.kind = kind;
+        this.required = required;
+    }
+
+    @Override
+    public String jsonName() {
+        return jsonName;
+    }
+
+    @Override
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public boolean required() {
+        return required;
+    }
+}

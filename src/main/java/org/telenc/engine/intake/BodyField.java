@@ -1,0 +1,29 @@
+package org.telenc.engine.intake;
+
+/**
+ * A field of a request body as the parser binds it: its JSON name, the JSON types it takes, and
+ * whether it is required. Implemented by enums ({@link RequestField}, {@link ActionField}) whose
+ * declaration order is the contract's field order, which ties validation errors of the same check.
+ */
+public interface BodyField {
+
+    /** Which JSON types a field takes: ids also take integers, the flag also takes booleans. */
+    enum Kind { ID, TEXT, FLAG }
+
+    String jsonName();
+
+    Kind kind();
+
+    boolean required();
+
+    /** The position in the contract's field order (an enum's ordinal). */
+    int ordinal();
+
+    default String typeRule() {
+        return switch (kind()) {
+            case ID -> "a string or an integer";
+            case TEXT -> "a string";
+            case FLAG -> "a string or a boolean";
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package org.telenc.engine.intake;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A request body as {@link RequestParser} bound it: the values, and what could not be bound
+ * (missing required fields, wrong JSON types) so that bean validation reports it, through
+ * {@link WellFormedRequest}, in contract order together with the value rules.
+ */
+public interface BoundRequest {
+
+    /** Field → error code (missing_required_field or invalid_field_type) found while binding. */
+    Map<? extends BodyField, String> shapeViolations();
+
+    /** Every field of this kind of request, in contract order. */
+    List<? extends BodyField> fields();
+
+    /** The field a validation property path names: its JSON name or the getter's camelCase name. */
+    default Optional<BodyField> field(String propertyName) {
+        String snake = propertyName.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
+        for (BodyField field : fields()) {
+            if (field.jsonName().equals(propertyName) || field.jsonName().equals(snake)) {
+                return Optional.of(field);
+            }
+        }
+        return Optional.empty();
+    }
+}

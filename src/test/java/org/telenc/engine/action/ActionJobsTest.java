@@ -1,0 +1,100 @@
+package org.telenc.engine.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrPermanentException;
+import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.encounter.EmrRetryPolicy;
+
+/** What an EMR failure means for an action, the note line and the retry message, without Camel. */
+class ActionJobsTest {
+
+    static final Instant ACCEPTED = Instant.parse("2026-11-24T15:00:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ActionJobs jobs(Instant now) {
+        var retry = new EngineProperties.Emr.Retry(3, 500, Duration.ofHours(1), List.of(Duration.ofSeconds(5)), 0);
+        var properties = new EngineProperties("./data", null, null, null, new EngineProperties.Emr(10000, retry), null);
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        return new ActionJobs(null, null, null, null, new EmrRetryPolicy(properties, clock), JSON, clock);
+    }
+
+    static ActionJob action(ZoneId zone, int attempt) {
+        var d = EmrConnection.FhirSettings.defaults();
+        var settings = new EmrConnection.FhirSettings(d.mrnSystem(), d.jobIdentifierSystem(), d.pharmacyExtensionUrl(),
+                d.pharmacyTypeSystem(), d.pharmacyTypeCode(), d.templateExtensionUrl(), d.npiSystem(), zone);
+        return new ActionJob("a".repeat(32), 1042, "client", "clinic-42",
+                new EmrConnection("conn", "fhir-r4", "http://emr.invalid/fhir", settings,
+                        org.telenc.engine.emr.auth.EmrAuthSettings.none(), "active"), "enc-1", "Called back",
+                true, "12220", false, ACCEPTED, attempt);
+    }
+
+    @Test
+    void aRetryableFailureWithinTheWindowDefersTheAction() {
+        ActionJob action = action(ZoneOffset.UTC, 1);
+        jobs(ACCEPTED.plusSeconds(30)).emrFailed(action, new EmrRetryableException(503, "EMR call read-encounter answered HTTP 503"));
+        assertThat(action.isDeferred()).isTrue();
+        assertThat(action.getRetryDelayMillis()).isEqualTo(5_000);
+        assertThat(action.outcome()).isNull();
+        assertThat(action.isPending()).isFalse();
+
+        ActionJob io = action(ZoneOffset.UTC, 3);
+        jobs(ACCEPTED.plusSeconds(30)).emrFailed(io, new IOException("connection refused"));
+        assertThat(io.isDeferred()).isTrue();
+        assertThat(jobs(ACCEPTED).retryMessage(io))
+                .isEqualTo("{\"action_id\":\"" + "a".repeat(32) + "\",\"job_id\":\"1042\",\"emr_attempt\":4}");
+    }
+
+    @Test
+    void afterTheWindowARetryableFailureIsEmrUnavailable() {
+        ActionJob action = action(ZoneOffset.UTC, 9);
+        jobs(ACCEPTED.plus(Duration.ofHours(2))).emrFailed(action, new EmrRetryableException(503, "x"));
+        assertThat(action.outcome()).isEqualTo(ActionOutcome.FAILED);
+        assertThat(action.getFailures()).containsExactly(
+                new ActionJob.Reason("emr_unavailable", "The EMR was unavailable (HTTP 503)"));
+
+        ActionJob io = action(ZoneOffset.UTC, 9);
+        jobs(ACCEPTED.plus(Duration.ofHours(2))).emrFailed(io, new IOException("timeout"));
+        assertThat(io.getFailures()).containsExactly(new ActionJob.Reason("emr_unavailable", "The EMR could not be reached"));
+    }
+
+    @Test
+    void permanentFailuresAreLoginRequiredOrEmrRejected() {
+        ActionJob refused = action(ZoneOffset.UTC, 1);
+        jobs(ACCEPTED).emrFailed(refused, new EmrPermanentException("login_required", 401, "x"));
+        assertThat(refused.getFailures()).containsExactly(
+                new ActionJob.Reason("login_required", "The EMR refused the engine's credentials (HTTP 401)"));
+
+        ActionJob rejected = action(ZoneOffset.UTC, 1);
+        jobs(ACCEPTED).emrFailed(rejected, new EmrPermanentException("emr_rejected", 422, "x"));
+        assertThat(rejected.getFailures()).containsExactly(
+                new ActionJob.Reason("emr_rejected", "The EMR rejected the request (HTTP 422)"));
+        assertThat(rejected.isDeferred()).isFalse();
+    }
+
+    @Test
+    void theNoteIsStampedNowInTheConnectionsZone() {
+        ActionJob action = action(ZoneId.of("America/New_York"), 1);
+        action.setActingUserName("Jane Nurse");
+        Instant now = Instant.parse("2026-11-24T15:15:00Z");
+        jobs(now).composeNote(action);
+        assertThat(action.getNoteLine()).isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: Called back");
+        assertThat(action.getNotedAt()).isEqualTo(now);
+    }
+
+    @Test
+    void toStringNeverPrintsTheText() {
+        assertThat(action(ZoneOffset.UTC, 1).toString()).doesNotContain("Called back");
+    }
+}
