@@ -117,7 +117,8 @@ public class ActionJobs {
     }
 
     private boolean deferred(ActionJob action, Exception failure) {
-        boolean retryable = failure instanceof EmrRetryableException || failure instanceof java.io.IOException;
+        boolean retryable = failure instanceof EmrRetryableException
+                || failure instanceof org.telenc.engine.emr.EmrThrottledException || failure instanceof java.io.IOException;
         if (!retryable) {
             return false;
         }

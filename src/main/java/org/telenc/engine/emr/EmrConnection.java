@@ -21,7 +21,23 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
      */
     public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
             String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem,
-            java.time.ZoneId timezone) {
+            java.time.ZoneId timezone, int callsPerMinute, String refillStatus, String refillIntent, String pharmacyList,
+            java.util.Map<String, String> templateCodes) {
+
+        /** {@code pharmacy_list}: the patient's pharmacies live in a Patient extension, or nowhere. */
+        public static final String PHARMACY_LIST_EXTENSION = "extension";
+        public static final String PHARMACY_LIST_NONE = "none";
+
+        public FhirSettings {
+            templateCodes = templateCodes == null ? java.util.Map.of() : java.util.Map.copyOf(templateCodes);
+        }
+
+        /** Settings as they were before the rate limit, refill and template keys: those take their defaults. */
+        public FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl, String pharmacyTypeSystem,
+                String pharmacyTypeCode, String templateExtensionUrl, String npiSystem, java.time.ZoneId timezone) {
+            this(mrnSystem, jobIdentifierSystem, pharmacyExtensionUrl, pharmacyTypeSystem, pharmacyTypeCode, templateExtensionUrl,
+                    npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, java.util.Map.of());
+        }
 
         public static FhirSettings defaults() {
             return new FhirSettings("urn:telenc:sandbox:mrn", "urn:telenc:telephone-encounter",
@@ -29,6 +45,11 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
                     "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PHARM",
                     "http://telenc.org/fhir/StructureDefinition/encounter-template",
                     "http://hl7.org/fhir/sid/us-npi", java.time.ZoneId.of("UTC"));
+        }
+
+        /** What the encounter's template extension carries for a template name: its mapped code, else the name. */
+        public String templateCode(String templateName) {
+            return templateCodes.getOrDefault(templateName, templateName);
         }
     }
 }

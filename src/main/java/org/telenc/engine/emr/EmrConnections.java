@@ -71,10 +71,32 @@ public class EmrConnections {
                     node.path("pharmacy_type_code").asText(defaults.pharmacyTypeCode()),
                     node.path("template_extension_url").asText(defaults.templateExtensionUrl()),
                     node.path("npi_system").asText(defaults.npiSystem()),
-                    zone(node.path("timezone").asText(null), defaults.timezone()));
+                    zone(node.path("timezone").asText(null), defaults.timezone()),
+                    Math.max(0, node.path("calls_per_minute").asInt(defaults.callsPerMinute())),
+                    oneOf(node.path("refill_status").asText(defaults.refillStatus()), "draft", "active", "on-hold"),
+                    oneOf(node.path("refill_intent").asText(defaults.refillIntent()), "proposal", "plan", "order",
+                            "original-order", "reflex-order", "filler-order", "instance-order", "option"),
+                    oneOf(node.path("pharmacy_list").asText(defaults.pharmacyList()),
+                            EmrConnection.FhirSettings.PHARMACY_LIST_EXTENSION, EmrConnection.FhirSettings.PHARMACY_LIST_NONE),
+                    templateCodes(node.path("template_codes")));
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("EMR connection settings are not valid JSON");
         }
+    }
+
+    private static String oneOf(String value, String... allowed) {
+        if (java.util.Arrays.asList(allowed).contains(value)) {
+            return value;
+        }
+        throw new IllegalStateException("EMR connection setting value not allowed; expected one of " + String.join(", ", allowed));
+    }
+
+    private static java.util.Map<String, String> templateCodes(com.fasterxml.jackson.databind.JsonNode node) {
+        java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
+        return codes;
     }
 
     /** The clinic's IANA time zone; an unknown id falls back to the default (UTC), with a warning. */

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.EmrException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.emr.EmrThrottledException;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.reference.ReferenceRepository;
@@ -120,7 +121,7 @@ public class EncounterJobs {
      * which is safe because every EMR write is a conditional create on a job-scoped identifier.
      */
     private boolean deferred(EncounterJob job, Exception failure) {
-        boolean retryable = failure instanceof EmrRetryableException
+        boolean retryable = failure instanceof EmrRetryableException || failure instanceof EmrThrottledException
                 || (failure instanceof java.io.IOException);
         if (!retryable) {
             return false;
@@ -154,7 +155,8 @@ public class EncounterJobs {
             return switch (e.reasonCode()) {
                 case "login_required" -> "The EMR refused the engine's credentials (HTTP " + e.httpStatus() + ")";
                 case "emr_unavailable" -> "The EMR was unavailable (HTTP " + e.httpStatus() + ")";
-                default -> "The EMR rejected the request (HTTP " + e.httpStatus() + ")";
+                default -> e.httpStatus() == 0 ? "The EMR connection does not support this step"
+                        : "The EMR rejected the request (HTTP " + e.httpStatus() + ")";
             };
         }
         return "The EMR could not be reached";

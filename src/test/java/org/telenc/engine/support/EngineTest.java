@@ -50,6 +50,7 @@ public abstract class EngineTest {
         registry.add("engine.emr.retry.delay-ms", () -> "50");
         registry.add("engine.emr.retry.backoff", () -> "1s");
         registry.add("engine.emr.retry.jitter", () -> "0");
+        registry.add("engine.emr.circuit.open-for", () -> "2s");
     }
 
     @BeforeAll

@@ -76,7 +76,7 @@ public class FhirRequests {
             encounter.addReasonCode().setText(request.getReason());
         }
         if (request.getTemplateName() != null) {
-            encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(request.getTemplateName())));
+            encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(s.templateCode(request.getTemplateName()))));
         }
         return create(job, "create-encounter", "Encounter", encounter, "");
     }
@@ -125,8 +125,9 @@ public class FhirRequests {
         EncounterJob.RefillableMedication matched = job.getMatchedMedication();
         MedicationRequest refill = new MedicationRequest();
         refill.addIdentifier(jobIdentifier(job, ":refill"));
-        refill.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
-        refill.setIntent(MedicationRequest.MedicationRequestIntent.PROPOSAL);
+        EmrConnection.FhirSettings settings = job.getConnection().settings();
+        refill.setStatus(MedicationRequest.MedicationRequestStatus.fromCode(settings.refillStatus()));
+        refill.setIntent(MedicationRequest.MedicationRequestIntent.fromCode(settings.refillIntent()));
         refill.setMedication(new CodeableConcept().setText(matched.name()));
         refill.setSubject(new Reference("Patient/" + job.getPatientId()));
         refill.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
@@ -141,6 +142,10 @@ public class FhirRequests {
     }
 
     public FhirCall readPatient(@ExchangeProperty("job") EncounterJob job) {
+        if (EmrConnection.FhirSettings.PHARMACY_LIST_NONE.equals(job.getConnection().settings().pharmacyList())) {
+            throw new org.telenc.engine.emr.EmrPermanentException("emr_rejected", 0,
+                    "EMR call ensure-patient-pharmacy: this connection keeps no patient pharmacy list");
+        }
         return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()));
     }
 
