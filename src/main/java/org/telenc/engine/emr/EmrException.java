@@ -23,4 +23,16 @@ public abstract class EmrException extends RuntimeException {
     public int httpStatus() {
         return httpStatus;
     }
+
+    private String issueCodes = "";
+
+    /** The OperationOutcome issue codes of the answer (a FHIR code set: never free text, never PHI). */
+    public String issueCodes() {
+        return issueCodes;
+    }
+
+    public EmrException withIssueCodes(String codes) {
+        this.issueCodes = codes == null ? "" : codes;
+        return this;
+    }
 }

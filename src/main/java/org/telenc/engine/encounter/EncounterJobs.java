@@ -156,7 +156,8 @@ public class EncounterJobs {
                 case "login_required" -> "The EMR refused the engine's credentials (HTTP " + e.httpStatus() + ")";
                 case "emr_unavailable" -> "The EMR was unavailable (HTTP " + e.httpStatus() + ")";
                 default -> e.httpStatus() == 0 ? "The EMR connection does not support this step"
-                        : "The EMR rejected the request (HTTP " + e.httpStatus() + ")";
+                        : "The EMR rejected the request (HTTP " + e.httpStatus()
+                                + (e.issueCodes().isEmpty() ? "" : "; issues: " + e.issueCodes()) + ")";
             };
         }
         return "The EMR could not be reached";

@@ -71,4 +71,22 @@ class EmrCapabilitiesTest extends EngineTest {
         assertThat(jdbc.queryForObject("select telephone_encounters from emr_connection where name = ?", Boolean.class,
                 DemoTenant.CONNECTION_NAME)).isTrue();
     }
+
+    @Test
+    void smallPagesAreFollowedThroughNextLinksForReferencesAndMedications() throws Exception {
+        int providers = jdbc.queryForObject("select count(*) from provider p join emr_connection c on c.id = p.connection_id "
+                + "where c.name = ? and p.status = 'active'", Integer.class, DemoTenant.CONNECTION_NAME);
+        try (LimitedFhirServer server = new LimitedFhirServer(true, true, 1)) {
+            assertThat(againstServer(server).statusCode()).isEqualTo(200);
+            assertThat(jdbc.queryForObject("select count(*) from provider p join emr_connection c on c.id = p.connection_id "
+                    + "where c.name = ? and p.status = 'active'", Integer.class, DemoTenant.CONNECTION_NAME))
+                    .as("one provider per page, all of them synced").isEqualTo(providers).isGreaterThan(1);
+            // a refill match needs every refillable order: 5 of them, one per page, with their Medications
+            var accepted = post("/v1/telephone-encounters", encounterBody("100234", "metformin", null));
+            String id = JSON.readTree(accepted.body()).path("telephone_encounter_id").asText();
+            var event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), java.time.Duration.ofSeconds(30)).bodyText());
+            assertThat(event.path("type").asText()).as(event.toString()).isEqualTo("telephone_encounter.created");
+            assertThat(event.path("data").path("refill_medication_name").asText()).containsIgnoringCase("metformin");
+        }
+    }
 }

@@ -128,6 +128,16 @@ class EmrOutageTest extends EngineTest {
     }
 
     @Test
+    void aTooManyRequestsAnswerIsRetriedLikeAnOutage() throws Exception {
+        proxy.refuseNext(5, 429); // more than the in-route retries: the job is deferred once, then completes
+        String id = accept(TelephoneEncounterFlowTest.body("100236", null, null));
+        JsonNode event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText());
+        assertThat(event.path("type").asText()).isEqualTo("telephone_encounter.created");
+        assertThat(proxy.log().stream().filter(l -> l.startsWith("429 ")).count()).isEqualTo(5);
+        assertThat(written(Encounter.class, "", id)).hasSize(1);
+    }
+
+    @Test
     void afterTheRetryWindowTheJobFailsWithEmrUnavailable() throws Exception {
         proxy.outage(true);
         String id = accept(TelephoneEncounterFlowTest.body("100236", null, null));

@@ -31,6 +31,7 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger refuseNext = new AtomicInteger();
+    private volatile int refusalStatus = 503;
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Predicate<String> authorization = header -> true;
     private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -61,6 +62,12 @@ public final class FaultyEmrProxy implements AutoCloseable {
 
     /** The next {@code calls} calls answer 503, whatever they are; then calls are forwarded again. */
     public void refuseNext(int calls) {
+        refuseNext(calls, 503);
+    }
+
+    /** The next {@code calls} calls answer {@code status} (503, 429, ...). */
+    public void refuseNext(int calls, int status) {
+        refusalStatus = status;
         refuseNext.set(calls);
     }
 
@@ -103,13 +110,13 @@ public final class FaultyEmrProxy implements AutoCloseable {
                 return;
             }
             boolean refuse = outage.test(line) || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-            log.add((refuse ? "503 " : "FWD ") + line);
+            log.add((refuse ? refusalStatus + " " : "FWD ") + line);
             if (refuse) {
                 refused.incrementAndGet();
                 byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\"}]}"
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
-                exchange.sendResponseHeaders(503, answer.length);
+                exchange.sendResponseHeaders(refusalStatus, answer.length);
                 exchange.getResponseBody().write(answer);
                 return;
             }

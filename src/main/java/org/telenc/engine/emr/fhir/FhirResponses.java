@@ -56,9 +56,9 @@ public class FhirResponses {
             throw new EmrPermanentException("login_required", code, what);
         }
         if (code == 404 || code == 410) {
-            throw new EmrNotFoundException(code, what + issueCodes(body));
+            throw new EmrNotFoundException(code, what + issueCodes(body)).withIssueCodes(codes(body));
         }
-        throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body));
+        throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body)).withIssueCodes(codes(body));
     }
 
     /** The parts of a CapabilityStatement the telephone-encounter flow depends on (server mode). */
@@ -216,6 +216,11 @@ public class FhirResponses {
         } catch (DataFormatException | IllegalArgumentException e) {
             throw new EmrPermanentException("emr_rejected", 200, "EMR answer is not FHIR JSON");
         }
+    }
+
+    private String codes(String body) {
+        String codes = issueCodes(body);
+        return codes.isEmpty() ? "" : codes.substring(2, codes.length() - 1);
     }
 
     /** The OperationOutcome's issue codes (never its free text, which may quote PHI). */

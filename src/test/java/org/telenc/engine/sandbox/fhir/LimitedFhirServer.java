@@ -24,6 +24,11 @@ public final class LimitedFhirServer implements AutoCloseable {
 
     /** @param patients serve Patient (with search by identifier); @param encounters serve Encounter (with create) */
     public LimitedFhirServer(boolean patients, boolean encounters) throws Exception {
+        this(patients, encounters, 0);
+    }
+
+    /** @param maximumPageSize when above 0, no search page holds more, whatever {@code _count} asks */
+    public LimitedFhirServer(boolean patients, boolean encounters, int maximumPageSize) throws Exception {
         SandboxFhirStore store = SandboxFhirStore.seeded();
         List<IResourceProvider> providers = new ArrayList<>(List.of(new PractitionerProvider(store), new LocationProvider(store),
                 new OrganizationProvider(store), new MedicationRequestProvider(store), new MedicationProvider(store)));
@@ -32,11 +37,20 @@ public final class LimitedFhirServer implements AutoCloseable {
         }
         if (encounters) {
             providers.add(new EncounterProvider(store));
+            providers.add(new CommunicationProvider(store));
+            providers.add(new TaskProvider(store));
         }
         RestfulServer server = new RestfulServer(FhirContext.forR4Cached());
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setServerAddressStrategy(new IncomingRequestAddressStrategy());
         server.registerProviders(providers);
+        server.setBundleInclusionRule(ca.uhn.fhir.context.api.BundleInclusionRule.BASED_ON_RESOURCE_PRESENCE);
+        if (maximumPageSize > 0) {
+            var paging = new ca.uhn.fhir.rest.server.FifoMemoryPagingProvider(100);
+            paging.setDefaultPageSize(maximumPageSize);
+            paging.setMaximumPageSize(maximumPageSize);
+            server.setPagingProvider(paging);
+        }
         var dir = Files.createTempDirectory("limited-fhir");
         tomcat.setBaseDir(dir.toString());
         Connector connector = new Connector();
