@@ -22,11 +22,13 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
     public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
             String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem,
             java.time.ZoneId timezone, int callsPerMinute, String refillStatus, String refillIntent, String pharmacyList,
-            java.util.Map<String, String> templateCodes) {
+            java.util.Map<String, String> templateCodes, String pharmacyListCode) {
 
-        /** {@code pharmacy_list}: the patient's pharmacies live in a Patient extension, or nowhere. */
+        /** {@code pharmacy_list}: the patient's pharmacies live in a Patient extension, a List resource, or nowhere. */
         public static final String PHARMACY_LIST_EXTENSION = "extension";
+        public static final String PHARMACY_LIST_RESOURCE = "list";
         public static final String PHARMACY_LIST_NONE = "none";
+        public static final String DEFAULT_PHARMACY_LIST_CODE = "http://telenc.org/fhir/CodeSystem/list-kind|preferred-pharmacies";
 
         public FhirSettings {
             templateCodes = templateCodes == null ? java.util.Map.of() : java.util.Map.copyOf(templateCodes);
@@ -36,7 +38,8 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
         public FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl, String pharmacyTypeSystem,
                 String pharmacyTypeCode, String templateExtensionUrl, String npiSystem, java.time.ZoneId timezone) {
             this(mrnSystem, jobIdentifierSystem, pharmacyExtensionUrl, pharmacyTypeSystem, pharmacyTypeCode, templateExtensionUrl,
-                    npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, java.util.Map.of());
+                    npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, java.util.Map.of(),
+                    DEFAULT_PHARMACY_LIST_CODE);
         }
 
         public static FhirSettings defaults() {

@@ -77,8 +77,10 @@ public class EmrConnections {
                     oneOf(node.path("refill_intent").asText(defaults.refillIntent()), "proposal", "plan", "order",
                             "original-order", "reflex-order", "filler-order", "instance-order", "option"),
                     oneOf(node.path("pharmacy_list").asText(defaults.pharmacyList()),
-                            EmrConnection.FhirSettings.PHARMACY_LIST_EXTENSION, EmrConnection.FhirSettings.PHARMACY_LIST_NONE),
-                    templateCodes(node.path("template_codes")));
+                            EmrConnection.FhirSettings.PHARMACY_LIST_EXTENSION, EmrConnection.FhirSettings.PHARMACY_LIST_RESOURCE,
+                            EmrConnection.FhirSettings.PHARMACY_LIST_NONE),
+                    templateCodes(node.path("template_codes")),
+                    node.path("pharmacy_list_code").asText(defaults.pharmacyListCode()));
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {

@@ -10,6 +10,10 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
+import org.apache.camel.Body;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -141,18 +145,58 @@ public class FhirRequests {
         return create(job, "add-refill", "MedicationRequest", refill, ":refill");
     }
 
-    public FhirCall readPatient(@ExchangeProperty("job") EncounterJob job) {
-        if (EmrConnection.FhirSettings.PHARMACY_LIST_NONE.equals(job.getConnection().settings().pharmacyList())) {
+    /** Reads where the patient's pharmacies are kept: the Patient (extension) or its List. */
+    public FhirCall readPharmacyList(@ExchangeProperty("job") EncounterJob job) {
+        FhirSettings s = job.getConnection().settings();
+        if (FhirSettings.PHARMACY_LIST_NONE.equals(s.pharmacyList())) {
             throw new org.telenc.engine.emr.EmrPermanentException("emr_rejected", 0,
                     "EMR call ensure-patient-pharmacy: this connection keeps no patient pharmacy list");
+        }
+        if (FhirSettings.PHARMACY_LIST_RESOURCE.equals(s.pharmacyList())) {
+            String[] code = listCode(s);
+            return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/List?subject="
+                    + enc("Patient/" + job.getPatientId()) + "&code=" + token(code[0], code[1]) + "&_count=10");
         }
         return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()));
     }
 
-    /** Adds the pharmacy to the patient's list, guarded by the version read; null when it is there already. */
-    public FhirCall addPatientPharmacy(@ExchangeProperty("job") EncounterJob job, Patient patient) {
-        String url = job.getConnection().settings().pharmacyExtensionUrl();
+    /**
+     * Adds the pharmacy where the patient's list is kept, guarded by the version read; null when it
+     * is there already. In: the Patient (extension mode) or the List search Bundle (list mode).
+     */
+    public FhirCall addToPharmacyList(@ExchangeProperty("job") EncounterJob job, @Body IBaseResource read) {
         String wanted = "Organization/" + job.getRequest().getPharmacyEhrId();
+        if (read instanceof Patient patient) {
+            return addPatientPharmacy(job, patient, wanted);
+        }
+        Bundle found = (Bundle) read;
+        ListResource list = found.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(ListResource.class::isInstance).map(ListResource.class::cast).findFirst().orElse(null);
+        if (list == null) {
+            FhirSettings s = job.getConnection().settings();
+            String[] code = listCode(s);
+            ListResource created = new ListResource();
+            Identifier id = new Identifier().setSystem(s.jobIdentifierSystem() + ":pharmacy-list").setValue(job.getPatientId());
+            created.addIdentifier(id);
+            created.setStatus(ListResource.ListStatus.CURRENT);
+            created.setMode(ListResource.ListMode.WORKING);
+            created.setCode(new CodeableConcept().addCoding(new Coding(code[0], code[1], null)));
+            created.setSubject(new Reference("Patient/" + job.getPatientId()));
+            created.addEntry().setItem(reference(wanted, job.getPharmacy() == null ? null : job.getPharmacy().name()));
+            return new FhirCall("ensure-patient-pharmacy", "POST", job.getConnection().baseUrl() + "/List",
+                    fhir.newJsonParser().encodeResourceToString(created), "identifier=" + token(id.getSystem(), id.getValue()), null);
+        }
+        if (list.getEntry().stream().anyMatch(e -> wanted.equals(e.getItem().getReference()))) {
+            return null;
+        }
+        String version = list.getMeta().getVersionId();
+        list.addEntry().setItem(reference(wanted, job.getPharmacy() == null ? null : job.getPharmacy().name()));
+        return new FhirCall("ensure-patient-pharmacy", "PUT", job.getConnection().baseUrl() + "/List/" + enc(list.getIdPart()),
+                fhir.newJsonParser().encodeResourceToString(list), null, version == null ? null : "W/\"" + version + "\"");
+    }
+
+    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, String wanted) {
+        String url = job.getConnection().settings().pharmacyExtensionUrl();
         boolean present = patient.getExtensionsByUrl(url).stream()
                 .anyMatch(e -> e.getValue() instanceof Reference r && wanted.equals(r.getReference()));
         if (present) {
@@ -164,6 +208,11 @@ public class FhirRequests {
                 job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()),
                 fhir.newJsonParser().encodeResourceToString(patient), null,
                 version == null ? null : "W/\"" + version + "\"");
+    }
+
+    private static String[] listCode(FhirSettings s) {
+        String[] parts = s.pharmacyListCode().split("\\|", 2);
+        return parts.length == 2 ? parts : new String[] {null, parts[0]};
     }
 
     public FhirCall capabilities(EmrConnection connection) {

@@ -140,6 +140,15 @@ public class FhirResponses {
         return job;
     }
 
+    /** Where the patient's pharmacies are kept, as read: a Patient, or a Bundle of Lists. */
+    public IBaseResource pharmacyList(@Body String body) {
+        IBaseResource resource = resource(body);
+        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle) {
+            return resource;
+        }
+        throw new EmrPermanentException("emr_rejected", 200, "EMR answered a pharmacy-list read with another resource type");
+    }
+
     public Patient patient(@Body String body) {
         IBaseResource resource = resource(body);
         if (resource instanceof Patient patient) {

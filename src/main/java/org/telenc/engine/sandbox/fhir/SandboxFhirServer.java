@@ -43,6 +43,7 @@ public class SandboxFhirServer extends RestfulServer {
                 new MedicationRequestProvider(store),
                 new EncounterProvider(store),
                 new CommunicationProvider(store),
-                new TaskProvider(store)));
+                new TaskProvider(store),
+                new ListProvider(store)));
     }
 }
