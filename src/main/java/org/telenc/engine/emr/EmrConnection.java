@@ -22,7 +22,8 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
     public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
             String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem,
             java.time.ZoneId timezone, int callsPerMinute, String refillStatus, String refillIntent, String pharmacyList,
-            java.util.Map<String, String> templateCodes, String pharmacyListCode) {
+            java.util.Map<String, String> templateCodes, String pharmacyListCode, String practitionerIdSystem,
+            String locationIdSystem, String pharmacyIdSystem) {
 
         /** {@code pharmacy_list}: the patient's pharmacies live in a Patient extension, a List resource, or nowhere. */
         public static final String PHARMACY_LIST_EXTENSION = "extension";
@@ -39,7 +40,7 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
                 String pharmacyTypeCode, String templateExtensionUrl, String npiSystem, java.time.ZoneId timezone) {
             this(mrnSystem, jobIdentifierSystem, pharmacyExtensionUrl, pharmacyTypeSystem, pharmacyTypeCode, templateExtensionUrl,
                     npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, java.util.Map.of(),
-                    DEFAULT_PHARMACY_LIST_CODE);
+                    DEFAULT_PHARMACY_LIST_CODE, "", "", "");
         }
 
         public static FhirSettings defaults() {
@@ -48,6 +49,48 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
                     "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PHARM",
                     "http://telenc.org/fhir/StructureDefinition/encounter-template",
                     "http://hl7.org/fhir/sid/us-npi", java.time.ZoneId.of("UTC"));
+        }
+
+        /**
+         * The reference to a practitioner, location or pharmacy by its ehr id: a literal
+         * {@code Type/id} when the EMR's ehr ids are FHIR logical ids (no id system set), else a
+         * logical reference by identifier ({@code Reference.identifier} with that system).
+         */
+        public org.hl7.fhir.r4.model.Reference reference(String type, String ehrId, String display) {
+            String system = switch (type) {
+                case "Practitioner" -> practitionerIdSystem;
+                case "Location" -> locationIdSystem;
+                case "Organization" -> pharmacyIdSystem;
+                default -> "";
+            };
+            org.hl7.fhir.r4.model.Reference reference = system == null || system.isBlank()
+                    ? new org.hl7.fhir.r4.model.Reference(type + "/" + ehrId)
+                    : new org.hl7.fhir.r4.model.Reference().setType(type)
+                            .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue(ehrId));
+            return display == null ? reference : reference.setDisplay(display);
+        }
+
+        /** Whether a reference points at this ehr id, either way {@link #reference} may have written it. */
+        public boolean refersTo(org.hl7.fhir.r4.model.Reference reference, String type, String ehrId) {
+            org.hl7.fhir.r4.model.Reference expected = reference(type, ehrId, null);
+            if (expected.hasIdentifier()) {
+                return reference.hasIdentifier() && expected.getIdentifier().getSystem().equals(reference.getIdentifier().getSystem())
+                        && ehrId.equals(reference.getIdentifier().getValue());
+            }
+            return expected.getReference().equals(reference.getReference());
+        }
+
+        /** The ehr id a synced resource is known by: its identifier in the id system when one is set, else its logical id. */
+        public String ehrId(String type, org.hl7.fhir.r4.model.Resource resource, java.util.List<org.hl7.fhir.r4.model.Identifier> identifiers) {
+            String system = reference(type, "x", null).hasIdentifier() ? reference(type, "x", null).getIdentifier().getSystem() : null;
+            if (system != null) {
+                for (org.hl7.fhir.r4.model.Identifier identifier : identifiers) {
+                    if (system.equals(identifier.getSystem()) && identifier.hasValue()) {
+                        return identifier.getValue();
+                    }
+                }
+            }
+            return resource.getIdElement().getIdPart();
         }
 
         /** What the encounter's template extension carries for a template name: its mapped code, else the name. */

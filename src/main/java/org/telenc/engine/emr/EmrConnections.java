@@ -80,7 +80,10 @@ public class EmrConnections {
                             EmrConnection.FhirSettings.PHARMACY_LIST_EXTENSION, EmrConnection.FhirSettings.PHARMACY_LIST_RESOURCE,
                             EmrConnection.FhirSettings.PHARMACY_LIST_NONE),
                     templateCodes(node.path("template_codes")),
-                    node.path("pharmacy_list_code").asText(defaults.pharmacyListCode()));
+                    node.path("pharmacy_list_code").asText(defaults.pharmacyListCode()),
+                    node.path("practitioner_id_system").asText(defaults.practitionerIdSystem()),
+                    node.path("location_id_system").asText(defaults.locationIdSystem()),
+                    node.path("pharmacy_id_system").asText(defaults.pharmacyIdSystem()));
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {

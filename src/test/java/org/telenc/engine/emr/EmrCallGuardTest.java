@@ -15,7 +15,7 @@ class EmrCallGuardTest {
         EmrConnection.FhirSettings d = EmrConnection.FhirSettings.defaults();
         EmrConnection.FhirSettings settings = new EmrConnection.FhirSettings(d.mrnSystem(), d.jobIdentifierSystem(),
                 d.pharmacyExtensionUrl(), d.pharmacyTypeSystem(), d.pharmacyTypeCode(), d.templateExtensionUrl(), d.npiSystem(),
-                d.timezone(), perMinute, "draft", "proposal", "extension", Map.of(), d.pharmacyListCode());
+                d.timezone(), perMinute, "draft", "proposal", "extension", Map.of(), d.pharmacyListCode(), "", "", "");
         return new EmrConnection(id, "fhir-r4", "https://emr.example/fhir", settings, EmrAuthSettings.none(), "active");
     }
 

@@ -47,7 +47,7 @@ public class FhirReferences {
             @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Practitioner p) {
-                String id = p.getIdElement().getIdPart();
+                String id = connection.settings().ehrId("Practitioner", p, p.getIdentifier());
                 String name = p.hasName() ? p.getNameFirstRep().getNameAsSingleString() : null;
                 String status = !p.hasActive() || p.getActive() ? "active" : "inactive";
                 String role = p.hasQualification() ? p.getQualificationFirstRep().getCode().getText() : null;
@@ -61,7 +61,8 @@ public class FhirReferences {
         return pull.snapshot();
     }
 
-    public ReferenceRecords.Snapshot locations(@ExchangeProperty("pull") Pull pull, @Body List<Resource> resources) {
+    public ReferenceRecords.Snapshot locations(@ExchangeProperty("pull") Pull pull,
+            @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Location l) {
                 Address a = l.getAddress();
@@ -70,7 +71,8 @@ public class FhirReferences {
                         lines.size() > 0 ? lines.get(0).getValue() : null, lines.size() > 1 ? lines.get(1).getValue() : null,
                         a.getCity(), a.getState(), a.getPostalCode());
                 String status = l.getStatus() == null || l.getStatus() == Location.LocationStatus.ACTIVE ? "active" : "inactive";
-                pull.locations.add(new ReferenceRecords.Location(null, l.getIdElement().getIdPart(), l.getName(), address,
+                pull.locations.add(new ReferenceRecords.Location(null, connection.settings().ehrId("Location", l, l.getIdentifier()),
+                        l.getName(), address,
                         telecom(l.getTelecom(), ContactPoint.ContactPointSystem.PHONE),
                         telecom(l.getTelecom(), ContactPoint.ContactPointSystem.FAX), status));
             }
@@ -78,12 +80,14 @@ public class FhirReferences {
         return pull.snapshot();
     }
 
-    public ReferenceRecords.Snapshot pharmacies(@ExchangeProperty("pull") Pull pull, @Body List<Resource> resources) {
+    public ReferenceRecords.Snapshot pharmacies(@ExchangeProperty("pull") Pull pull,
+            @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Organization o) {
                 String status = !o.hasActive() || o.getActive() ? "active" : "inactive";
                 String address = o.hasAddress() ? oneLine(o.getAddressFirstRep()) : null;
-                pull.pharmacies.add(new ReferenceRecords.Pharmacy(null, o.getIdElement().getIdPart(), o.getName(), address,
+                pull.pharmacies.add(new ReferenceRecords.Pharmacy(null, connection.settings().ehrId("Organization", o, o.getIdentifier()),
+                        o.getName(), address,
                         telecom(o.getTelecom(), ContactPoint.ContactPointSystem.PHONE),
                         telecom(o.getTelecom(), ContactPoint.ContactPointSystem.EMAIL), status));
             }

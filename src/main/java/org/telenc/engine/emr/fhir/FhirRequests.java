@@ -72,9 +72,9 @@ public class FhirRequests {
         encounter.setSubject(new Reference("Patient/" + job.getPatientId()));
         encounter.addParticipant()
                 .addType(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "PPRF", "primary performer")))
-                .setIndividual(reference("Practitioner/" + request.getProviderId(),
+                .setIndividual(s.reference("Practitioner", request.getProviderId(),
                         job.getProvider() == null ? null : job.getProvider().name()));
-        encounter.addLocation().setLocation(reference("Location/" + request.getLocationId(),
+        encounter.addLocation().setLocation(s.reference("Location", request.getLocationId(),
                 job.getLocation() == null ? null : job.getLocation().name()));
         if (request.getReason() != null) {
             encounter.addReasonCode().setText(request.getReason());
@@ -119,7 +119,7 @@ public class FhirRequests {
         task.setFocus(new Reference("Encounter/" + job.getEncounterId()));
         task.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
         task.setFor(new Reference("Patient/" + job.getPatientId()));
-        task.setOwner(reference("Practitioner/" + request.getAssignedToId(),
+        task.setOwner(job.getConnection().settings().reference("Practitioner", request.getAssignedToId(),
                 job.getAssignee() == null ? null : job.getAssignee().name()));
         return create(job, "create-encounter", "Task", task, ":task");
     }
@@ -137,9 +137,9 @@ public class FhirRequests {
         refill.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
         refill.addBasedOn(new Reference("MedicationRequest/" + matched.orderId()));
         refill.setPriorPrescription(new Reference("MedicationRequest/" + matched.orderId()));
-        refill.setRequester(new Reference("Practitioner/" + job.getRequest().getProviderId()));
+        refill.setRequester(settings.reference("Practitioner", job.getRequest().getProviderId(), null));
         if (job.getRequest().getPharmacyEhrId() != null) {
-            refill.getDispenseRequest().setPerformer(reference("Organization/" + job.getRequest().getPharmacyEhrId(),
+            refill.getDispenseRequest().setPerformer(settings.reference("Organization", job.getRequest().getPharmacyEhrId(),
                     job.getPharmacy() == null ? null : job.getPharmacy().name()));
         }
         return create(job, "add-refill", "MedicationRequest", refill, ":refill");
@@ -165,7 +165,9 @@ public class FhirRequests {
      * is there already. In: the Patient (extension mode) or the List search Bundle (list mode).
      */
     public FhirCall addToPharmacyList(@ExchangeProperty("job") EncounterJob job, @Body IBaseResource read) {
-        String wanted = "Organization/" + job.getRequest().getPharmacyEhrId();
+        FhirSettings settings = job.getConnection().settings();
+        String pharmacy = job.getRequest().getPharmacyEhrId();
+        Reference wanted = settings.reference("Organization", pharmacy, job.getPharmacy() == null ? null : job.getPharmacy().name());
         if (read instanceof Patient patient) {
             return addPatientPharmacy(job, patient, wanted);
         }
@@ -182,28 +184,29 @@ public class FhirRequests {
             created.setMode(ListResource.ListMode.WORKING);
             created.setCode(new CodeableConcept().addCoding(new Coding(code[0], code[1], null)));
             created.setSubject(new Reference("Patient/" + job.getPatientId()));
-            created.addEntry().setItem(reference(wanted, job.getPharmacy() == null ? null : job.getPharmacy().name()));
+            created.addEntry().setItem(wanted);
             return new FhirCall("ensure-patient-pharmacy", "POST", job.getConnection().baseUrl() + "/List",
                     fhir.newJsonParser().encodeResourceToString(created), "identifier=" + token(id.getSystem(), id.getValue()), null);
         }
-        if (list.getEntry().stream().anyMatch(e -> wanted.equals(e.getItem().getReference()))) {
+        if (list.getEntry().stream().anyMatch(e -> settings.refersTo(e.getItem(), "Organization", pharmacy))) {
             return null;
         }
         String version = list.getMeta().getVersionId();
-        list.addEntry().setItem(reference(wanted, job.getPharmacy() == null ? null : job.getPharmacy().name()));
+        list.addEntry().setItem(wanted);
         return new FhirCall("ensure-patient-pharmacy", "PUT", job.getConnection().baseUrl() + "/List/" + enc(list.getIdPart()),
                 fhir.newJsonParser().encodeResourceToString(list), null, version == null ? null : "W/\"" + version + "\"");
     }
 
-    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, String wanted) {
-        String url = job.getConnection().settings().pharmacyExtensionUrl();
-        boolean present = patient.getExtensionsByUrl(url).stream()
-                .anyMatch(e -> e.getValue() instanceof Reference r && wanted.equals(r.getReference()));
+    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, Reference wanted) {
+        FhirSettings settings = job.getConnection().settings();
+        String url = settings.pharmacyExtensionUrl();
+        boolean present = patient.getExtensionsByUrl(url).stream().anyMatch(e -> e.getValue() instanceof Reference r
+                && settings.refersTo(r, "Organization", job.getRequest().getPharmacyEhrId()));
         if (present) {
             return null;
         }
         String version = patient.getMeta().getVersionId();
-        patient.addExtension(new Extension(url, new Reference(wanted)));
+        patient.addExtension(new Extension(url, wanted.copy().setDisplay(null)));
         return new FhirCall("ensure-patient-pharmacy", "PUT",
                 job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()),
                 fhir.newJsonParser().encodeResourceToString(patient), null,
