@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.sandbox.fhir.LimitedFhirServer;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.tenancy.DemoTenant;
@@ -31,12 +32,15 @@ class EmrAuthenticationFlowTest extends EngineTest {
     @Autowired
     SecretBox secrets;
 
+    LimitedFhirServer server;
     FaultyEmrProxy emr;
     TokenEndpoint tokens;
 
+    /** A HAPI server of its own (not the engine's sandbox), behind a proxy that checks Authorization. */
     @BeforeEach
     void anEmrBehindAuthentication() throws Exception {
-        emr = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        server = new LimitedFhirServer(true, true);
+        emr = new FaultyEmrProxy(server.baseUrl());
         tokens = new TokenEndpoint(Clock.systemUTC(), "telenc-engine", SCOPE);
     }
 
@@ -58,6 +62,11 @@ class EmrAuthenticationFlowTest extends EngineTest {
                 EmrConnections.EMBEDDED_SANDBOX, DemoTenant.CONNECTION_NAME);
         emr.close();
         tokens.close();
+        try {
+            server.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     String acceptAndAwait(String body, String type) throws Exception {
