@@ -43,8 +43,18 @@ public class EmrConnections {
                 .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + connectionId));
     }
 
+    /** Active connections; one that cannot be resolved (say, credentials sealed under another key) is skipped, not fatal. */
     public List<EmrConnection> active() {
-        return tenancy.activeConnections().stream().map(this::resolve).toList();
+        List<EmrConnection> active = new java.util.ArrayList<>();
+        for (TenancyRepository.ConnectionRow row : tenancy.activeConnections()) {
+            try {
+                active.add(resolve(row));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(EmrConnections.class).warn("EMR connection {} skipped: {}", row.id(),
+                        e.getMessage());
+            }
+        }
+        return active;
     }
 
     EmrConnection resolve(TenancyRepository.ConnectionRow row) {

@@ -44,6 +44,7 @@ public abstract class EngineTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("engine.data-dir", DATA::toString);
+        TestDatabase.register(registry);
         registry.add("engine.broker.tcp-connector", () -> "tcp://127.0.0.1:0"); // MQ producers connect over TCP
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
