@@ -51,6 +51,10 @@ public class EncounterJobs {
         int emrAttempt = Math.max(1, queued.path(EMR_ATTEMPT).asInt(1));
         Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
         Optional<String> payload = encounters.payload(id);
+        boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && !"processing".equals(row.get().status());
+        if (finishedAndPurged) {
+            payload = Optional.of("{}"); // retention purged it; a finished job only re-queues its deliveries
+        }
         if (row.isEmpty() || payload.isEmpty()) {
             log.warn("queue message for unknown telephone encounter {} discarded", id);
             return null;

@@ -38,7 +38,12 @@ public class ActionEvents {
     private final ActionRepository actions;
     private final Clock clock;
 
-    public ActionEvents(WebhookRepository webhooks, ActionRepository actions, Clock clock) {
+    private final org.telenc.engine.audit.AuditLog audit;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public ActionEvents(WebhookRepository webhooks, ActionRepository actions, Clock clock,
+            org.telenc.engine.audit.AuditLog audit) {
+        this.audit = audit;
         this.webhooks = webhooks;
         this.actions = actions;
         this.clock = clock;
@@ -96,6 +101,7 @@ public class ActionEvents {
         }
         log.info("action {} job {} ended {}: event {} to {} URL(s)", action.getActionId(), action.getJobId(),
                 outcome.eventType(), eventId, deliveries.size());
+        audit.system("process-action", "telephone-encounter-action-finished", action.getActionId(), outcome.eventType());
         return deliveries;
     }
 

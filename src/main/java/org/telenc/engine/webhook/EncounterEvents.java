@@ -37,7 +37,11 @@ public class EncounterEvents {
     private final EncounterRepository encounters;
     private final Clock clock;
 
-    public EncounterEvents(WebhookRepository webhooks, EncounterRepository encounters, Clock clock) {
+    private final org.telenc.engine.audit.AuditLog audit;
+
+    public EncounterEvents(WebhookRepository webhooks, EncounterRepository encounters, Clock clock,
+            org.telenc.engine.audit.AuditLog audit) {
+        this.audit = audit;
         this.webhooks = webhooks;
         this.encounters = encounters;
         this.clock = clock;
@@ -109,6 +113,8 @@ public class EncounterEvents {
         }
         log.info("telephone encounter {} job {} ended {}: event {} to {} URL(s)", job.getTelephoneEncounterId(),
                 job.getJobId(), outcome.eventType(), eventId, deliveries.size());
+        audit.system("process", "telephone-encounter-finished", job.getTelephoneEncounterId(),
+                outcome.eventType() + (reasons.isEmpty() ? "" : " " + reasons.get(0).code()));
         return deliveries;
     }
 
