@@ -68,7 +68,7 @@ public class BrokerConfiguration {
             @org.springframework.beans.factory.annotation.Value("${spring.activemq.broker-url:}") String externalUrl) {
         embeddedBroker.ifAvailable(broker -> { }); // the embedded broker must be up before a vm:// connection
         String url = StringUtils.hasText(externalUrl) ? externalUrl : properties.broker().url();
-        ActiveMQConnectionFactory amq = new ActiveMQConnectionFactory(url);
+        ActiveMQConnectionFactory amq = connectionFactory(url, properties.broker());
         if (StringUtils.hasText(properties.broker().user())) {
             amq.setUserName(properties.broker().user());
             amq.setPassword(properties.broker().password());
@@ -90,6 +90,28 @@ public class BrokerConfiguration {
         pool.setMaxConnections(4);
         pool.setMaxSessionsPerConnection(200);
         return pool;
+    }
+
+    /**
+     * TCP, failover or SSL. For {@code ssl://} URLs (also inside {@code failover:(...)}) a trust
+     * store (and, for mutual TLS, a key store) may be given; without one the JVM's defaults apply.
+     */
+    static ActiveMQConnectionFactory connectionFactory(String url, EngineProperties.Broker broker) {
+        if (!url.contains("ssl://") || !StringUtils.hasText(broker.trustStore())) {
+            return new ActiveMQConnectionFactory(url);
+        }
+        org.apache.activemq.ActiveMQSslConnectionFactory ssl = new org.apache.activemq.ActiveMQSslConnectionFactory(url);
+        try {
+            ssl.setTrustStore(broker.trustStore());
+            ssl.setTrustStorePassword(broker.trustStorePassword());
+            if (StringUtils.hasText(broker.keyStore())) {
+                ssl.setKeyStore(broker.keyStore());
+                ssl.setKeyStorePassword(broker.keyStorePassword());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("broker TLS stores could not be read", e);
+        }
+        return ssl;
     }
 
     @Bean("activemq")

@@ -24,7 +24,11 @@ public record EngineProperties(
             @DefaultValue("tcp://127.0.0.1:61616") String tcpConnector,
             @DefaultValue("vm://engine?create=false") String url,
             String user,
-            String password) {
+            String password,
+            String trustStore,
+            String trustStorePassword,
+            String keyStore,
+            String keyStorePassword) {
     }
 
     /** The embedded sandbox EMR and webhook inbox: on for the zero-set-up run, off in production. */

@@ -18,6 +18,7 @@ interface FaultScenario {
     static FaultScenario byId(String id) {
         return switch (id) {
             case "kill" -> new KillMidFlight();
+            case "sigterm" -> new StopMidFlight();
             case "webhook-down" -> new WebhookReceiverDown();
             case "emr-503" -> new EmrUnavailable();
             case "restart" -> new RestartWithScheduledDeliveries();

@@ -32,7 +32,7 @@ import java.util.Locale;
 record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<String> scenarios, Duration deadline,
         Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData) {
 
-    static final List<String> ALL_SCENARIOS = List.of("kill", "webhook-down", "emr-503", "restart");
+    static final List<String> ALL_SCENARIOS = List.of("kill", "sigterm", "webhook-down", "emr-503", "restart");
 
     static FaultSuiteSettings fromSystemProperties() {
         Path jar = Path.of(property("engine.jar", "target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
