@@ -46,12 +46,17 @@ public final class TestDatabase {
         registry.add("engine.secrets.key", () -> SHARED_KEY);
     }
 
+    /** A new, empty PostgreSQL database (dropped when this JVM ends); its JDBC URL. */
+    public static String newPostgresDatabase() {
+        String name = "telenc_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("create database " + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("drop database if exists " + name + " with (force)")));
+        return ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
+    }
+
     private static synchronized String freshPostgresDatabase() {
         if (postgresUrl == null) {
-            String name = "telenc_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            execute("create database " + name);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("drop database if exists " + name + " with (force)")));
-            postgresUrl = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
+            postgresUrl = newPostgresDatabase();
         }
         return postgresUrl;
     }
