@@ -27,10 +27,12 @@ public class BrokerConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
-    public BrokerService embeddedBroker(EngineProperties properties) throws Exception {
+    public BrokerService embeddedBroker(EngineProperties properties,
+            @org.springframework.beans.factory.annotation.Value("${engine.broker.name:engine}") String name) throws Exception {
         File dir = new File(properties.dataDir(), "activemq");
         BrokerService broker = new BrokerService();
-        broker.setBrokerName("engine");
+        // the vm:// name (engine.broker.url is vm://<name>?create=false); two engines in one JVM need two names
+        broker.setBrokerName(name);
         broker.setPersistent(true);
         broker.setDataDirectoryFile(dir);
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();

@@ -82,6 +82,15 @@ public class EmrCallGuard {
         throw failure;
     }
 
+    /**
+     * Tells the listener the connection id of every breaker there is now and of each one made from
+     * now on (a breaker is made on a connection's first call), so metrics can follow each connection.
+     */
+    public void onBreakerAdded(java.util.function.Consumer<String> listener) {
+        breakers.getEventPublisher().onEntryAdded(event -> listener.accept(event.getAddedEntry().getName()));
+        breakers.getAllCircuitBreakers().forEach(breaker -> listener.accept(breaker.getName()));
+    }
+
     /** The breaker's state for a connection: CLOSED, OPEN, HALF_OPEN (for health and tests). */
     public String state(String connectionId) {
         return breaker(connectionId).getState().name();

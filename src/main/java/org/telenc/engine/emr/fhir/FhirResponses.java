@@ -49,7 +49,7 @@ public class FhirResponses {
             return body;
         }
         String what = "EMR call " + call.operation() + " answered HTTP " + code;
-        if (code == 408 || code == 429 || code >= 500 || code == 409 || code == 412) {
+        if (retryable(code)) {
             throw new EmrRetryableException(code, what);
         }
         if (code == 401 || code == 403) {
@@ -59,6 +59,20 @@ public class FhirResponses {
             throw new EmrNotFoundException(code, what + issueCodes(body)).withIssueCodes(codes(body));
         }
         throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body)).withIssueCodes(codes(body));
+    }
+
+    /** Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx). */
+    static boolean retryable(int code) {
+        return code == 408 || code == 429 || code >= 500 || code == 409 || code == 412;
+    }
+
+    /** How {@link #check} ends a call with this status, for metrics: {@code ok}, {@code retryable} or {@code permanent}. */
+    public static String outcome(Integer status) {
+        int code = status == null ? 0 : status;
+        if (code >= 200 && code < 300) {
+            return "ok";
+        }
+        return retryable(code) ? "retryable" : "permanent";
     }
 
     /** The parts of a CapabilityStatement the telephone-encounter flow depends on (server mode). */

@@ -1,0 +1,135 @@
+package org.telenc.engine.observability;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.action.ActionJob;
+import org.telenc.engine.action.ActionOutcome;
+import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.emr.fhir.FhirCall;
+import org.telenc.engine.emr.fhir.FhirResponses;
+import org.telenc.engine.encounter.EncounterJob;
+import org.telenc.engine.encounter.Outcome;
+import org.telenc.engine.webhook.WebhookDeliveries;
+import org.telenc.engine.webhook.WebhookDestinationGuard;
+
+/**
+ * What the routes call to count: each method reads the facts a step already has (the answer, the
+ * job, the attempt's result, the HTTP status) and hands {@link EngineMeters} bounded label values.
+ * Nothing here reads a request body's fields; the only body parsed is the engine's own error answer,
+ * for its {@code error} code.
+ */
+@Component("flowMeters")
+public class FlowMeters {
+
+    /** Exchange property naming the intake channel; the MQ intake sets it to {@code mq} before running intake. */
+    public static final String INTAKE_CHANNEL = "intakeChannel";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EngineMeters meters;
+
+    public FlowMeters(EngineMeters meters) {
+        this.meters = meters;
+    }
+
+    /** The intake's channel: {@code mq} when the MQ intake runs it, else {@code http}. */
+    public String intakeChannel(@ExchangeProperty(INTAKE_CHANNEL) String channel) {
+        return "mq".equals(channel) ? "mq" : "http";
+    }
+
+    /** The intake's answer, as {@code api-respond} writes it: 200 accepted, anything else rejected with its error code. */
+    public void intakeAnswered(@Body ApiResponse response, @ExchangeProperty(INTAKE_CHANNEL) String channel) {
+        if (response == null) {
+            return;
+        }
+        boolean accepted = response.status() == 200;
+        meters.intakeAnswered(intakeChannel(channel), accepted, accepted ? null : errorCode(response.json()));
+    }
+
+    /** A job's terminal outcome, counted once: a redelivered job that had already finished is not counted again. */
+    public void encounterEnded(@ExchangeProperty("job") EncounterJob job) {
+        if (job == null || job.isAlreadyFinished()) {
+            return;
+        }
+        Outcome outcome = job.outcome() == null ? Outcome.FAILED : job.outcome();
+        List<EncounterJob.Reason> reasons = switch (outcome) {
+            case CREATED -> List.of();
+            case CREATED_PARTIAL -> job.getPartialReasons();
+            case FAILED -> job.getFailures();
+        };
+        meters.encounterEnded(outcome.eventType().substring(outcome.eventType().indexOf('.') + 1),
+                reasons.stream().map(EncounterJob.Reason::code).toList());
+    }
+
+    /** An add-action job's terminal outcome, counted once like {@link #encounterEnded}. */
+    public void actionEnded(@ExchangeProperty("action") ActionJob action) {
+        if (action == null || action.isAlreadyFinished()) {
+            return;
+        }
+        ActionOutcome outcome = action.outcome() == null ? ActionOutcome.FAILED : action.outcome();
+        List<String> reasons = outcome == ActionOutcome.FAILED
+                ? action.getFailures().stream().map(ActionJob.Reason::code).toList() : List.of();
+        meters.actionEnded(outcome == ActionOutcome.CREATED ? "created" : "failed", reasons);
+    }
+
+    /**
+     * One webhook attempt, after it was recorded: success, retry (scheduled again), gone (410: the
+     * URL is disabled), blocked (the SSRF guard refused the address) or failed (for good).
+     */
+    public void webhookAttempt(@Body WebhookDeliveries.Result result, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        meters.webhookAttempt(webhookResult(result, failure == null ? status : null, failure));
+    }
+
+    static String webhookResult(WebhookDeliveries.Result result, Integer status, Exception failure) {
+        if (result != null && "success".equals(result.status())) {
+            return "success";
+        }
+        if (result != null && result.isRetry()) {
+            return "retry";
+        }
+        if (failure instanceof WebhookDestinationGuard.BlockedDestinationException) {
+            return "blocked";
+        }
+        if (status != null && status == 410) {
+            return "gone";
+        }
+        return "failed";
+    }
+
+    /** Starts timing one EMR call (kept in an exchange property until the call ends). */
+    public Timer.Sample emrCallStarted() {
+        return Timer.start(meters.registry());
+    }
+
+    /** The EMR answered: ok, retryable or permanent by its status, exactly as {@link FhirResponses#check} sorts it. */
+    public void emrCallAnswered(@ExchangeProperty("emrCallSample") Timer.Sample sample, @ExchangeProperty("fhirCall") FhirCall call,
+            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
+        stop(sample, call, FhirResponses.outcome(status));
+    }
+
+    /** No answer at all (I/O error, timeout): retryable. */
+    public void emrCallNoAnswer(@ExchangeProperty("emrCallSample") Timer.Sample sample, @ExchangeProperty("fhirCall") FhirCall call) {
+        stop(sample, call, "retryable");
+    }
+
+    private void stop(Timer.Sample sample, FhirCall call, String outcome) {
+        if (sample != null) {
+            sample.stop(meters.emrCallTimer(call == null ? null : call.operation(), outcome));
+        }
+    }
+
+    private static String errorCode(String json) {
+        try {
+            return JSON.readTree(json).path("error").asText(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
