@@ -30,7 +30,7 @@ import org.telenc.engine.support.TestDatabase;
  * after the other, alternating between the two engines; patients run in parallel. Every request ends
  * in exactly one terminal event and one Encounter, both engines did work, and each patient's
  * encounters reach the EMR in the order they were accepted (message groups). Runs in the
- * PostgreSQL profile (CI).
+ * ci-services profile (CI).
  */
 class ScaleOutIT {
 
