@@ -16,15 +16,26 @@ import org.springframework.web.bind.annotation.RestController;
 public class ApiErrorController implements ErrorController {
 
     private final ApiResponses responses;
+    private final org.springframework.boot.availability.ApplicationAvailability availability;
 
-    public ApiErrorController(ApiResponses responses) {
+    public ApiErrorController(ApiResponses responses,
+            org.springframework.boot.availability.ApplicationAvailability availability) {
         this.responses = responses;
+        this.availability = availability;
     }
 
     @RequestMapping(path = "/error")
     public ResponseEntity<String> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
+        boolean starting = availability.getReadinessState()
+                != org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC;
+        if (starting && status == 404) {
+            // the web server answers before the routes are up: not "no such path", but "not yet"
+            ApiResponse response = responses.serviceUnavailable();
+            return ResponseEntity.status(503).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON)
+                    .body(response.json());
+        }
         ApiException error = switch (status) {
             case 404 -> ApiException.notFound();
             case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed.");

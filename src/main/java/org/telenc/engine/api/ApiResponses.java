@@ -45,8 +45,17 @@ public class ApiResponses {
             log.warn("request not accepted, store or queue unavailable: {}", failure.getClass().getSimpleName());
             return error(ApiException.serviceUnavailable());
         }
-        log.error("unexpected failure answering an API call: {}", failure.getClass().getName());
+        // the frames say where without the message, which could quote input
+        log.error("unexpected failure answering an API call: {} at {}", failure.getClass().getName(), frames(failure));
         return error(new ApiException(500, "internal_error", "Internal server error."));
+    }
+
+    private static String frames(Throwable failure) {
+        // the engine's own frames first: they say where; then the innermost few
+        java.util.List<StackTraceElement> stack = java.util.List.of(failure.getStackTrace());
+        java.util.List<StackTraceElement> ours = stack.stream().filter(f -> f.getClassName().startsWith("org.telenc.")).limit(4).toList();
+        java.util.List<StackTraceElement> shown = ours.isEmpty() ? stack.stream().limit(4).toList() : ours;
+        return String.join(" < ", shown.stream().map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber()).toList());
     }
 
     /** The request could not be durably queued: nothing was kept, nothing will be sent. */

@@ -52,6 +52,11 @@ public class ReferenceChecks {
 
     /** Checks 11 and 12: the token's EMR user is still listed; the EMR type has the adapter operations. */
     private void checkUserAndEmr(Caller caller, boolean emrSupported) {
+        if (adapters.supportsReferencePull(caller.emrType()) && !references.everSynced(caller.connectionId())) {
+            // no reference data yet (the engine just started): nothing can be checked, nothing is kept
+            throw new ApiException(503, "service_unavailable", "The service is temporarily unavailable. Retry the request.",
+                    java.util.List.of(), 2);
+        }
         if (!references.isActive("emr_user", caller.connectionId(), caller.emrUserEhrId())) {
             throw new ApiException(404, "user_not_found", "User not found.");
         }

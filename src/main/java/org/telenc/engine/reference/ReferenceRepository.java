@@ -165,8 +165,15 @@ public class ReferenceRepository {
 
     /** False only when the connection's server said it cannot (unknown counts as capable). */
     public boolean telephoneEncounterCapable(String connectionId) {
+        // null (not yet known) is a row too: never findFirst on it
         Boolean capable = jdbc.queryForList("select telephone_encounters from emr_connection where id = ?", Boolean.class,
-                connectionId).stream().findFirst().orElse(null);
+                connectionId).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
         return !Boolean.FALSE.equals(capable);
+    }
+
+    /** Whether the connection's reference data was synced at least once. */
+    public boolean everSynced(String connectionId) {
+        return jdbc.queryForList("select last_synced_at from emr_connection where id = ?", java.sql.Timestamp.class, connectionId)
+                .stream().anyMatch(java.util.Objects::nonNull);
     }
 }

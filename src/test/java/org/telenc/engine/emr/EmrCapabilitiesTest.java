@@ -62,6 +62,25 @@ class EmrCapabilitiesTest extends EngineTest {
     }
 
     @Test
+    void capabilitiesNotYetKnownCountAsCapable() throws Exception {
+        // the state before the first sync: found by a POST right after start-up that answered 500
+        jdbc.update("update emr_connection set telephone_encounters = null, capabilities = null where name = ?",
+                DemoTenant.CONNECTION_NAME);
+        assertThat(post("/v1/telephone-encounters", encounterBody("100236", null, null)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void beforeTheFirstSyncRequestsAreToldToRetryNotRejected() throws Exception {
+        jdbc.update("update emr_connection set last_synced_at = null where name = ?", DemoTenant.CONNECTION_NAME);
+        var early = post("/v1/telephone-encounters", encounterBody("100236", null, null));
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(early.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(JSON.readTree(early.body()).path("error").asText()).isEqualTo("service_unavailable");
+        camel.requestBody("direct:reference-sync", (Object) null);
+        assertThat(post("/v1/telephone-encounters", encounterBody("100236", null, null)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aCapableServerIsSupportedAndTheSandboxIsCapable() throws Exception {
         try (LimitedFhirServer server = new LimitedFhirServer(true, true)) {
             assertThat(againstServer(server).statusCode()).isEqualTo(200);
