@@ -14,7 +14,6 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.EmrException;
-import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.encounter.EmrRetryPolicy;
 import org.telenc.engine.encounter.EncounterJobs;
 import org.telenc.engine.intake.ActionField;
@@ -117,9 +116,7 @@ public class ActionJobs {
     }
 
     private boolean deferred(ActionJob action, Exception failure) {
-        boolean retryable = failure instanceof EmrRetryableException
-                || failure instanceof org.telenc.engine.emr.EmrThrottledException || failure instanceof java.io.IOException;
-        if (!retryable) {
+        if (!EmrRetryPolicy.retryable(failure)) {
             return false;
         }
         var delay = retryPolicy.delayAfter(action.getEmrAttempt(), action.getAcceptedAt());

@@ -19,17 +19,24 @@ public class AdminAuthenticator {
     private static final String UNSET = Secrets.sha256Hex("admin api disabled " + Secrets.newId());
     private final String expectedHash;
     private final boolean enabled;
+    private final boolean demoToken;
 
     public static final String DEMO_TOKEN = "demo-admin-token";
 
     public AdminAuthenticator(@Value("${engine.admin.token-sha256:}") String tokenSha256,
             @Value("${engine.admin.token:}") String configuredToken,
             @Value("${engine.sandbox.enabled:true}") boolean sandbox, @Value("${engine.demo.enabled:true}") boolean demo) {
-        String token = configuredToken.isBlank() && tokenSha256.isBlank() && sandbox && demo ? DEMO_TOKEN : configuredToken;
+        this.demoToken = configuredToken.isBlank() && tokenSha256.isBlank() && sandbox && demo;
+        String token = demoToken ? DEMO_TOKEN : configuredToken;
         String hash = !tokenSha256.isBlank() ? tokenSha256.trim().toLowerCase()
                 : !token.isBlank() ? Secrets.sha256Hex(token) : null;
         this.enabled = hash != null;
         this.expectedHash = hash != null ? hash : UNSET;
+    }
+
+    /** Whether the admin API runs on the sandbox demo token (printed at start). */
+    public boolean usesDemoToken() {
+        return demoToken;
     }
 
     public void check(@Header("Authorization") String authorization) {

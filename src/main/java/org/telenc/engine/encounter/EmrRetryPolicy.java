@@ -26,6 +26,17 @@ public class EmrRetryPolicy {
         this.clock = clock;
     }
 
+    /**
+     * Whether a failure is worth another try later: the EMR could not answer now (I/O, timeout,
+     * 408/429/5xx) or the engine held the call back (circuit open, rate limit). Encounter jobs and
+     * actions both ask here.
+     */
+    public static boolean retryable(Exception failure) {
+        return failure instanceof org.telenc.engine.emr.EmrRetryableException
+                || failure instanceof org.telenc.engine.emr.EmrThrottledException
+                || failure instanceof java.io.IOException;
+    }
+
     /** The delay before try {@code attempt + 1}, or empty when the window is used up. */
     public OptionalLong delayAfter(int attempt, Instant acceptedAt) {
         return delayAfter(attempt, acceptedAt, clock.instant(), jitterFactor());

@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.EmrException;
-import org.telenc.engine.emr.EmrRetryableException;
-import org.telenc.engine.emr.EmrThrottledException;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.reference.ReferenceRepository;
@@ -125,9 +123,7 @@ public class EncounterJobs {
      * which is safe because every EMR write is a conditional create on a job-scoped identifier.
      */
     private boolean deferred(EncounterJob job, Exception failure) {
-        boolean retryable = failure instanceof EmrRetryableException || failure instanceof EmrThrottledException
-                || (failure instanceof java.io.IOException);
-        if (!retryable) {
+        if (!EmrRetryPolicy.retryable(failure)) {
             return false;
         }
         var delay = retryPolicy.delayAfter(job.getEmrAttempt(), job.getAcceptedAt());

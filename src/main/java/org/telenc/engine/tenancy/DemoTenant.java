@@ -32,9 +32,8 @@ public class DemoTenant {
     private int port;
 
     public DemoTenant(TenancyRepository tenancy, WebhookRepository webhooks, EngineProperties properties,
-            @org.springframework.beans.factory.annotation.Value("${engine.admin.token:}") String adminToken,
-            @org.springframework.beans.factory.annotation.Value("${engine.admin.token-sha256:}") String adminTokenSha256) {
-        this.adminTokenConfigured = !adminToken.isBlank() || !adminTokenSha256.isBlank();
+            org.telenc.engine.admin.AdminAuthenticator admin) {
+        this.adminTokenConfigured = !admin.usesDemoToken();
         this.tenancy = tenancy;
         this.webhooks = webhooks;
         this.properties = properties;

@@ -50,4 +50,14 @@ class EmrRetryPolicyTest {
             assertThat(policy.delayAfter(1, Instant.now()).getAsLong()).isBetween(9_000L, 11_000L);
         }
     }
+
+    @Test
+    void outagesAndHeldCallsAreRetryableRejectionsAreNot() {
+        assertThat(EmrRetryPolicy.retryable(new org.telenc.engine.emr.EmrRetryableException(503, "x"))).isTrue();
+        assertThat(EmrRetryPolicy.retryable(new org.telenc.engine.emr.EmrThrottledException("x"))).isTrue();
+        assertThat(EmrRetryPolicy.retryable(new java.net.ConnectException("x"))).isTrue();
+        assertThat(EmrRetryPolicy.retryable(new org.telenc.engine.emr.EmrPermanentException("emr_rejected", 422, "x"))).isFalse();
+        assertThat(EmrRetryPolicy.retryable(new org.telenc.engine.emr.EmrPermanentException("login_required", 401, "x"))).isFalse();
+        assertThat(EmrRetryPolicy.retryable(new IllegalStateException("x"))).isFalse();
+    }
 }
