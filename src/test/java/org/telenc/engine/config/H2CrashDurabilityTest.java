@@ -17,13 +17,25 @@ import org.springframework.core.io.ClassPathResource;
  * The embedded H2 database, opened with the URL the engine ships, keeps every committed row when
  * the process dies at once (Runtime.halt: no shutdown hook, no close), as after kill -9. H2's
  * default write delay loses the last second of commits, so the shipped URL must turn it off.
+ * On SIGTERM it stays open until the engine has drained: H2's own shutdown hook would otherwise
+ * close it while in-flight requests still write their answers (DB_CLOSE_ON_EXIT=FALSE).
  */
 class H2CrashDurabilityTest {
 
     static final int ROWS = 300;
 
-    /** Child process: commit ROWS rows one by one, then die without closing anything. */
+    static final int DRAINED_ROWS = 50;
+
+    /**
+     * Child process. {@code crash}: commit ROWS rows one by one, then die without closing anything.
+     * {@code drain}: wait for SIGTERM; a shutdown hook standing for Spring's graceful drain then
+     * writes DRAINED_ROWS rows a moment later, as in-flight requests do.
+     */
     public static void main(String[] args) throws Exception {
+        if (args[1].equals("drain")) {
+            drainAfterSigterm(args[0]);
+            return;
+        }
         Connection connection = DriverManager.getConnection(args[0], "sa", "");
         connection.createStatement().execute("create table t(id int primary key)");
         PreparedStatement insert = connection.prepareStatement("insert into t values (?)");
@@ -32,6 +44,29 @@ class H2CrashDurabilityTest {
             insert.executeUpdate();
         }
         Runtime.getRuntime().halt(9);
+    }
+
+    private static void drainAfterSigterm(String url) throws Exception {
+        Connection connection = DriverManager.getConnection(url, "sa", "");
+        connection.createStatement().execute("create table t(id int primary key)");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                PreparedStatement insert = connection.prepareStatement("insert into t values (?)");
+                for (int i = 0; i < DRAINED_ROWS; i++) {
+                    insert.setInt(1, i);
+                    insert.executeUpdate();
+                }
+                connection.close();
+                System.out.println("drained " + DRAINED_ROWS);
+            } catch (Exception e) {
+                System.out.println("drain failed: " + e.getMessage());
+            }
+            System.out.flush();
+        }));
+        System.out.println("ready");
+        System.out.flush();
+        Thread.sleep(60_000);
     }
 
     static String shippedUrl(Path dataDir) {
@@ -46,7 +81,7 @@ class H2CrashDurabilityTest {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "h2-crash");
         String url = shippedUrl(dir);
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), H2CrashDurabilityTest.class.getName(), url)
+                "-cp", System.getProperty("java.class.path"), H2CrashDurabilityTest.class.getName(), url, "crash")
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes());
         assertThat(child.waitFor()).as(output).isEqualTo(9);
@@ -54,6 +89,32 @@ class H2CrashDurabilityTest {
                 ResultSet count = connection.createStatement().executeQuery("select count(*) from t")) {
             count.next();
             assertThat(count.getInt(1)).isEqualTo(ROWS);
+        }
+    }
+
+    @Test
+    void theDatabaseStaysOpenWhileInFlightWorkDrainsAfterSigterm() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "h2-drain");
+        String url = shippedUrl(dir);
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), H2CrashDurabilityTest.class.getName(), url, "drain")
+                .redirectErrorStream(true).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+        StringBuilder output = new StringBuilder();
+        for (String line = lines.readLine(); line != null && !line.equals("ready"); line = lines.readLine()) {
+            output.append(line).append('\n');
+        }
+        // SIGTERM, as Kubernetes sends (Process.destroy would also close the child's output)
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor()).isZero();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            output.append(line).append('\n');
+        }
+        child.waitFor();
+        assertThat(output.toString()).contains("drained " + DRAINED_ROWS);
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                ResultSet count = connection.createStatement().executeQuery("select count(*) from t")) {
+            count.next();
+            assertThat(count.getInt(1)).isEqualTo(DRAINED_ROWS);
         }
     }
 }

@@ -58,10 +58,15 @@ final class FaultRig implements AutoCloseable {
             OutcomeCheck.Tally tally = new OutcomeCheck(receiver, emr.store(), settings.deadline(), SETTLE).await(requests);
             engine.stop();
             notes.addAll(tally.notes());
-            ScenarioResult result = new ScenarioResult(scenario.label(),
-                    (int) requests.stream().filter(EncounterRequest::sent).count(),
+            int sent = (int) requests.stream().filter(EncounterRequest::sent).count();
+            String error = null;
+            if (scenario.answersEveryAcceptedRequest() && (tally.unanswered() > 0 || run.acknowledged() < sent)) {
+                error = "accepted requests went unanswered: " + tally.unanswered() + " accepted without an answer, "
+                        + (sent - run.acknowledged()) + " of " + sent + " never acknowledged";
+            }
+            ScenarioResult result = new ScenarioResult(scenario.label(), sent,
                     (int) run.acknowledged(), tally.completed(), tally.duplicates(), tally.lost(), tally.other(),
-                    seconds(begin), null, notes);
+                    seconds(begin), error, notes);
             if (result.passed() && !settings.keepData()) {
                 dropStores(dataDir);
             } else {

@@ -15,6 +15,15 @@ interface FaultScenario {
 
     void inject(ScenarioRun run) throws Exception;
 
+    /**
+     * Whether this fault leaves the engine time to answer what it accepted (a graceful stop does, a
+     * kill -9 does not): then every request must be acknowledged by the end, at the latest on the
+     * re-send, and no request may have been accepted without its answer reaching the client.
+     */
+    default boolean answersEveryAcceptedRequest() {
+        return false;
+    }
+
     static FaultScenario byId(String id) {
         return switch (id) {
             case "kill" -> new KillMidFlight();

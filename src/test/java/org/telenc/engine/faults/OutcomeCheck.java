@@ -134,7 +134,8 @@ final class OutcomeCheck {
         if (resent > 0) {
             notes.add(resent + " request(s) acknowledged only on the re-send with the same Idempotency-Key");
         }
-        return new Tally(completed, duplicates.size(), lost.size(), others.values().stream().mapToInt(i -> i).sum(), notes);
+        return new Tally(completed, duplicates.size(), lost.size(), others.values().stream().mapToInt(i -> i).sum(),
+                (int) unclaimed, notes);
     }
 
     /** Per telephone_encounter_id, its distinct terminal events by event id. */
@@ -165,6 +166,7 @@ final class OutcomeCheck {
     }
 
     /** The counts of one scenario, and what to tell about them. */
-    record Tally(int completed, int duplicates, int lost, int other, List<String> notes) {
+    /** @param unanswered terminal events of requests the client never saw acknowledged (accepted, answer lost) */
+    record Tally(int completed, int duplicates, int lost, int other, int unanswered, List<String> notes) {
     }
 }

@@ -20,6 +20,12 @@ final class StopMidFlight implements FaultScenario {
         return "SIGTERM mid-flight";
     }
 
+    /** A graceful stop drains in-flight requests: none may be stored and queued yet go unanswered. */
+    @Override
+    public boolean answersEveryAcceptedRequest() {
+        return true;
+    }
+
     @Override
     public void inject(ScenarioRun run) throws Exception {
         int half = Math.max(1, run.requests().size() / 2);
