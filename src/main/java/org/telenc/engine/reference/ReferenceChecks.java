@@ -9,7 +9,7 @@ import org.telenc.engine.tenancy.Caller;
 
 /**
  * Contract 2.3 checks 11 to 16, against the synced reference tables (never the EMR); only active
- * rows count. Messages carry the ids the caller sent, which are not PHI.
+ * rows count, all read in one statement. Messages carry the ids the caller sent, which are not PHI.
  */
 @Component("referenceChecks")
 public class ReferenceChecks {
@@ -23,23 +23,24 @@ public class ReferenceChecks {
     }
 
     public void check(@ExchangeProperty("caller") Caller caller, TelephoneEncounterRequest request) {
-        String connection = caller.connectionId();
-        checkUserAndEmr(caller, adapters.supportsTelephoneEncounters(caller.emrType())
-                && references.telephoneEncounterCapable(caller.connectionId()));
-        if (!references.isActive("provider", connection, request.getProviderId())) {
+        String pharmacy = request.getPharmacyEhrId();
+        ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
+                request.getProviderId(), request.getAssignedToId(), request.getLocationId(), pharmacy);
+        checkUserAndEmr(caller, facts, adapters.supportsTelephoneEncounters(caller.emrType())
+                && !Boolean.FALSE.equals(facts.telephoneEncounters()));
+        if (!facts.provider()) {
             throw new ApiException(404, "provider_not_found", "Provider not found: provider_id " + request.getProviderId()
                     + " does not exist in the providers table. Sync providers using GET /v1/providers.");
         }
-        if (!references.isActive("staff", connection, request.getAssignedToId())) {
+        if (!facts.staff()) {
             throw new ApiException(404, "staff_member_not_found", "Staff member not found: assigned_to_id "
                     + request.getAssignedToId() + " does not exist in the staff list. Sync staff using GET /v1/staff.");
         }
-        if (!references.isActive("location", connection, request.getLocationId())) {
+        if (!facts.location()) {
             throw new ApiException(404, "location_not_found", "Location not found: location_id " + request.getLocationId()
                     + " does not exist in the locations table. Call GET /v1/locations to resolve this error.");
         }
-        String pharmacy = request.getPharmacyEhrId();
-        if (pharmacy != null && !references.isActive("pharmacy", connection, pharmacy)) {
+        if (pharmacy != null && !facts.pharmacy()) {
             throw new ApiException(404, "pharmacy_not_found", "Pharmacy not found: pharmacy_ehr_id " + pharmacy
                     + " does not exist in your organization's pharmacy list. Call GET /v1/pharmacies to see available pharmacies.");
         }
@@ -47,17 +48,18 @@ public class ReferenceChecks {
 
     /** The add-action request's checks after validation: user_not_found, then unsupported_emr. */
     public void checkAction(@ExchangeProperty("caller") Caller caller) {
-        checkUserAndEmr(caller, adapters.supportsEncounterActions(caller.emrType()));
+        ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
+                null, null, null, null);
+        checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()));
     }
 
-    /** Checks 11 and 12: the token's EMR user is still listed; the EMR type has the adapter operations. */
-    private void checkUserAndEmr(Caller caller, boolean emrSupported) {
-        if (adapters.supportsReferencePull(caller.emrType()) && !references.everSynced(caller.connectionId())) {
+    private void checkUserAndEmr(Caller caller, ReferenceRepository.IntakeFacts facts, boolean emrSupported) {
+        if (adapters.supportsReferencePull(caller.emrType()) && !facts.everSynced()) {
             // no reference data yet (the engine just started): nothing can be checked, nothing is kept
             throw new ApiException(503, "service_unavailable", "The service is temporarily unavailable. Retry the request.",
                     java.util.List.of(), 2);
         }
-        if (!references.isActive("emr_user", caller.connectionId(), caller.emrUserEhrId())) {
+        if (!facts.user()) {
             throw new ApiException(404, "user_not_found", "User not found.");
         }
         if (!emrSupported) {

@@ -27,13 +27,35 @@ public class ReferenceRepository {
         this.jdbc = jdbc;
     }
 
-    public boolean isActive(String table, String connectionId, String ehrId) {
-        if (!List.of("provider", "location", "staff", "pharmacy", "emr_user").contains(table)) {
-            throw new IllegalArgumentException(table);
-        }
-        Integer n = jdbc.queryForObject("select count(*) from " + table
-                + " where connection_id = ? and ehr_id = ? and status = 'active'", Integer.class, connectionId, ehrId);
-        return n != null && n > 0;
+    /**
+     * What intake's checks read (contract 2.3, checks 11 to 16), in one statement instead of seven:
+     * whether the connection was ever synced, its capability flag (null: not known yet, counts as
+     * capable), and whether each id is an active row. A null id (no pharmacy) is never found.
+     */
+    public record IntakeFacts(boolean everSynced, Boolean telephoneEncounters, boolean user, boolean provider,
+            boolean staff, boolean location, boolean pharmacy) {
+
+        static final IntakeFacts NO_CONNECTION = new IntakeFacts(false, null, false, false, false, false, false);
+    }
+
+    private static final String INTAKE_FACTS = """
+            select c.last_synced_at is not null, c.telephone_encounters,
+                   exists(select 1 from emr_user u where u.connection_id = c.id and u.ehr_id = ? and u.status = 'active'),
+                   exists(select 1 from provider p where p.connection_id = c.id and p.ehr_id = ? and p.status = 'active'),
+                   exists(select 1 from staff s where s.connection_id = c.id and s.ehr_id = ? and s.status = 'active'),
+                   exists(select 1 from location l where l.connection_id = c.id and l.ehr_id = ? and l.status = 'active'),
+                   exists(select 1 from pharmacy f where f.connection_id = c.id and f.ehr_id = ? and f.status = 'active')
+              from emr_connection c where c.id = ?""";
+
+    public IntakeFacts intakeFacts(String connectionId, String emrUser, String provider, String staff, String location,
+            String pharmacy) {
+        return jdbc.query(INTAKE_FACTS, (rs, i) -> {
+            boolean everSynced = rs.getBoolean(1);
+            boolean capable = rs.getBoolean(2);
+            Boolean telephoneEncounters = rs.wasNull() ? null : capable;
+            return new IntakeFacts(everSynced, telephoneEncounters, rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5),
+                    rs.getBoolean(6), rs.getBoolean(7));
+        }, emrUser, provider, staff, location, pharmacy, connectionId).stream().findFirst().orElse(IntakeFacts.NO_CONNECTION);
     }
 
     private static final String PROVIDER = "select id, ehr_id, name, npi, timezone, status from provider where connection_id = ?";
@@ -161,19 +183,5 @@ public class ReferenceRepository {
                         : "\"" + capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", "") + "\"")
                         + ",\"patient_search_by_identifier\":" + capabilities.searchPatientByIdentifier()
                         + ",\"encounter_create\":" + capabilities.createEncounter() + "}", connectionId);
-    }
-
-    /** False only when the connection's server said it cannot (unknown counts as capable). */
-    public boolean telephoneEncounterCapable(String connectionId) {
-        // null (not yet known) is a row too: never findFirst on it
-        Boolean capable = jdbc.queryForList("select telephone_encounters from emr_connection where id = ?", Boolean.class,
-                connectionId).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
-        return !Boolean.FALSE.equals(capable);
-    }
-
-    /** Whether the connection's reference data was synced at least once. */
-    public boolean everSynced(String connectionId) {
-        return jdbc.queryForList("select last_synced_at from emr_connection where id = ?", java.sql.Timestamp.class, connectionId)
-                .stream().anyMatch(java.util.Objects::nonNull);
     }
 }
