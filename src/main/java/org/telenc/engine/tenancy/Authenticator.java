@@ -26,11 +26,16 @@ public class Authenticator {
 
     public Caller authenticate(@Header("client_id") String clientId, @Header("client_secret") String clientSecret,
             @Header("access_token") String accessToken) {
-        TenancyRepository.ClientRow client = authenticateClient(clientId, clientSecret);
-        if (accessToken == null || accessToken.isEmpty()) {
+        boolean tokenGiven = accessToken != null && !accessToken.isEmpty();
+        // client and token in one read; the token's hash is computed for every call, found or not
+        Optional<TenancyRepository.Credentials> credentials = clientId == null || clientId.isEmpty() ? Optional.empty()
+                : tenancy.findCredentials(clientId, Secrets.sha256Hex(tokenGiven ? accessToken : ""));
+        TenancyRepository.ClientRow client = authenticateClient(credentials.map(TenancyRepository.Credentials::client),
+                clientSecret);
+        if (!tokenGiven) {
             throw ApiException.invalidAccessToken();
         }
-        TenancyRepository.TokenRow token = tenancy.findToken(Secrets.sha256Hex(accessToken))
+        TenancyRepository.TokenRow token = credentials.flatMap(TenancyRepository.Credentials::token)
                 .filter(t -> t.clientPk().equals(client.id()))
                 .filter(t -> !"revoked".equals(t.status()))
                 .orElseThrow(ApiException::invalidAccessToken);
@@ -44,9 +49,7 @@ public class Authenticator {
                 token.emrType(), token.emrUserEhrId());
     }
 
-    private TenancyRepository.ClientRow authenticateClient(String clientId, String clientSecret) {
-        Optional<TenancyRepository.ClientRow> client = clientId == null || clientId.isEmpty()
-                ? Optional.empty() : tenancy.findClient(clientId);
+    private TenancyRepository.ClientRow authenticateClient(Optional<TenancyRepository.ClientRow> client, String clientSecret) {
         String presented = Secrets.sha256Hex(clientSecret == null ? "" : clientSecret);
         boolean match = Secrets.sameDigest(presented, client.map(TenancyRepository.ClientRow::secretHash).orElse(DUMMY_HASH));
         if (client.isEmpty() || !match || clientSecret == null || !"active".equals(client.get().status())) {

@@ -44,6 +44,29 @@ public class TenancyRepository {
                 tokenHash).stream().findFirst();
     }
 
+    /** A client and, when the token is that client's, the token: what authentication reads, in one statement. */
+    public record Credentials(ClientRow client, Optional<TokenRow> token) {
+    }
+
+    public Optional<Credentials> findCredentials(String clientId, String tokenHash) {
+        return jdbc.query("""
+                select a.id, a.client_id, a.secret_hash, a.status,
+                       t.id, t.client_pk, t.connection_id, t.emr_user_ehr_id, t.reference_id, t.status, t.expires_at,
+                       c.emr_type, c.status
+                  from api_client a
+                  left join access_token t on t.token_hash = ? and t.client_pk = a.id
+                  left join emr_connection c on c.id = t.connection_id
+                 where a.client_id = ?""",
+                (rs, i) -> {
+                    ClientRow client = new ClientRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                    Optional<TokenRow> token = rs.getString(5) == null || rs.getString(12) == null ? Optional.empty()
+                            : Optional.of(new TokenRow(rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                                    rs.getString(9), rs.getString(10), instant(rs.getTimestamp(11)), rs.getString(12),
+                                    rs.getString(13)));
+                    return new Credentials(client, token);
+                }, tokenHash, clientId).stream().findFirst();
+    }
+
     public Optional<ConnectionRow> findConnection(String id) {
         return jdbc.query("select id, name, emr_type, base_url, settings, status from emr_connection where id = ?",
                 (rs, i) -> new ConnectionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
