@@ -9,7 +9,6 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.language.simple.Simple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiResponse;
 import org.telenc.engine.tenancy.Caller;
@@ -26,12 +25,12 @@ public class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final String[] OBJECT_FIELDS = {"telephone_encounter_id", "action_id", "webhook_id", "event_id", "client_id"};
 
-    private final JdbcTemplate jdbc;
+    private final AuditWriter writer;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public AuditLog(JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
-        this.jdbc = jdbc;
+    public AuditLog(AuditWriter writer, ObjectMapper json, Clock clock) {
+        this.writer = writer;
         this.json = json;
         this.clock = clock;
     }
@@ -89,10 +88,8 @@ public class AuditLog {
 
     private void insert(String actorType, String actor, String reference, String operation, String objectId, String outcome) {
         try {
-            jdbc.update("""
-                    insert into audit_log(at, actor_type, actor, token_reference, operation, object_id, outcome)
-                    values (?,?,?,?,?,?,?)""", Timestamp.from(clock.instant()), actorType, clip(actor, 128), clip(reference, 200),
-                    clip(operation, 80), clip(objectId, 64), clip(outcome, 80));
+            writer.write(new AuditWriter.Row(Timestamp.from(clock.instant()), actorType, clip(actor, 128),
+                    clip(reference, 200), clip(operation, 80), clip(objectId, 64), clip(outcome, 80)));
         } catch (RuntimeException e) {
             log.warn("audit entry for {} not written: {}", operation, e.getClass().getSimpleName());
         }
