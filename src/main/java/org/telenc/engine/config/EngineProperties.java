@@ -74,7 +74,9 @@ public record EngineProperties(
             @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h"}) List<Duration> retrySchedule,
             @DefaultValue("0.1") double jitter,
             @DefaultValue("false") boolean allowInsecureUrls,
-            @DefaultValue("15000") long timeoutMs) {
+            @DefaultValue("15000") long timeoutMs,
+            @DefaultValue("2") int perUrlConcurrency,
+            @DefaultValue("250ms") Duration busyUrlWait) {
 
         /** How long one attempt may hold its delivery: connect plus response timeout, and a margin. */
         public java.time.Duration claimDuration() {

@@ -1,39 +1,61 @@
 package org.telenc.engine.webhook;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * One main-lane attempt per webhook URL at a time, in this engine instance: a URL that hangs can
- * hold one main-lane consumer, never all of them. A slot not left within {@code stale} (an attempt
- * that died without recording) is taken over.
+ * At most {@code perUrl} main-lane attempts per webhook URL at a time, in this engine instance: a
+ * URL that hangs holds that many main-lane consumers, never all of them. A caller finding its URL
+ * full waits up to {@code wait} for a slot (another attempt to a healthy receiver ends within
+ * milliseconds) before giving up; a slot not left within {@code stale} (an attempt that died
+ * without recording) is taken over.
  */
 final class EndpointSlots {
 
-    private final ConcurrentHashMap<String, Long> held = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<Long>> held = new HashMap<>(); // guarded by this
+    private final int perUrl;
     private final long staleNanos;
     private final LongSupplier nanoTime;
 
-    EndpointSlots(Duration stale, LongSupplier nanoTime) {
+    EndpointSlots(int perUrl, Duration stale, LongSupplier nanoTime) {
+        if (perUrl < 1) {
+            throw new IllegalArgumentException("perUrl must be at least 1");
+        }
+        this.perUrl = perUrl;
         this.staleNanos = stale.toNanos();
         this.nanoTime = nanoTime;
     }
 
-    boolean tryEnter(String endpointId) {
-        long now = nanoTime.getAsLong();
-        boolean[] entered = {false};
-        held.compute(endpointId, (id, since) -> {
-            if (since == null || now - since > staleNanos) {
-                entered[0] = true;
-                return now;
+    /** Takes a slot of this URL, waiting at most {@code wait} for one; false if none came free. */
+    synchronized boolean tryEnter(String endpointId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            ArrayDeque<Long> slots = held.computeIfAbsent(endpointId, id -> new ArrayDeque<>());
+            long now = nanoTime.getAsLong();
+            slots.removeIf(since -> now - since > staleNanos);
+            if (slots.size() < perUrl) {
+                slots.addLast(now);
+                return true;
             }
-            return since;
-        });
-        return entered[0];
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            wait(Math.max(1, remaining / 1_000_000));
+        }
     }
 
-    void leave(String endpointId) {
-        held.remove(endpointId);
+    synchronized void leave(String endpointId) {
+        ArrayDeque<Long> slots = held.get(endpointId);
+        if (slots != null) {
+            slots.pollFirst();
+            if (slots.isEmpty()) {
+                held.remove(endpointId);
+            }
+        }
+        notifyAll();
     }
 }

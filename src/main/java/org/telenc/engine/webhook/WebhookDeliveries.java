@@ -43,15 +43,16 @@ public class WebhookDeliveries {
         this.properties = properties;
         this.json = json;
         this.clock = clock;
-        this.inFlight = new EndpointSlots(properties.webhook().claimDuration(), System::nanoTime);
+        this.inFlight = new EndpointSlots(properties.webhook().perUrlConcurrency(), properties.webhook().claimDuration(),
+                System::nanoTime);
     }
 
     /** The main lane (first attempts to healthy URLs) and the retry lane (everything else). */
     public static final String MAIN_LANE = "main";
     static final String MAIN_QUEUE = "webhooks.deliver";
     static final String RETRY_QUEUE = "webhooks.deliver.retry";
-    /** A healthy URL already busy on the main lane: its next delivery waits this long on the main lane. */
-    private static final long BUSY_URL_WAIT_MILLIS = 250;
+    /** A healthy URL still busy after the wait for a slot: its next delivery comes back this much later. */
+    private static final long BUSY_URL_REQUEUE_MILLIS = 250;
 
     /**
      * The attempt to make now; or, when {@code requeueAfterMillis} is set, none here: the message goes
@@ -102,8 +103,9 @@ public class WebhookDeliveries {
             return Attempt.requeue(id, RETRY_QUEUE, 0);
         }
         Instant now = clock.instant();
-        if (mainLane && !inFlight.tryEnter(endpoint.id())) {
-            return Attempt.requeue(id, MAIN_QUEUE, BUSY_URL_WAIT_MILLIS); // one main-lane consumer per URL at a time
+        if (mainLane && !inFlight.tryEnter(endpoint.id(), properties.webhook().busyUrlWait())) {
+            // per-url-concurrency main-lane consumers per URL at a time
+            return Attempt.requeue(id, MAIN_QUEUE, BUSY_URL_REQUEUE_MILLIS);
         }
         if (!webhooks.claim(id, now, now.plus(properties.webhook().claimDuration()))) {
             if (mainLane) {
