@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiResponse;
 import org.telenc.engine.encounter.EncounterRepository;
+import org.telenc.engine.storage.GroupCommit;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
 
@@ -20,11 +21,14 @@ public class IntakeService {
     private final EncounterRepository encounters;
     private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
+    private final GroupCommit groupCommit;
 
-    public IntakeService(EncounterRepository encounters, IdempotencyKeys idempotencyKeys, ObjectMapper json) {
+    public IntakeService(EncounterRepository encounters, IdempotencyKeys idempotencyKeys, ObjectMapper json,
+            GroupCommit groupCommit) {
         this.encounters = encounters;
         this.idempotencyKeys = idempotencyKeys;
         this.json = json;
+        this.groupCommit = groupCommit;
     }
 
     /** What was accepted: the ids answered to the caller, the queue message and its group. */
@@ -32,25 +36,29 @@ public class IntakeService {
             ApiResponse response) {
     }
 
-    /** Stores the request, and its Idempotency-Key with the answer, in one transaction. */
-    @Transactional
+    /**
+     * Stores the request, and its Idempotency-Key with the answer, in one transaction (shared with
+     * concurrent requests: one commit for all of them); returns once it is committed.
+     */
     public Accepted accept(@ExchangeProperty("caller") Caller caller,
             @ExchangeProperty("idempotency") IdempotencyKeys.Idempotency idempotency, TelephoneEncounterRequest request) {
         String id = Secrets.newId();
         ObjectNode payload = json.createObjectNode();
         request.values().forEach((field, value) -> payload.put(field.jsonName(), value));
-        long jobId = encounters.insertAccepted(id, caller.clientPk(), caller.accessTokenId(), caller.connectionId(),
-                payload.toString());
-
+        String payloadJson = payload.toString();
         String group = messageGroup(caller.connectionId(), request.getPatientMrn());
-        ApiResponse response = ApiResponse.ok(json.createObjectNode()
-                .put("success", true)
-                .put("message", "Telephone encounter processing. A webhook event will be sent upon completion.")
-                .put("telephone_encounter_id", id)
-                .put("job_id", String.valueOf(jobId))
-                .toString());
-        idempotencyKeys.claim(caller, idempotency, id, response);
-        return new Accepted(id, String.valueOf(jobId), queueMessage(json, id, jobId), group, response);
+        return groupCommit.run(() -> {
+            long jobId = encounters.insertAccepted(id, caller.clientPk(), caller.accessTokenId(), caller.connectionId(),
+                    payloadJson);
+            ApiResponse response = ApiResponse.ok(json.createObjectNode()
+                    .put("success", true)
+                    .put("message", "Telephone encounter processing. A webhook event will be sent upon completion.")
+                    .put("telephone_encounter_id", id)
+                    .put("job_id", String.valueOf(jobId))
+                    .toString());
+            idempotencyKeys.claim(caller, idempotency, id, response);
+            return new Accepted(id, String.valueOf(jobId), queueMessage(json, id, jobId), group, response);
+        });
     }
 
     /** One patient's encounters stay in order (JMSXGroupID); the group id is hashed, the MRN is PHI. */
