@@ -57,7 +57,7 @@ public class AuditLog {
 
     /** Something the engine did on its own: a job's terminal outcome, say. */
     public void system(String part, String operation, String objectId, String outcome) {
-        insert("system", part, null, operation, objectId, outcome);
+        insert(false, "system", part, null, operation, objectId, outcome);
     }
 
     void api(Caller caller, String operation, int status, String body) {
@@ -91,16 +91,23 @@ public class AuditLog {
         } catch (Exception e) {
             // not JSON: the status says enough
         }
-        insert(actorType, actor, reference, operation == null ? "unknown" : operation, objectId, outcome);
+        insert(true, actorType, actor, reference, operation == null ? "unknown" : operation, objectId, outcome);
     }
 
-    private void insert(String actorType, String actor, String reference, String operation, String objectId, String outcome) {
+    /**
+     * @param grouped an API answer's row: shares a commit with concurrent answers' rows and is stored
+     *     before the answer leaves; otherwise (a terminal outcome, written inside the transaction that
+     *     records it) the row joins the caller's transaction and commits or rolls back with it
+     */
+    private void insert(boolean grouped, String actorType, String actor, String reference, String operation, String objectId, String outcome) {
         try {
             Object[] row = {Timestamp.from(clock.instant()), actorType, clip(actor, 128), clip(reference, 200),
                     clip(operation, 80), clip(objectId, 64), clip(outcome, 80)};
-            // an API answer's row shares a commit with concurrent ones and is stored before the answer
-            // leaves; a row written inside a transaction (a terminal outcome) joins it
-            groupCommit.run(() -> jdbc.update(INSERT, row));
+            if (grouped) {
+                groupCommit.run(() -> jdbc.update(INSERT, row));
+            } else {
+                jdbc.update(INSERT, row);
+            }
         } catch (RuntimeException e) {
             log.warn("audit entry for {} not written: {}", operation, e.getClass().getSimpleName());
         }

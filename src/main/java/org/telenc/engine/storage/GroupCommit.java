@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -23,9 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * failed commit fails every unit in it. With an embedded H2 a commit rewrites the pages it touched,
  * and on every store a commit is a synchronous flush, so sharing it is what makes intake cheaper.
  *
- * <p>A unit must use only the JDBC/Spring resources it is given by the transaction (JdbcTemplate and
- * repositories do): it runs on the writer thread, not the caller's. A caller already inside a
- * transaction runs its unit there, and after shutdown units run in a transaction of their own.
+ * <p>A unit runs on the writer thread, not the caller's: it must reach the database only through
+ * Spring's JDBC support (JdbcTemplate, the repositories), which joins the writer's transaction. It is
+ * for callers outside a database transaction: a caller holding one (and its locks) would wait for a
+ * writer that may wait for those locks. JMS consumers count as outside (their transaction is the
+ * broker's). After shutdown a unit runs in a transaction of its own.
  */
 @Component
 public class GroupCommit implements DisposableBean {
@@ -56,9 +57,6 @@ public class GroupCommit implements DisposableBean {
      * that transaction is committed; throws what the unit threw, or what the commit threw.
      */
     public <T> T run(Supplier<T> work) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return work.get();
-        }
         Unit<T> unit = new Unit<>(work, new CompletableFuture<>());
         boolean queued;
         handover.readLock().lock();

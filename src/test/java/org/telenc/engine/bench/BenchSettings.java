@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li>{@code --e2e-in-flight=16}: encounters in flight in the end-to-end runs</li>
  *   <li>{@code --consumers=1,2,4,8}: {@code engine.process.concurrency} values for (d); the default 4,
  *       if listed, is also run with 1 encounter in flight (unloaded latency)</li>
- *   <li>{@code --engine-jvm-opts="-Xmx512m ..."}: JVM options for the engine (default: none, as {@code java -jar})</li>
+ *   <li>{@code --engine-jvm-opts="-Xmx512m ..."}: JVM options for the engine (default {@code -Xmx512m}, the shipped heap)</li>
  *   <li>{@code --jar=PATH} (default {@code target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar}),
  *       {@code --out=DIR} (default {@code target/benchmark}), {@code --keep-data} (keep broker and
  *       database files; engine logs are always kept)</li>
@@ -34,6 +34,13 @@ record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurren
 
     /** engine.process.concurrency's default (application.yml): the configuration (c) is reported for. */
     static final int DEFAULT_CONSUMERS = 4;
+
+    /**
+     * The heap the engine ships with: 512 MiB, as the image and the pods give it (50 % of 1 Gi) and
+     * as `mvn spring-boot:run` starts it. {@code --engine-jvm-opts=none} runs it with the JVM's own
+     * default (1/4 of the machine's RAM).
+     */
+    static final String DEFAULT_ENGINE_JVM_OPTIONS = "-Xmx512m";
 
     static BenchSettings parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -58,7 +65,8 @@ record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurren
                 seconds(take(options, "e2e-measure", full ? "60" : "15")),
                 Integer.parseInt(take(options, "e2e-in-flight", "16")),
                 ints(take(options, "consumers", "1,2,4,8")),
-                Arrays.stream(take(options, "engine-jvm-opts", "").split("\\s+")).filter(s -> !s.isBlank()).toList(),
+                Arrays.stream(take(options, "engine-jvm-opts", DEFAULT_ENGINE_JVM_OPTIONS).split("\\s+"))
+                        .filter(s -> !s.isBlank() && !s.equals("none")).toList(),
                 Boolean.parseBoolean(take(options, "keep-data", "false")),
                 seconds(take(options, "ready-timeout", "180")),
                 Boolean.parseBoolean(take(options, "jfr", "false")));

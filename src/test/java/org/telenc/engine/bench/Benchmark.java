@@ -470,7 +470,7 @@ public final class Benchmark {
         out.append('\n');
         out.append("   c2. where the time goes, from the engine log's timestamps (ms; the driver notes when each POST was\n"
                 + "       answered): queue = 200 answered -> a consumer starts the job; processing = EMR steps -> event\n"
-                + "       recorded; delivery = event recorded -> webhook delivered (one main-lane delivery per URL at a time)\n");
+                + "       recorded; delivery = event recorded -> webhook delivered (engine.webhook.per-url-concurrency at a time per URL)\n");
         TextTable st = stageTable("in flight");
         for (E2eRow row : new E2eRow[] {unloaded, main}) {
             if (row != null) {
@@ -533,8 +533,8 @@ public final class Benchmark {
                 + "   empty: a POST can be accepted; the sync starts engine.sync.initial-delay-ms = 2 s after start-up).\n"
                 + "   First start on an empty data directory (Flyway migrations, new KahaDB). Peak RSS = VmHWM of the\n"
                 + "   engine process read at the end of the phase (the kernel's high-water mark since the process started).\n"
-                + "   The JVM sizes its heap from the machine's RAM (max heap " + engineDefaultHeap + " here, JVM default 1/4 of RAM),\n"
-                + "   so RSS follows the allocation rate; -Xmx or a container memory limit bounds it (--engine-jvm-opts).\n");
+                + "   Max heap " + engineDefaultHeap + " here: the shipped -Xmx512m (image and pods: 50 % of 1 Gi) unless\n"
+                + "   --engine-jvm-opts says otherwise (=none: the JVM's default, 1/4 of RAM, and RSS follows the allocation rate).\n");
         TextTable t = new TextTable("engine process", "health UP s", "ready s", "peak RSS MiB");
         List<Double> ups = new ArrayList<>();
         List<Double> readies = new ArrayList<>();
@@ -556,7 +556,7 @@ public final class Benchmark {
     }
 
     private void appendTargets(StringBuilder out) {
-        out.append("TARGETS (issue 6; for the report, not to reach now)\n");
+        out.append("TARGETS (issue 6)\n");
         TextTable t = new TextTable("target", "measured", "verdict");
         Row in16 = intake.get(16);
         Map<String, String> k16 = ceiling.getOrDefault("camel", Map.of()).get(16);

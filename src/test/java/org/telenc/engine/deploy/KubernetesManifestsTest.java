@@ -205,7 +205,7 @@ class KubernetesManifestsTest {
         assertThat(writable).as(overlay + ": writable mounts of the engine").contains(env.get("ENGINE_DATA_DIR"), "/tmp");
         // heap sized from the memory limit
         assertThat(env.getOrDefault("JDK_JAVA_OPTIONS", "") + env.getOrDefault("JAVA_TOOL_OPTIONS", ""))
-                .contains("-XX:MaxRAMPercentage=75");
+                .contains("-XX:MaxRAMPercentage=50");
     }
 
     @ParameterizedTest
@@ -345,7 +345,7 @@ class KubernetesManifestsTest {
         String dockerfile = Files.readString(root.resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre",
                 "-Djarmode=tools -jar app.jar extract --layers --launcher",
-                "org.springframework.boot.loader.launch.JarLauncher", "-XX:MaxRAMPercentage=75");
+                "org.springframework.boot.loader.launch.JarLauncher", "-XX:MaxRAMPercentage=50");
         Matcher user = Pattern.compile("(?m)^USER (\\d+)").matcher(dockerfile);
         assertThat(user.find()).as("a numeric USER").isTrue();
         int uid = Integer.parseInt(user.group(1));

@@ -16,7 +16,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Group commit against a real (in-memory H2) database: durability, isolation of failures, shutdown. */
 class GroupCommitTest {
@@ -106,19 +105,6 @@ class GroupCommitTest {
             }
         }
         pool.shutdown();
-    }
-
-    @Test
-    void aUnitInsideATransactionCommitsOrRollsBackWithIt() {
-        TransactionTemplate template = new TransactionTemplate(transactions);
-        template.executeWithoutResult(status -> {
-            groupCommit.run(() -> insert("rolled-back"));
-            status.setRollbackOnly();
-        });
-        template.executeWithoutResult(status -> groupCommit.run(() -> insert("committed")));
-        assertThat(count("rolled-back")).isZero();
-        assertThat(count("committed")).isEqualTo(1);
-        assertThat(groupCommit.commits()).as("never through the writer thread").isZero();
     }
 
     @Test
