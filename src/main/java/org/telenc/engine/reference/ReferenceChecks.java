@@ -53,6 +53,10 @@ public class ReferenceChecks {
         checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()));
     }
 
+    /**
+     * Checks 11 and 12: reference data is there at all (else 503, nothing kept), the token's EMR user
+     * is still listed, the EMR type has the adapter operations.
+     */
     private void checkUserAndEmr(Caller caller, ReferenceRepository.IntakeFacts facts, boolean emrSupported) {
         if (adapters.supportsReferencePull(caller.emrType()) && !facts.everSynced()) {
             // no reference data yet (the engine just started): nothing can be checked, nothing is kept
