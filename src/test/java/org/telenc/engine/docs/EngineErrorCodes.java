@@ -22,7 +22,8 @@ import org.telenc.engine.intake.ValidationErrors;
  *
  * <ul>
  *   <li>API error codes (the {@code error} of an error body): every {@code new ApiException(status,
- *       "code", ...)} in the main sources, with its status when that is a literal, and the
+ *       "code", ...)} in the main sources, with its status when that is a literal, every body written
+ *       by hand ({@code .put("error", "code")}, JSON text {@code "error": "code"}), and the
  *       bean-validation codes {@link ValidationErrors} ranks (its {@code CHECK_ORDER}, which every
  *       validation code must be in).</li>
  *   <li>Webhook reason codes (a {@code reasons[].code} of a failed or partial event): every
@@ -44,6 +45,9 @@ final class EngineErrorCodes {
     private static final Pattern REASON_CODE_CONSTRUCTOR = Pattern.compile("(?:public|protected)\\s+(Emr\\w*Exception)\\(\\s*String\\s+reasonCode\\b");
     private static final Pattern EMR_SUPER = Pattern.compile("\\bsuper\\(\\s*\"([^\"]*)\"");
     private static final Pattern REASON_FALLBACK = Pattern.compile("reasonCode\\(\\)\\s*:\\s*\"([^\"]*)\"");
+    /** A body written by hand: {@code .put("error", "code")} or JSON text {@code "error": "code"}. */
+    private static final Pattern ERROR_PUT = Pattern.compile("\\.put\\(\\s*\"error\"\\s*,\\s*\"([^\"]*)\"");
+    private static final Pattern ERROR_JSON = Pattern.compile("\\\\?\"error\\\\?\"\\s*:\\s*\\\\?\"([^\"\\\\]*)");
     private static final Pattern LITERAL = Pattern.compile("\"([a-z][a-z0-9_]*)\"");
     private static final Pattern STATUS = Pattern.compile("\\d{3}");
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]*");
@@ -96,6 +100,16 @@ final class EngineErrorCodes {
                 }
             } else if (!(name.endsWith("ValidationErrors.java") && codeArg.equals("first.error()"))) {
                 unreadable.add(where(name, code, api.start()) + ": ApiException code " + codeArg);
+            }
+        }
+        for (Pattern handWritten : List.of(ERROR_PUT, ERROR_JSON)) {
+            Matcher body = handWritten.matcher(code);
+            while (body.find()) {
+                if (CODE.matcher(body.group(1)).matches()) {
+                    apiCodes.computeIfAbsent(body.group(1), c -> new TreeSet<>());
+                } else {
+                    unreadable.add(where(name, code, body.start()) + ": error body code \"" + body.group(1) + "\"");
+                }
             }
         }
         Matcher job = JOB_REASON.matcher(code);

@@ -54,14 +54,15 @@ class ErrorCodesDocumentedTest {
                     void d(Job job) { job.fail("new_reason", "described"); job.partial("login_required", "x"); }
                     void e() { throw new EmrPermanentException("emr_new", 0, "x"); }
                     void g() { throw new EmrThrottledException("a message, not a code"); }
+                    void h(ObjectNode o) { o.put("error", "by_hand"); write("{\\"success\\":false,\\"error\\":\\"in_text\\"}"); }
                     void f(String code) { throw new ApiException(400, code, "computed"); }
                 }
                 """);
-        assertThat(codes.apiCodes).containsOnlyKeys("teapot", "gone_away", "any_status");
+        assertThat(codes.apiCodes).containsOnlyKeys("teapot", "gone_away", "any_status", "by_hand", "in_text");
         assertThat(codes.apiCodes.get("teapot")).containsExactly(418);
         assertThat(codes.apiCodes.get("any_status")).isEmpty();
         assertThat(codes.reasonCodes).containsExactlyInAnyOrder("new_reason", "login_required", "emr_new");
-        assertThat(codes.unreadable).singleElement().asString().contains("x/Foo.java:9").contains("code");
+        assertThat(codes.unreadable).singleElement().asString().contains("x/Foo.java:10").contains("code");
 
         String api = """
                 # API
@@ -71,6 +72,8 @@ class ErrorCodesDocumentedTest {
                 | 418 | `teapot` | brewing |
                 | 410 | `gone_away` | wrong status |
                 | any | `any_status` | |
+                | 400 | `by_hand` | |
+                | 400 | `in_text` | |
                 | 403 | `login_required` | the link expired |
                 ### Reason codes
                 | code | when |
