@@ -1,0 +1,71 @@
+package org.telenc.engine.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's route catalogue names exactly the route files under routes/: a file added, renamed
+ * or removed without its catalogue row (or a row for a file that is gone) fails here. Plain JUnit.
+ */
+class RouteCatalogueTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Pattern ROUTE_FILE = Pattern.compile("`(routes/[^`\\s]+\\.camel\\.yaml)`");
+
+    @Test
+    void theCatalogueNamesEveryRouteFileAndNoOther() throws IOException {
+        Set<String> catalogued = catalogued(Files.readString(ROOT.resolve("README.md")));
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("routes"))) {
+            walk.filter(p -> p.getFileName().toString().endsWith(".camel.yaml"))
+                    .forEach(p -> files.add(ROOT.relativize(p).toString().replace('\\', '/')));
+        }
+        assertThat(files).as("route files under routes/").isNotEmpty();
+        assertThat(catalogued).as("route files the README's route catalogue names").containsExactlyInAnyOrderElementsOf(files);
+    }
+
+    @Test
+    void theCatalogueIsReadFromItsOwnSectionOnly() {
+        String readme = """
+                # Engine
+                See `routes/elsewhere.camel.yaml`.
+                ## Route catalogue
+                | route id | file | purpose |
+                |---|---|---|
+                | `a` | `routes/api/a.camel.yaml`, `routes/flows/b.camel.yaml` | x |
+                | `c` | same | y |
+                ## Configuration keys
+                | `routes/not-here.camel.yaml` | |
+                """;
+        assertThat(catalogued(readme)).containsExactlyInAnyOrder("routes/api/a.camel.yaml", "routes/flows/b.camel.yaml");
+    }
+
+    /** The route files named in the rows of the README's "Route catalogue" section. */
+    static Set<String> catalogued(String readme) {
+        Set<String> names = new TreeSet<>();
+        boolean inSection = false;
+        for (String line : readme.split("\n")) {
+            if (line.startsWith("## ")) {
+                inSection = line.substring(3).strip().equalsIgnoreCase("Route catalogue");
+                continue;
+            }
+            if (inSection && line.startsWith("|")) {
+                Matcher file = ROUTE_FILE.matcher(line);
+                while (file.find()) {
+                    names.add(file.group(1));
+                }
+            }
+        }
+        assertThat(names).as("the README has a \"## Route catalogue\" table naming route files").isNotEmpty();
+        return names;
+    }
+}
