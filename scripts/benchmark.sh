@@ -10,7 +10,9 @@
 #
 # Other options go to the driver: --concurrency=1,16,64 --consumers=1,2,4,8 --e2e-in-flight=16
 # --warmup=S --measure=S --e2e-warmup=S --e2e-measure=S --engine-jvm-opts="-Xmx512m" --keep-data
-# (see BenchSettings). Maven runs offline (-o) when MAVEN_OFFLINE is unset or 1.
+# (see BenchSettings). Maven runs online as the README's other commands do, so a fresh machine
+# (empty ~/.m2) fetches what the build and dependency:build-classpath need; MAVEN_OFFLINE=1 adds -o
+# for a machine whose ~/.m2 already holds everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +26,7 @@ for arg in "$@"; do
 done
 
 mvn_opts=(-B -q)
-if [[ "${MAVEN_OFFLINE:-1}" == "1" ]]; then
+if [[ "${MAVEN_OFFLINE:-0}" == "1" ]]; then
   mvn_opts+=(-o)
 fi
 
