@@ -66,6 +66,8 @@ final class EngineProcess implements AutoCloseable {
                 "--server.port=" + httpPort,
                 "--engine.data-dir=" + dataDir.toAbsolutePath(),
                 "--engine.broker.tcp-connector=tcp://127.0.0.1:" + FreePort.find(),
+                "--engine.broker.stomp-connector=",
+                "--engine.broker.amqp-connector=",
                 "--engine.demo.emr-base-url=" + emrBaseUrl,
                 "--engine.demo.webhook-url=" + webhookUrl,
                 "--engine.webhook.retry-schedule=1s,2s,3s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s",
