@@ -55,6 +55,12 @@ final class EngineProcess implements AutoCloseable {
     private int starts;
 
     EngineProcess(FaultSuiteSettings settings, Path dataDir, String emrBaseUrl, String webhookUrl) throws IOException {
+        this(settings, dataDir, emrBaseUrl, webhookUrl, List.of());
+    }
+
+    /** With extra arguments (a scenario's, e.g. an external broker), before the settings' own. */
+    EngineProcess(FaultSuiteSettings settings, Path dataDir, String emrBaseUrl, String webhookUrl, List<String> scenarioArgs)
+            throws IOException {
         this.dataDir = dataDir;
         this.log = dataDir.resolve("engine.log");
         this.httpPort = FreePort.find();
@@ -78,6 +84,7 @@ final class EngineProcess implements AutoCloseable {
                 // a request stored but never queued (killed in between) is swept within the deadline
                 "--engine.intake.sweep.after=15s",
                 "--engine.intake.sweep.period-ms=5000"));
+        args.addAll(scenarioArgs);
         args.addAll(settings.extraEngineArgs());
         this.command = List.copyOf(args);
     }
