@@ -360,7 +360,7 @@ class KubernetesManifestsTest {
         int port = (Integer) list(map(headless, "spec"), "ports").get(0).get("port");
         // both brokers of the pair, primary first, over TLS; the engine trusts the brokers' CA
         assertThat(env.get("SPRING_ACTIVEMQ_BROKER_URL")).isEqualTo("failover:(ssl://" + name(broker) + "-0." + serviceName + ":" + port
-                + ",ssl://" + name(broker) + "-1." + serviceName + ":" + port + ")?randomize=false");
+                + ",ssl://" + name(broker) + "-1." + serviceName + ":" + port + ")?randomize=false&timeout=10000");
         assertThat(env).containsKey("ENGINE_BROKER_TRUST_STORE");
         assertThat(writableMounts(find(docs, "Deployment", ENGINE), container)).doesNotContain(env.get("ENGINE_BROKER_TRUST_STORE"));
 
