@@ -2,6 +2,7 @@ package org.telenc.engine.config;
 
 import jakarta.jms.ConnectionFactory;
 import java.io.File;
+import java.util.List;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerService;
@@ -19,7 +20,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * ActiveMQ Classic 6: an embedded persistent broker (KahaDB and the scheduler store under the data
- * directory, a TCP connector on localhost for MQ producers) unless {@code engine.broker.embedded}
+ * directory, OpenWire, STOMP and AMQP 1.0 connectors on localhost for MQ producers) unless {@code engine.broker.embedded}
  * is false, and the {@code activemq} Camel component on a pooled connection factory.
  */
 @Configuration(proxyBeanMethods = false)
@@ -44,11 +45,26 @@ public class BrokerConfiguration {
         broker.setUseShutdownHook(false);
         broker.setAdvisorySupport(false);
         broker.setDestinationPolicy(deadLetterPerQueue());
-        String tcp = properties.broker().tcpConnector();
-        if (StringUtils.hasText(tcp)) {
-            broker.addConnector(tcp);
+        // MQ producers: OpenWire (Java), STOMP (Python, Node, .NET...) and AMQP 1.0; an empty URL is none
+        for (String connector : List.of(properties.broker().tcpConnector(), properties.broker().stompConnector(),
+                properties.broker().amqpConnector())) {
+            if (StringUtils.hasText(connector)) {
+                broker.addConnector(withJmsMapping(connector));
+            }
         }
         return broker;
+    }
+
+    /**
+     * AMQP connectors map messages to JMS ({@code transport.transformer=jms}) unless the URL says
+     * otherwise: ActiveMQ's default keeps the encoded AMQP message as an opaque BytesMessage, and the
+     * intake would see neither the JSON body nor the application properties as JMS properties.
+     */
+    static String withJmsMapping(String connector) {
+        if (!connector.startsWith("amqp") || connector.contains("transport.transformer=")) {
+            return connector;
+        }
+        return connector + (connector.contains("?") ? "&" : "?") + "transport.transformer=jms";
     }
 
     /** Dead letters of queue Q go to DLQ.Q, not to one shared ActiveMQ.DLQ. */

@@ -67,7 +67,8 @@ final class BenchEngine implements AutoCloseable {
         args.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + httpPort,
                 "--engine.data-dir=" + dataDir.toAbsolutePath(),
-                "--engine.broker.tcp-connector=tcp://127.0.0.1:" + freePort()));
+                "--engine.broker.tcp-connector=tcp://127.0.0.1:" + freePort(),
+                "--engine.broker.stomp-connector=", "--engine.broker.amqp-connector="));
         args.addAll(engineArgs);
         this.command = List.copyOf(args);
         Runtime.getRuntime().addShutdownHook(new Thread(this::destroyNow, "bench-engine-cleanup"));

@@ -79,7 +79,8 @@ public final class JmsSendCeiling {
         BenchEngine.deleteRecursively(store);
         EngineProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
                 "engine.data-dir", store.toString(),
-                "engine.broker.tcp-connector", "tcp://127.0.0.1:" + BenchEngine.freePort())))
+                "engine.broker.tcp-connector", "tcp://127.0.0.1:" + BenchEngine.freePort(),
+                "engine.broker.stomp-connector", "", "engine.broker.amqp-connector", "")))
                 .bindOrCreate("engine", Bindable.of(EngineProperties.class));
         BrokerConfiguration config = new BrokerConfiguration();
         BrokerService broker = config.embeddedBroker(properties, "engine");

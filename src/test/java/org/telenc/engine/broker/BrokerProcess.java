@@ -12,6 +12,7 @@ import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.security.AuthenticationUser;
 import org.apache.activemq.security.SimpleAuthenticationPlugin;
+import org.apache.activemq.store.SharedFileLocker;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 
 /**
@@ -24,13 +25,21 @@ public final class BrokerProcess implements AutoCloseable {
     public static final String USER = "engine";
     public static final String PASSWORD = "broker-secret";
 
-    /** The broker process: args port, data directory. Prints READY when it accepts connections. */
+    /**
+     * The broker process: args port, data directory. Prints READY when it accepts connections. Two
+     * of them on one data directory are a primary/standby pair on a shared store: the one holding
+     * KahaDB's file lock is the primary, the other waits for the lock (checking every 500 ms) before
+     * it opens the journal, the scheduler store and its connector.
+     */
     public static void main(String[] args) throws Exception {
         BrokerService broker = new BrokerService();
         broker.setBrokerName("external");
         broker.setDataDirectoryFile(new File(args[1]));
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
         kahaDb.setDirectory(new File(args[1], "kahadb"));
+        SharedFileLocker locker = new SharedFileLocker();
+        locker.setLockAcquireSleepInterval(500);
+        kahaDb.setLocker(locker);
         broker.setPersistenceAdapter(kahaDb);
         broker.setSchedulerSupport(true);
         broker.setSchedulerDirectoryFile(new File(args[1], "scheduler"));
@@ -50,13 +59,19 @@ public final class BrokerProcess implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private Process process;
+    private BufferedReader out;
 
     public BrokerProcess() throws Exception {
+        this(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "external-broker"));
+        start();
+    }
+
+    /** A broker on the given (possibly shared) data directory and a free port; not started yet. */
+    public BrokerProcess(Path dataDir) throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "external-broker");
-        start();
+        this.dataDir = dataDir;
     }
 
     public String url() {
@@ -64,10 +79,20 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the process without waiting: a standby stays not ready until the primary's lock is free. */
+    public void launch() throws Exception {
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(), String.valueOf(port),
                 dataDir.toString()).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+        out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+    }
+
+    /** Blocks until the launched broker holds the store and accepts connections. */
+    public void awaitReady() throws Exception {
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {

@@ -276,7 +276,8 @@ class KubernetesManifestsTest {
         assertThat(list(map(hpa, "spec"), "metrics")).anySatisfy(m ->
                 assertThat(map(m, "resource")).containsEntry("name", "cpu"));
 
-        Map<String, Object> pdb = only(docs, "PodDisruptionBudget");
+        Map<String, Object> pdb = all(docs, "PodDisruptionBudget").stream()
+                .filter(p -> selects(map(map(map(p, "spec"), "selector"), "matchLabels"), podLabels)).findFirst().orElseThrow();
         assertThat(selects(map(map(map(pdb, "spec"), "selector"), "matchLabels"), podLabels)).as("PDB selects the engine").isTrue();
         long minAvailable = num(map(pdb, "spec"), "minAvailable", 0);
         assertThat(minAvailable).as("PDB minAvailable: >= 2, and below the HPA's minReplicas so a node can be drained")
@@ -298,16 +299,69 @@ class KubernetesManifestsTest {
         assertThat(egressPorts).as("engine egress ports").containsExactlyInAnyOrder(53, 5432, 61616, 443);
 
         Map<String, Object> broker = only(docs, "StatefulSet");
-        assertThat(list(map(broker, "spec"), "volumeClaimTemplates")).as("the broker's data on a claim").isNotEmpty();
         Map<String, Object> brokerLabels = podLabels(broker);
         Map<String, Object> brokerPolicy = policies.stream()
                 .filter(p -> selects(map(map(map(p, "spec"), "podSelector"), "matchLabels"), brokerLabels)).findFirst().orElse(null);
         assertThat(brokerPolicy).as("a NetworkPolicy for the broker").isNotNull();
-        assertThat(list(map(brokerPolicy, "spec"), "ingress")).isNotEmpty().allSatisfy(rule -> {
-            assertThat(list(rule, "ports")).allSatisfy(p -> assertThat(p.get("port")).isEqualTo(61616));
-            assertThat(list(rule, "from")).as("broker ingress only from the engine pods").isNotEmpty().allSatisfy(from ->
+        List<Map<String, Object>> ingress = list(map(brokerPolicy, "spec"), "ingress");
+        assertThat(ingress).as("the engine pods reach OpenWire").anySatisfy(rule -> {
+            assertThat(list(rule, "ports")).extracting(p -> p.get("port")).containsExactly(61616);
+            assertThat(list(rule, "from")).isNotEmpty().allSatisfy(from ->
                     assertThat(selects(map(map(from, "podSelector"), "matchLabels"), podLabels)).isTrue());
         });
+        assertThat(ingress).as("every broker ingress rule: the broker's ports, from selected pods only").allSatisfy(rule -> {
+            assertThat(list(rule, "ports")).isNotEmpty().allSatisfy(p -> assertThat(p.get("port")).isIn(61616, 61614, 5671));
+            // an empty or absent `from` would admit every pod and address
+            assertThat(list(rule, "from")).isNotEmpty().allSatisfy(from -> {
+                assertThat(from).doesNotContainKey("ipBlock");
+                assertThat(map(map(from, "podSelector"), "matchLabels")).as("a pod selector with labels").isNotEmpty();
+            });
+        });
+        // MQ-intake producers: only pods the operator labels, none of the engine's or the broker's own
+        assertThat(ingress).anySatisfy(rule -> assertThat(list(rule, "from")).allSatisfy(from ->
+                assertThat(map(map(from, "podSelector"), "matchLabels")).containsEntry("telenc.org/mq-producer", "allowed")));
+    }
+
+    @Test
+    void prodRunsAPrimaryStandbyBrokerPairOnOneSharedStoreWithTlsEverywhere() {
+        List<Map<String, Object>> docs = docs("prod");
+        Map<String, Object> broker = only(docs, "StatefulSet");
+        assertThat(num(map(broker, "spec"), "replicas", 1)).as("primary and standby").isEqualTo(2);
+        Map<String, Object> pod = podSpec(broker);
+        // one shared ReadWriteMany claim mounted by both pods, no claim per pod
+        assertThat(list(map(broker, "spec"), "volumeClaimTemplates")).as("no store per pod").isEmpty();
+        Map<String, Object> storeVolume = list(pod, "volumes").stream().filter(v -> v.containsKey("persistentVolumeClaim"))
+                .findFirst().orElseThrow();
+        String claimName = str(map(storeVolume, "persistentVolumeClaim"), "claimName");
+        Map<String, Object> claim = find(docs, "PersistentVolumeClaim", claimName);
+        assertThat(claim).as("the claim " + claimName).isNotNull();
+        assertThat(strings(map(claim, "spec").get("accessModes"))).containsExactly("ReadWriteMany");
+        String mountPath = list(containers(broker).get(0), "volumeMounts").stream()
+                .filter(m -> storeVolume.get("name").equals(m.get("name"))).map(m -> str(m, "mountPath")).findFirst().orElseThrow();
+        // the broker keeps KahaDB, its lock and the scheduler store on that volume
+        String xml = String.valueOf(find(docs, "ConfigMap", docs.stream()
+                .filter(d -> "ConfigMap".equals(d.get("kind")) && name(d).startsWith("activemq-config")).map(d -> name(d))
+                .findFirst().orElseThrow()).get("data"));
+        assertThat(xml).contains("<kahaDB directory=\"" + mountPath + "/kahadb\"", "schedulerDirectory=\"" + mountPath + "/scheduler\"",
+                "shared-file-locker", "schedulerSupport=\"true\"", "anonymousAccessAllowed=\"false\"");
+        // TLS on every connector
+        Matcher connector = Pattern.compile("<transportConnector name=\"[^\"]+\" uri=\"([a-z+]+)://").matcher(xml);
+        List<String> schemes = new ArrayList<>();
+        while (connector.find()) {
+            schemes.add(connector.group(1));
+        }
+        assertThat(schemes).containsExactlyInAnyOrder("ssl", "stomp+ssl", "amqp+ssl");
+        assertThat(xml).contains("transport.transformer=jms");
+
+        // at most one broker pod voluntarily down, the pair on different nodes
+        Map<String, Object> brokerLabels = podLabels(broker);
+        Map<String, Object> pdb = all(docs, "PodDisruptionBudget").stream()
+                .filter(p -> selects(map(map(map(p, "spec"), "selector"), "matchLabels"), brokerLabels)).findFirst().orElseThrow();
+        assertThat(num(map(pdb, "spec"), "maxUnavailable", 0)).isEqualTo(1);
+        assertThat(String.valueOf(map(map(pod, "affinity"), "podAntiAffinity"))).contains("kubernetes.io/hostname");
+        // the standby listens on nothing until it is primary: its DNS name must exist anyway
+        String serviceName = str(map(broker, "spec"), "serviceName");
+        assertThat(map(find(docs, "Service", serviceName), "spec").get("publishNotReadyAddresses")).isEqualTo(true);
     }
 
     @Test
@@ -326,7 +380,11 @@ class KubernetesManifestsTest {
         assertThat(headless).as("the StatefulSet's Service " + serviceName).isNotNull();
         assertThat(map(headless, "spec").get("clusterIP")).isEqualTo("None");
         int port = (Integer) list(map(headless, "spec"), "ports").get(0).get("port");
-        assertThat(env.get("SPRING_ACTIVEMQ_BROKER_URL")).isEqualTo("failover:(tcp://" + name(broker) + "-0." + serviceName + ":" + port + ")");
+        // both brokers of the pair, primary first, over TLS; the engine trusts the brokers' CA
+        assertThat(env.get("SPRING_ACTIVEMQ_BROKER_URL")).isEqualTo("failover:(ssl://" + name(broker) + "-0." + serviceName + ":" + port
+                + ",ssl://" + name(broker) + "-1." + serviceName + ":" + port + ")?randomize=false&timeout=10000");
+        assertThat(env).containsKey("ENGINE_BROKER_TRUST_STORE");
+        assertThat(writableMounts(find(docs, "Deployment", ENGINE), container)).doesNotContain(env.get("ENGINE_BROKER_TRUST_STORE"));
 
         Map<String, String> fromSecrets = secretReferences(container);
         assertThat(fromSecrets.keySet()).contains("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",

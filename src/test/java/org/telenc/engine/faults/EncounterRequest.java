@@ -16,6 +16,7 @@ final class EncounterRequest {
     private volatile String encounterId;
     private volatile boolean acknowledgedOnResend;
     private volatile String lastFailure;
+    private volatile long answeredAtNanos;
 
     EncounterRequest(int number, String idempotencyKey, String body, boolean refillRequested) {
         this.number = number;
@@ -65,13 +66,20 @@ final class EncounterRequest {
         sent = true;
     }
 
+    /** {@link System#nanoTime()} of the last answer or failure; 0 before any. */
+    long answeredAtNanos() {
+        return answeredAtNanos;
+    }
+
     void acknowledge(String telephoneEncounterId, boolean onResend) {
+        answeredAtNanos = System.nanoTime();
         encounterId = telephoneEncounterId;
         acknowledgedOnResend = onResend;
         lastFailure = null;
     }
 
     void failed(String why) {
+        answeredAtNanos = System.nanoTime();
         lastFailure = why;
     }
 }

@@ -55,6 +55,12 @@ final class EngineProcess implements AutoCloseable {
     private int starts;
 
     EngineProcess(FaultSuiteSettings settings, Path dataDir, String emrBaseUrl, String webhookUrl) throws IOException {
+        this(settings, dataDir, emrBaseUrl, webhookUrl, List.of());
+    }
+
+    /** With extra arguments (a scenario's, e.g. an external broker), before the settings' own. */
+    EngineProcess(FaultSuiteSettings settings, Path dataDir, String emrBaseUrl, String webhookUrl, List<String> scenarioArgs)
+            throws IOException {
         this.dataDir = dataDir;
         this.log = dataDir.resolve("engine.log");
         this.httpPort = FreePort.find();
@@ -66,6 +72,8 @@ final class EngineProcess implements AutoCloseable {
                 "--server.port=" + httpPort,
                 "--engine.data-dir=" + dataDir.toAbsolutePath(),
                 "--engine.broker.tcp-connector=tcp://127.0.0.1:" + FreePort.find(),
+                "--engine.broker.stomp-connector=",
+                "--engine.broker.amqp-connector=",
                 "--engine.demo.emr-base-url=" + emrBaseUrl,
                 "--engine.demo.webhook-url=" + webhookUrl,
                 "--engine.webhook.retry-schedule=1s,2s,3s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s",
@@ -76,6 +84,7 @@ final class EngineProcess implements AutoCloseable {
                 // a request stored but never queued (killed in between) is swept within the deadline
                 "--engine.intake.sweep.after=15s",
                 "--engine.intake.sweep.period-ms=5000"));
+        args.addAll(scenarioArgs);
         args.addAll(settings.extraEngineArgs());
         this.command = List.copyOf(args);
     }

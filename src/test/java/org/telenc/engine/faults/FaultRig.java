@@ -49,8 +49,15 @@ final class FaultRig implements AutoCloseable {
         receiver.clear();
         Path dataDir = Files.createDirectories(runDir.resolve(++scenarios + "-" + scenario.id()));
         List<EncounterRequest> requests = DemoRequests.create(scenario.id(), settings.requests());
-        EngineProcess engine = new EngineProcess(settings, dataDir, emr.baseUrl(), receiver.url());
         List<String> notes = new ArrayList<>();
+        EngineProcess engine;
+        try {
+            engine = new EngineProcess(settings, dataDir, emr.baseUrl(), receiver.url(), scenario.prepare(dataDir));
+        } catch (Exception e) {
+            scenario.cleanUp();
+            return ScenarioResult.aborted(scenario.label(), seconds(begin), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    List.of());
+        }
         try (engine; LoadClient load = new LoadClient(engine.uri("/v1/telephone-encounters"), settings.threads(), settings.pace())) {
             ScenarioRun run = new ScenarioRun(settings, engine, emr, receiver, load, requests, notes);
             run.startEngine("first start");
@@ -63,6 +70,9 @@ final class FaultRig implements AutoCloseable {
             if (scenario.answersEveryAcceptedRequest() && (tally.unanswered() > 0 || run.acknowledged() < sent)) {
                 error = "accepted requests went unanswered: " + tally.unanswered() + " accepted without an answer, "
                         + (sent - run.acknowledged()) + " of " + sent + " never acknowledged";
+            }
+            if (scenario.refusedRequestsLeaveNothing() && tally.unanswered() > 0) {
+                error = tally.unanswered() + " request(s) refused or unanswered by the engine were processed anyway";
             }
             ScenarioResult result = new ScenarioResult(scenario.label(), sent,
                     (int) run.acknowledged(), tally.completed(), tally.duplicates(), tally.lost(), tally.other(),
@@ -79,12 +89,13 @@ final class FaultRig implements AutoCloseable {
                     List.copyOf(notes));
         } finally {
             emr.faultSwitch().off();
+            scenario.cleanUp();
         }
     }
 
     /** A passing scenario keeps only its engine log: the broker journal alone is tens of MB. */
     private static void dropStores(Path dataDir) throws IOException {
-        for (String store : List.of("activemq", "db")) {
+        for (String store : List.of("activemq", "db", "shared-broker-store")) {
             Path dir = dataDir.resolve(store);
             if (Files.exists(dir)) {
                 try (Stream<Path> paths = Files.walk(dir)) {

@@ -1,5 +1,8 @@
 package org.telenc.engine.faults;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * One fault and the load it is applied to. {@link FaultRig} gives each scenario a fresh world (new
  * data directory, reset EMR store, empty receiver, a just-started engine); the scenario sends its
@@ -24,6 +27,26 @@ interface FaultScenario {
         return false;
     }
 
+    /**
+     * Sets up what the scenario needs outside the engine before its first start (e.g. a broker
+     * pair) in the scenario's data directory; returns extra engine arguments.
+     */
+    default List<String> prepare(Path dataDir) throws Exception {
+        return List.of();
+    }
+
+    /** Tears down what {@link #prepare} set up; called once the outcomes are counted. */
+    default void cleanUp() throws Exception {
+    }
+
+    /**
+     * Whether every request the engine stored was answered (no crash of the engine): then a request
+     * that was refused (503) must have left nothing behind, no terminal event for it.
+     */
+    default boolean refusedRequestsLeaveNothing() {
+        return false;
+    }
+
     static FaultScenario byId(String id) {
         return switch (id) {
             case "kill" -> new KillMidFlight();
@@ -31,6 +54,7 @@ interface FaultScenario {
             case "webhook-down" -> new WebhookReceiverDown();
             case "emr-503" -> new EmrUnavailable();
             case "restart" -> new RestartWithScheduledDeliveries();
+            case "broker-failover" -> new BrokerFailover();
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }

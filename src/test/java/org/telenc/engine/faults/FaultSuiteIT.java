@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fault suite: the packaged engine in its own process, an EMR and a webhook receiver outside
- * it, and four faults (a SIGKILL mid-flight, the receiver down, the EMR answering 503, a restart
- * while retries sit in the broker's scheduler). Asserts the engine's central promise (contract
+ * it, and its faults (a SIGKILL mid-flight, a SIGTERM, the receiver down, the EMR answering 503, a
+ * restart while retries sit in the broker's scheduler, a SIGKILL of the primary of a broker pair). Asserts the engine's central promise (contract
  * 2.2): every acknowledged request ends in exactly one terminal webhook event and one Encounter,
  * whatever crashes in between; nothing is lost and nothing is doubled.
  *

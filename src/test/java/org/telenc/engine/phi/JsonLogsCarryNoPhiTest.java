@@ -45,6 +45,8 @@ class JsonLogsCarryNoPhiTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("engine.data-dir", DATA::toString);
         registry.add("engine.broker.tcp-connector", () -> "");
+        registry.add("engine.broker.stomp-connector", () -> "");
+        registry.add("engine.broker.amqp-connector", () -> "");
         // an embedded broker of its own: the shared engine of the other tests may be running in this JVM
         registry.add("engine.broker.name", () -> BROKER);
         registry.add("engine.broker.url", () -> "vm://" + BROKER + "?create=false");

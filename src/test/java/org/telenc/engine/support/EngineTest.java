@@ -46,6 +46,8 @@ public abstract class EngineTest {
         registry.add("engine.data-dir", DATA::toString);
         TestDatabase.register(registry);
         registry.add("engine.broker.tcp-connector", () -> "tcp://127.0.0.1:0"); // MQ producers connect over TCP
+        registry.add("engine.broker.stomp-connector", () -> "stomp://127.0.0.1:0");
+        registry.add("engine.broker.amqp-connector", () -> "amqp://127.0.0.1:0");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
         registry.add("engine.emr.retry.delay-ms", () -> "50");
