@@ -23,10 +23,11 @@ public class WebhookHttpConfiguration {
         try {
             return new WebhookDestinationGuard(block && !properties.sandbox().enabled(), allowlist);
         } catch (WebhookDestinationGuard.InvalidCidrException e) {
-            // Spring Boot's failure analyzer prints this as "Invalid value '<entry>' for configuration
-            // property 'engine.webhook.address-allowlist' ...: <reason>" and the start-up stops
+            // Spring Boot's failure analyzer prints "Invalid value '<the whole setting>' for configuration
+            // property 'engine.webhook.address-allowlist' (originating from ...)" and this reason, which
+            // names the entry; the start-up stops
             throw new InvalidConfigurationPropertyValueException(WebhookDestinationGuard.ALLOWLIST_PROPERTY, e.entry(),
-                    "not a CIDR: " + e.reason());
+                    "entry '" + e.entry() + "' is not a CIDR: " + e.reason());
         }
     }
 
