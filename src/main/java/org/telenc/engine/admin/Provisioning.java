@@ -104,14 +104,15 @@ public class Provisioning {
         String emrType = admin.emrType(required(node, "emr_type", where));
         String baseUrl = admin.baseUrl(required(node, "base_url", where));
         String settings = admin.settings(node.get("settings"));
-        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"));
         String status = node.path("status").asText("active");
         var existing = tenancy.connectionAdmin(name);
+        String id = existing.map(TenancyRepository.ConnectionAdminRow::id).orElseGet(Secrets::newId);
+        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"), id);
         if (existing.isPresent()) {
-            tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(existing.get().id(), name, emrType, baseUrl,
+            tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, existing.get().lastSyncedAt()));
         } else {
-            tenancy.insertConnection(new TenancyRepository.ConnectionAdminRow(Secrets.newId(), name, emrType, baseUrl,
+            tenancy.insertConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, null));
         }
     }

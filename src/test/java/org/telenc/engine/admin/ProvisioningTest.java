@@ -95,7 +95,7 @@ class ProvisioningTest extends EngineTest {
         assertThat(jdbc.queryForObject("select count(*) from webhook_endpoint where url = ?", Integer.class,
                 "https://hooks.example/prov-" + suffix)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select credentials from emr_connection where name = ?", String.class, "prov-clinic-" + suffix))
-                .startsWith("v1:").doesNotContain("emr-pass-");
+                .startsWith("v2:").doesNotContain("emr-pass-");
 
         HttpResponse<String> listed = send(HttpRequest.newBuilder(uri("/v1/webhook")).header("client_id", "prov-client-" + suffix)
                 .header("client_secret", secret).header("access_token", token).GET());
