@@ -205,7 +205,8 @@ public class TenancyAdmin {
         }
         try {
             EmrAuthSettings parsed = EmrAuthSettings.parse(auth.toString());
-            return parsed.type() == EmrAuthSettings.Type.NONE ? null : secrets.seal(auth.toString(), SecretBox.emrCredentials(connectionId));
+            return parsed.type() == EmrAuthSettings.Type.NONE ? null
+                    : secrets.seal(auth.toString(), SecretBox.emrCredentials(connectionId));
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage()); // names the field, never a value
         }
@@ -272,7 +273,8 @@ public class TenancyAdmin {
         ObjectNode node = json.createObjectNode().put("id", row.id()).put("name", row.name()).put("emr_type", row.emrType())
                 .put("base_url", row.baseUrl()).put("status", row.status())
                 .put("auth_type", row.sealedCredentials() == null ? "none"
-                        : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id()))).type().json())
+                        : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id())))
+                                .type().json())
                 .put("telephone_encounters_supported", adapters.supportsTelephoneEncounters(row.emrType()));
         node.put("last_synced_at", row.lastSyncedAt() == null ? null : row.lastSyncedAt().toString());
         node.set("settings", row.settings() == null ? json.createObjectNode() : readTree(row.settings()));
