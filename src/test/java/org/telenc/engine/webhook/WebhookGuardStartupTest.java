@@ -28,8 +28,10 @@ class WebhookGuardStartupTest {
     void anInvalidAllowlistEntryStopsTheStartUpNamingIt(String entry, CapturedOutput output) {
         Path data = Path.of("target", "test-data", UUID.randomUUID().toString()).toAbsolutePath();
         SpringApplicationBuilder engine = new SpringApplicationBuilder(EngineApplication.class);
-        assertThatThrownBy(() -> engine.run("--server.port=0", "--engine.data-dir=" + data,
-                "--engine.broker.tcp-connector=tcp://127.0.0.1:0", "--engine.sync.initial-delay-ms=600000",
+        String broker = "engine-" + UUID.randomUUID(); // not the shared engine's, which may run in this JVM
+        assertThatThrownBy(() -> engine.run("--server.port=0", "--engine.data-dir=" + data, "--engine.broker.tcp-connector=",
+                "--engine.broker.name=" + broker, "--engine.broker.url=vm://" + broker + "?create=false",
+                "--engine.sync.initial-delay-ms=600000",
                 "--engine.webhook.address-allowlist=10.20.0.0/16," + entry)).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
                 .rootCause().hasMessageContaining("engine.webhook.address-allowlist").hasMessageContaining("'" + entry + "'");
         assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.support.TestDatabase;
@@ -25,12 +26,14 @@ import org.telenc.engine.support.TestDatabase;
  * the guard refuses, answers 400 invalid_webhook_url and registers nothing; a public one is taken.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 class WebhookRegistrationGuardTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path DATA = Path.of("target", "test-data", UUID.randomUUID().toString()).toAbsolutePath();
     static final String SECRET = "guard-client-secret-" + UUID.randomUUID();
     static final String TOKEN = "guard-access-token-" + UUID.randomUUID();
+    static final String BROKER = "engine-" + UUID.randomUUID();
 
     @LocalServerPort
     int port;
@@ -54,8 +57,16 @@ class WebhookRegistrationGuardTest {
                         token_env: GUARD_ACCESS_TOKEN
                 """);
         registry.add("engine.data-dir", DATA::toString);
-        TestDatabase.register(registry);
-        registry.add("engine.broker.tcp-connector", () -> "tcp://127.0.0.1:0");
+        if (TestDatabase.postgresql()) { // a database of its own: the shared engine of the other tests may run in this JVM
+            String url = TestDatabase.newPostgresDatabase();
+            registry.add("spring.datasource.url", () -> url);
+            registry.add("spring.datasource.username", () -> "postgres");
+            registry.add("spring.datasource.password", () -> "");
+        }
+        // and a broker of its own, so that its consumers (guard on, no sandbox) never take the others' messages
+        registry.add("engine.broker.tcp-connector", () -> "");
+        registry.add("engine.broker.name", () -> BROKER);
+        registry.add("engine.broker.url", () -> "vm://" + BROKER + "?create=false");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
         registry.add("engine.sandbox.enabled", () -> "false");
         registry.add("engine.webhook.address-allowlist", () -> "10.20.0.0/16");
