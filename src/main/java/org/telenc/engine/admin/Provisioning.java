@@ -34,7 +34,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * (client, access_token_reference_id), webhook URLs by (client, url). Applying it twice changes
  * nothing. Secrets never sit in the file: a field {@code x_env} names the environment variable
  * (or system property) that holds {@code x}; client secrets and tokens may instead be given as
- * their hex SHA-256 ({@code client_secret_sha256}, {@code token_sha256}). Rows the file does not
+ * their hex SHA-256 ({@code client_secret_sha256}, {@code token_sha256}). Client secrets, tokens and
+ * webhook secrets given through the environment must be at least 32 characters (issue 11); the
+ * EMR's own credentials under {@code auth} are what the EMR issued and are taken as they are. Rows the file does not
  * name are left alone. An unreadable or invalid file stops the start-up, naming what is wrong.
  */
 @Component
@@ -104,14 +106,15 @@ public class Provisioning {
         String emrType = admin.emrType(required(node, "emr_type", where));
         String baseUrl = admin.baseUrl(required(node, "base_url", where));
         String settings = admin.settings(node.get("settings"));
-        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"));
         String status = node.path("status").asText("active");
         var existing = tenancy.connectionAdmin(name);
+        String id = existing.map(TenancyRepository.ConnectionAdminRow::id).orElseGet(Secrets::newId);
+        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"), id);
         if (existing.isPresent()) {
-            tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(existing.get().id(), name, emrType, baseUrl,
+            tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, existing.get().lastSyncedAt()));
         } else {
-            tenancy.insertConnection(new TenancyRepository.ConnectionAdminRow(Secrets.newId(), name, emrType, baseUrl,
+            tenancy.insertConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, null));
         }
     }
@@ -154,7 +157,7 @@ public class Provisioning {
         String url = required(node, "url", "webhook");
         SignatureScheme scheme = SignatureScheme.fromWireName(node.path("signature_scheme").asText("cobalt"))
                 .orElseThrow(() -> new IllegalStateException("webhook " + url + ": signature_scheme must be cobalt or standard"));
-        String secret = optionalEnv(node, "secret", "webhook " + url);
+        String secret = strongEnv(node, "secret", "webhook " + url);
         var existing = webhooks.endpoints(clientPk).stream().filter(e -> e.url().equals(url)).findFirst();
         if (existing.isEmpty()) {
             webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, scheme.wireName(),
@@ -189,11 +192,25 @@ public class Provisioning {
             }
             return hash;
         }
-        String value = optionalEnv(node, field, where);
+        String value = strongEnv(node, field, where);
         if (value == null) {
             throw new IllegalStateException(where + ": give " + field + "_sha256 or " + field + "_env");
         }
         return Secrets.sha256Hex(value);
+    }
+
+    /**
+     * A secret of ours from the environment ({@code x_env}), at least {@value Secrets#MIN_SECRET_LENGTH}
+     * characters: a short one stops the provisioning, naming the entry and the variable, never the value.
+     */
+    private String strongEnv(JsonNode node, String field, String where) {
+        String value = optionalEnv(node, field, where);
+        if (value != null && !Secrets.longEnough(value)) {
+            throw new IllegalStateException(where + ": " + field + "_env (environment variable "
+                    + node.get(field + "_env").asText() + ") must hold at least " + Secrets.MIN_SECRET_LENGTH
+                    + " characters; use a random value" + (field.equals("secret") ? "" : " or give " + field + "_sha256"));
+        }
+        return value;
     }
 
     private String optionalEnv(JsonNode node, String field, String where) {

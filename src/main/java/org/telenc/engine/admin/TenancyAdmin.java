@@ -111,9 +111,10 @@ public class TenancyAdmin {
         if (tenancy.connectionAdmin(name).isPresent()) {
             throw new ApiException(409, "connection_exists", "An EMR connection with this name exists.");
         }
-        TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(Secrets.newId(), name,
+        String id = Secrets.newId();
+        TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(id, name,
                 emrType(required(request, "emr_type")), baseUrl(required(request, "base_url")), settings(request.get("settings")),
-                sealedAuth(request.get("auth")), "active", null);
+                sealedAuth(request.get("auth"), id), "active", null);
         tenancy.insertConnection(row);
         log.info("admin: EMR connection {} created (type {})", row.id(), row.emrType());
         return ok().set("connection", connectionJson(row)).toString();
@@ -132,7 +133,7 @@ public class TenancyAdmin {
                 text(request, "emr_type").map(this::emrType).orElse(current.emrType()),
                 text(request, "base_url").map(this::baseUrl).orElse(current.baseUrl()),
                 request.has("settings") ? settings(request.get("settings")) : current.settings(),
-                request.has("auth") ? sealedAuth(request.get("auth")) : current.sealedCredentials(), status,
+                request.has("auth") ? sealedAuth(request.get("auth"), current.id()) : current.sealedCredentials(), status,
                 current.lastSyncedAt());
         tenancy.updateConnection(row);
         log.info("admin: EMR connection {} updated (status {})", row.id(), status);
@@ -197,14 +198,15 @@ public class TenancyAdmin {
 
     // --- shared with the provisioning file ---
 
-    /** The sealed credentials for an auth object (validated), or null for none. */
-    String sealedAuth(JsonNode auth) {
+    /** The sealed credentials for an auth object (validated), bound to their connection, or null for none. */
+    String sealedAuth(JsonNode auth, String connectionId) {
         if (auth == null || auth.isNull()) {
             return null;
         }
         try {
             EmrAuthSettings parsed = EmrAuthSettings.parse(auth.toString());
-            return parsed.type() == EmrAuthSettings.Type.NONE ? null : secrets.seal(auth.toString());
+            return parsed.type() == EmrAuthSettings.Type.NONE ? null
+                    : secrets.seal(auth.toString(), SecretBox.emrCredentials(connectionId));
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage()); // names the field, never a value
         }
@@ -271,7 +273,8 @@ public class TenancyAdmin {
         ObjectNode node = json.createObjectNode().put("id", row.id()).put("name", row.name()).put("emr_type", row.emrType())
                 .put("base_url", row.baseUrl()).put("status", row.status())
                 .put("auth_type", row.sealedCredentials() == null ? "none"
-                        : EmrAuthSettings.parse(secrets.open(row.sealedCredentials())).type().json())
+                        : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id())))
+                                .type().json())
                 .put("telephone_encounters_supported", adapters.supportsTelephoneEncounters(row.emrType()));
         node.put("last_synced_at", row.lastSyncedAt() == null ? null : row.lastSyncedAt().toString());
         node.set("settings", row.settings() == null ? json.createObjectNode() : readTree(row.settings()));

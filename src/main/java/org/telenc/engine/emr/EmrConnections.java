@@ -61,7 +61,8 @@ public class EmrConnections {
         String base = EMBEDDED_SANDBOX.equals(row.baseUrl())
                 ? "http://127.0.0.1:" + localPort + SANDBOX_PATH
                 : row.baseUrl().replaceAll("/+$", "");
-        EmrAuthSettings auth = tenancy.sealedCredentials(row.id()).map(secrets::open).map(EmrAuthSettings::parse)
+        EmrAuthSettings auth = tenancy.sealedCredentials(row.id())
+                .map(sealed -> secrets.open(sealed, SecretBox.emrCredentials(row.id()))).map(EmrAuthSettings::parse)
                 .orElse(EmrAuthSettings.none());
         return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status());
     }

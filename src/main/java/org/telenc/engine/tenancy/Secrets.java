@@ -9,7 +9,20 @@ import java.util.UUID;
 /** Hashing and comparison of client secrets and access tokens, and engine ids. */
 public final class Secrets {
 
+    /** The shortest client secret, access token or webhook secret an operator may provision. */
+    public static final int MIN_SECRET_LENGTH = 32;
+
     private Secrets() {
+    }
+
+    /** Whether an operator-chosen secret is long enough to be a random one ({@value #MIN_SECRET_LENGTH}+ characters). */
+    public static boolean longEnough(String secret) {
+        return secret != null && secret.strip().codePointCount(0, secret.strip().length()) >= MIN_SECRET_LENGTH;
+    }
+
+    /** Whether a value is a hex SHA-256 (64 hex characters, either case). */
+    public static boolean isSha256Hex(String value) {
+        return value != null && value.strip().matches("[0-9a-fA-F]{64}");
     }
 
     /** Hex SHA-256. Secrets and tokens are high-entropy values, so a fast hash is enough. */

@@ -159,6 +159,21 @@ public class TenancyRepository {
                 .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
+    /** A connection's sealed credentials, for re-sealing under a new key. */
+    public record SealedCredentials(String connectionId, String sealed) {
+    }
+
+    public List<SealedCredentials> allSealedCredentials() {
+        return jdbc.query("select id, credentials from emr_connection where credentials is not null order by created_at",
+                (rs, i) -> new SealedCredentials(rs.getString(1), rs.getString(2)));
+    }
+
+    /** Replaces a connection's sealed credentials if they are still {@code expected}; whether it did. */
+    public boolean replaceSealedCredentials(String connectionId, String expected, String sealed) {
+        return jdbc.update("update emr_connection set credentials = ? where id = ? and credentials = ?", sealed, connectionId,
+                expected) == 1;
+    }
+
     public void updateConnection(ConnectionAdminRow row) {
         jdbc.update("update emr_connection set name = ?, emr_type = ?, base_url = ?, settings = ?, credentials = ?, status = ? where id = ?",
                 row.name(), row.emrType(), row.baseUrl(), row.settings(), row.sealedCredentials(), row.status(), row.id());

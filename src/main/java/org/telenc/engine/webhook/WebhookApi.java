@@ -32,8 +32,11 @@ public class WebhookApi {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final EngineProperties properties;
+    private final WebhookDestinationGuard guard;
 
-    public WebhookApi(WebhookRepository webhooks, JdbcTemplate jdbc, ObjectMapper json, EngineProperties properties) {
+    public WebhookApi(WebhookRepository webhooks, JdbcTemplate jdbc, ObjectMapper json, EngineProperties properties,
+            WebhookDestinationGuard guard) {
+        this.guard = guard;
         this.webhooks = webhooks;
         this.jdbc = jdbc;
         this.json = json;
@@ -187,6 +190,10 @@ public class WebhookApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_webhook_url", properties.webhook().allowInsecureUrls()
                     ? "webhook_url must be an absolute http or https URL." : "webhook_url must be an absolute https URL.");
+        }
+        if (guard.refusesLiteral(URI.create(url).getHost())) {
+            throw new ApiException(400, "invalid_webhook_url",
+                    "webhook_url must not point at a private or reserved address.");
         }
     }
 

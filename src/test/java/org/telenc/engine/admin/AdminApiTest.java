@@ -71,7 +71,7 @@ class AdminApiTest extends EngineTest {
         assertThat(connection.toString()).doesNotContain(emrSecret);
         String sealed = jdbc.queryForObject("select credentials from emr_connection where id = ?", String.class,
                 connection.path("id").asText());
-        assertThat(sealed).startsWith("v1:").doesNotContain(emrSecret);
+        assertThat(sealed).startsWith("v2:").doesNotContain(emrSecret);
         assertThat(admin("POST", "/admin/v1/connections", "{\"name\":\"clinic-" + suffix + "\",\"emr_type\":\"fhir-r4\","
                 + "\"base_url\":\"embedded:sandbox\"}", ADMIN).statusCode()).isEqualTo(409);
 

@@ -33,6 +33,71 @@ class ProvisioningTest extends EngineTest {
     void clearEnvironment() {
         System.clearProperty("PROV_EMR_PASSWORD_" + suffix);
         System.clearProperty("PROV_TOKEN_" + suffix);
+        System.clearProperty("PROV_SECRET_" + suffix);
+        System.clearProperty("PROV_HOOK_" + suffix);
+    }
+
+    /** A client whose secret, token and webhook secret all come from the environment. */
+    String fileFromEnvironment() {
+        return """
+                connections:
+                  - name: prov-clinic-%1$s
+                    emr_type: fhir-r4
+                    base_url: embedded:sandbox
+                    auth:
+                      type: basic
+                      username: engine
+                      password_env: PROV_EMR_PASSWORD_%1$s
+                clients:
+                  - client_id: prov-client-%1$s
+                    client_secret_env: PROV_SECRET_%1$s
+                    access_tokens:
+                      - access_token_reference_id: prov-ref-%1$s
+                        connection: prov-clinic-%1$s
+                        emr_user_ehr_id: "12222"
+                        token_env: PROV_TOKEN_%1$s
+                    webhooks:
+                      - url: https://hooks.example/prov-%1$s
+                        secret_env: PROV_HOOK_%1$s
+                """.formatted(suffix);
+    }
+
+    static String ofLength(int length) {
+        StringBuilder value = new StringBuilder();
+        while (value.length() < length) {
+            value.append(UUID.randomUUID().toString().replace("-", ""));
+        }
+        return value.substring(0, length);
+    }
+
+    /** Issue 11 item 9(a): a client secret, access token or webhook secret under 32 characters stops the file. */
+    @Test
+    void aShortSecretTokenOrWebhookSecretStopsTheFileNamingTheEntryNeverTheValue() throws Exception {
+        System.setProperty("PROV_EMR_PASSWORD_" + suffix, "short"); // the EMR's own credential: taken as it is
+        String[][] cases = {{"PROV_SECRET_", "client prov-client-" + suffix + ": client_secret_env (environment variable PROV_SECRET_"},
+                {"PROV_TOKEN_", "access token prov-ref-" + suffix + ": token_env (environment variable PROV_TOKEN_"},
+                {"PROV_HOOK_", "webhook https://hooks.example/prov-" + suffix + ": secret_env (environment variable PROV_HOOK_"}};
+        for (String[] weak : cases) {
+            for (int length : new int[] {1, 8, 16, 31}) {
+                String value = "#".repeat(length); // a character no message holds, so an echo would show
+                for (String variable : new String[] {"PROV_SECRET_", "PROV_TOKEN_", "PROV_HOOK_"}) {
+                    System.setProperty(variable + suffix, variable.equals(weak[0]) ? value : ofLength(32));
+                }
+                assertThatThrownBy(() -> applyFile(fileFromEnvironment())).as(weak[0] + length)
+                        .hasMessageContaining(weak[1] + suffix + ") must hold at least 32 characters")
+                        .hasMessageNotContaining(value);
+                assertThat(jdbc.queryForObject("select count(*) from emr_connection where name = ?", Integer.class,
+                        "prov-clinic-" + suffix)).as("the whole file or nothing").isZero();
+            }
+        }
+        String secret = ofLength(32);
+        String token = ofLength(32);
+        System.setProperty("PROV_SECRET_" + suffix, secret);
+        System.setProperty("PROV_TOKEN_" + suffix, token);
+        System.setProperty("PROV_HOOK_" + suffix, ofLength(32));
+        applyFile(fileFromEnvironment());
+        assertThat(send(HttpRequest.newBuilder(uri("/v1/webhook")).header("client_id", "prov-client-" + suffix)
+                .header("client_secret", secret).header("access_token", token).GET()).statusCode()).isEqualTo(200);
     }
 
     String file(String clientSecretHash) {
@@ -95,7 +160,7 @@ class ProvisioningTest extends EngineTest {
         assertThat(jdbc.queryForObject("select count(*) from webhook_endpoint where url = ?", Integer.class,
                 "https://hooks.example/prov-" + suffix)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select credentials from emr_connection where name = ?", String.class, "prov-clinic-" + suffix))
-                .startsWith("v1:").doesNotContain("emr-pass-");
+                .startsWith("v2:").doesNotContain("emr-pass-");
 
         HttpResponse<String> listed = send(HttpRequest.newBuilder(uri("/v1/webhook")).header("client_id", "prov-client-" + suffix)
                 .header("client_secret", secret).header("access_token", token).GET());

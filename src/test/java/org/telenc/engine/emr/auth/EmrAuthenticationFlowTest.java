@@ -53,7 +53,8 @@ class EmrAuthenticationFlowTest extends EngineTest {
             default -> throw new IllegalArgumentException();
         };
         jdbc.update("update emr_connection set base_url = ?, credentials = ?, status = 'active' where name = ?", emr.baseUrl(),
-                secrets.seal(json), DemoTenant.CONNECTION_NAME);
+                secrets.seal(json, SecretBox.emrCredentials(jdbc.queryForObject("select id from emr_connection where name = ?",
+                        String.class, DemoTenant.CONNECTION_NAME))), DemoTenant.CONNECTION_NAME);
     }
 
     @AfterEach
