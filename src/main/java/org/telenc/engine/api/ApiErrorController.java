@@ -36,15 +36,8 @@ public class ApiErrorController implements ErrorController {
             return ResponseEntity.status(503).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON)
                     .body(response.json());
         }
-        ApiException error = switch (status) {
-            case 404 -> ApiException.notFound();
-            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed.");
-            case 413 -> RequestLimits.payloadTooLarge();
-            case 415 -> RequestLimits.unsupportedMediaType();
-            case 400 -> new ApiException(400, "bad_request", "Bad request.");
-            default -> status >= 500 ? new ApiException(500, "internal_error", "Internal server error.")
-                    : new ApiException(status, "request_error", "The request could not be processed.");
-        };
+        Object cause = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        ApiException error = TransportErrors.forStatus(status, cause instanceof Throwable t ? t : null);
         ApiResponse response = responses.error(error);
         return ResponseEntity.status(response.status()).contentType(MediaType.APPLICATION_JSON).body(response.json());
     }

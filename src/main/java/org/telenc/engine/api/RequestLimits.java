@@ -4,7 +4,15 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -13,8 +21,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Transport-level checks on /v1 bodies, before anything reads them: 413 above 64 KB (by
- * Content-Length, and by counting for chunked bodies), 415 for a body that is not declared JSON.
+ * Transport-level checks on /v1 and /admin bodies, before anything reads them: 413 above 64 KB,
+ * 415 for a body that is not declared JSON. A body is read here once, sized or chunked alike,
+ * counting bytes as they arrive and never more than 64 KB + 1 (a Content-Length above the limit is
+ * refused unread), and the routes get it replayed from memory: a chunked body is judged exactly
+ * like a sized one. A body that ends early or breaks the chunked framing is 400 bad_request.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -38,33 +49,43 @@ public class RequestLimits extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/v1/") && !path.startsWith("/admin/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long length = request.getContentLengthLong();
-        boolean chunked = "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
+        // Tomcat takes only the chunked transfer coding (anything else is refused before this
+        // filter); without a Content-Length, a body is there only when it is chunked
+        boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if (length > MAX_BODY_BYTES) {
             write(response, payloadTooLarge());
             return;
         }
         boolean hasBody = length > 0 || chunked;
-        if (hasBody && !isJson(request.getContentType())) {
+        if (!hasBody) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!isJson(request.getContentType())) {
             write(response, unsupportedMediaType());
             return;
         }
-        if (chunked) {
-            byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                write(response, payloadTooLarge());
-                return;
-            }
-            chain.doFilter(new CachedBodyRequest(request, body), response);
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            // the body ended before its Content-Length, its chunk framing is broken, or it stalled
+            write(response, TransportErrors.badRequest());
             return;
         }
-        chain.doFilter(request, response);
+        if (body.length > MAX_BODY_BYTES) {
+            write(response, payloadTooLarge());
+            return;
+        }
+        chain.doFilter(new BodyInMemory(request, body), response);
     }
 
     static boolean isJson(String contentType) {
@@ -90,18 +111,18 @@ public class RequestLimits extends OncePerRequestFilter {
     }
 
     /** A request whose body has been read already (to count it), replayed from memory. */
-    private static final class CachedBodyRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+    private static final class BodyInMemory extends HttpServletRequestWrapper {
         private final byte[] body;
 
-        CachedBodyRequest(HttpServletRequest request, byte[] body) {
+        BodyInMemory(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
         }
 
         @Override
-        public jakarta.servlet.ServletInputStream getInputStream() {
-            java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
-            return new jakarta.servlet.ServletInputStream() {
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
                 @Override
                 public boolean isFinished() {
                     return in.available() == 0;
@@ -113,7 +134,7 @@ public class RequestLimits extends OncePerRequestFilter {
                 }
 
                 @Override
-                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                public void setReadListener(ReadListener listener) {
                     throw new UnsupportedOperationException();
                 }
 
@@ -127,6 +148,14 @@ public class RequestLimits extends OncePerRequestFilter {
                     return in.read(b, off, len);
                 }
             };
+        }
+
+        /** Decodes strictly: bytes that are not UTF-8 fail the read instead of being replaced. */
+        @Override
+        public BufferedReader getReader() {
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), utf8));
         }
 
         @Override

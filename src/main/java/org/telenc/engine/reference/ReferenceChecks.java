@@ -26,8 +26,8 @@ public class ReferenceChecks {
         String pharmacy = request.getPharmacyEhrId();
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 request.getProviderId(), request.getAssignedToId(), request.getLocationId(), pharmacy);
-        checkUserAndEmr(caller, facts, adapters.supportsTelephoneEncounters(caller.emrType())
-                && !Boolean.FALSE.equals(facts.telephoneEncounters()));
+        checkUserAndEmr(caller, facts, adapters.supportsTelephoneEncounters(caller.emrType()),
+                !Boolean.FALSE.equals(facts.telephoneEncounters()));
         if (!facts.provider()) {
             throw new ApiException(404, "provider_not_found", "Provider not found: provider_id " + request.getProviderId()
                     + " does not exist in the providers table. Sync providers using GET /v1/providers.");
@@ -50,14 +50,20 @@ public class ReferenceChecks {
     public void checkAction(@ExchangeProperty("caller") Caller caller) {
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 null, null, null, null);
-        checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()));
+        checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()), true);
     }
 
     /**
-     * Checks 11 and 12: reference data is there at all (else 503, nothing kept), the token's EMR user
-     * is still listed, the EMR type has the adapter operations.
+     * Checks 11 and 12: an EMR type without the adapter operations is unsupported_emr whatever its
+     * user list holds (it never syncs, so it has none); else reference data is there at all (else
+     * 503, nothing kept), the token's EMR user is still listed, and the connection's server can
+     * make telephone encounters.
      */
-    private void checkUserAndEmr(Caller caller, ReferenceRepository.IntakeFacts facts, boolean emrSupported) {
+    private void checkUserAndEmr(Caller caller, ReferenceRepository.IntakeFacts facts, boolean adapter,
+            boolean serverCapable) {
+        if (!adapter) {
+            throw unsupportedEmr();
+        }
         if (adapters.supportsReferencePull(caller.emrType()) && !facts.everSynced()) {
             // no reference data yet (the engine just started): nothing can be checked, nothing is kept
             throw new ApiException(503, "service_unavailable", "The service is temporarily unavailable. Retry the request.",
@@ -66,8 +72,12 @@ public class ReferenceChecks {
         if (!facts.user()) {
             throw new ApiException(404, "user_not_found", "User not found.");
         }
-        if (!emrSupported) {
-            throw new ApiException(400, "unsupported_emr", "Telephone encounters are not supported for this EMR.");
+        if (!serverCapable) {
+            throw unsupportedEmr();
         }
+    }
+
+    private static ApiException unsupportedEmr() {
+        return new ApiException(400, "unsupported_emr", "Telephone encounters are not supported for this EMR.");
     }
 }

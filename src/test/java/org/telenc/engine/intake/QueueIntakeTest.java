@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
  * Contract section 3 with a plain JMS producer over the embedded broker's TCP connector: same
@@ -38,6 +40,8 @@ class QueueIntakeTest extends EngineTest {
     BrokerService broker;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    TenancyRepository tenancy;
 
     Connection connection;
     Session session;
@@ -103,6 +107,20 @@ class QueueIntakeTest extends EngineTest {
         assertThat(Collections.list(reply.getPropertyNames())).containsExactly("status");
         String event = receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText();
         assertThat(JSON.readTree(event).path("type").asText()).isEqualTo("telephone_encounter.created");
+    }
+
+    @Test
+    void aConnectionTypeWithoutAdapterIsUnsupportedEmrOverTheQueueToo() throws Exception {
+        // such a connection never syncs: no user list, and still unsupported_emr rather than user_not_found
+        if (tenancy.findConnectionIdByName("queue-never-synced-clinic").isEmpty()) {
+            String connection = Secrets.newId();
+            tenancy.insertConnection(connection, "queue-never-synced-clinic", "athenahealth", "https://athena.invalid", null);
+            tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("queue-token-never-synced"),
+                    tenancy.findClient(CLIENT_ID).orElseThrow().id(), connection, "u1", "athena");
+        }
+        TextMessage reply = call(request(VALID, Map.of("access_token", "queue-token-never-synced")));
+        assertThat(reply.getIntProperty("status")).as(reply.getText()).isEqualTo(400);
+        assertThat(JSON.readTree(reply.getText()).path("error").asText()).isEqualTo("unsupported_emr");
     }
 
     @Test

@@ -54,6 +54,9 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
         tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("action-token-athena-user-gone"), demoClient, athena, "gone", "athena");
         jdbc.update("insert into emr_user(id, connection_id, ehr_id, name, status, synced_at) values (?,?,?,?, 'active', current_timestamp)",
                 Secrets.newId(), athena, "u1", "Athena user");
+        String neverSynced = Secrets.newId();
+        tenancy.insertConnection(neverSynced, "action-never-synced-clinic", "athenahealth", "https://athena.invalid", null);
+        tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("action-token-never-synced"), demoClient, neverSynced, "u1", "athena");
     }
 
     HttpResponse<String> postAs(String clientId, String secret, String token, String body) throws Exception {
@@ -176,12 +179,19 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
     }
 
     @Test
-    void userNotFoundAfterValidationAndBeforeUnsupportedEmr() throws Exception {
+    void userNotFoundAfterValidation() throws Exception {
         assertError(postAs(CLIENT_ID, CLIENT_SECRET, "action-token-user-gone", VALID), 404, "user_not_found", "User not found.");
         assertError(postAs(CLIENT_ID, CLIENT_SECRET, "action-token-user-gone", without("text")), 400, "missing_required_field",
                 "Missing required field: text");
-        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "action-token-athena-user-gone", VALID), 404, "user_not_found",
-                "User not found.");
+    }
+
+    @Test
+    void unsupportedEmrWhateverTheUserListOfATypeWithoutAdapterHolds() throws Exception {
+        // a type without an adapter never syncs: no user list, or a user it does not hold
+        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "action-token-never-synced", VALID), 400, "unsupported_emr",
+                "Telephone encounters are not supported for this EMR.");
+        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "action-token-athena-user-gone", VALID), 400, "unsupported_emr",
+                "Telephone encounters are not supported for this EMR.");
     }
 
     @Test

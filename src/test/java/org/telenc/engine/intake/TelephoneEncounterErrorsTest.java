@@ -50,6 +50,11 @@ class TelephoneEncounterErrorsTest extends EngineTest {
         tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("token-athena"), demoClient, athena, "u1", "athena");
         jdbc.update("insert into emr_user(id, connection_id, ehr_id, name, status, synced_at) values (?,?,?,?, 'active', current_timestamp)",
                 Secrets.newId(), athena, "u1", "Athena user");
+        tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("token-athena-user-gone"), demoClient, athena, "gone", "athena");
+        // a type without an adapter never syncs: its user list stays empty
+        String neverSynced = Secrets.newId();
+        tenancy.insertConnection(neverSynced, "never-synced-clinic", "athenahealth", "https://athena.invalid", null);
+        tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("token-never-synced"), demoClient, neverSynced, "u1", "athena");
         tenantsReady = true;
     }
 
@@ -155,6 +160,18 @@ class TelephoneEncounterErrorsTest extends EngineTest {
     void unsupportedEmrWhenTheConnectionTypeHasNoAdapter() throws Exception {
         assertError(postAs(CLIENT_ID, CLIENT_SECRET, "token-athena", VALID), 400, "unsupported_emr",
                 "Telephone encounters are not supported for this EMR.");
+    }
+
+    @Test
+    void unsupportedEmrWhateverTheUserListOfATypeWithoutAdapterHolds() throws Exception {
+        // never synced (no user list at all), or a user the list does not hold: the type answers first
+        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "token-never-synced", VALID), 400, "unsupported_emr",
+                "Telephone encounters are not supported for this EMR.");
+        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "token-athena-user-gone", VALID), 400, "unsupported_emr",
+                "Telephone encounters are not supported for this EMR.");
+        // checks 2-10 still come first
+        assertError(postAs(CLIENT_ID, CLIENT_SECRET, "token-never-synced", "[]"), 400, "invalid_json",
+                "Request body must be a JSON object.");
     }
 
     @Test
