@@ -86,7 +86,12 @@ public class JobFaults {
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
             @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
         String id = idOf(message, "telephone_encounter_id");
-        EncounterJob job = id == null ? null : encounterJobs.start(message);
+        EncounterJob job;
+        try {
+            job = id == null ? null : encounterJobs.start(message);
+        } catch (Exception e) {
+            throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
+        }
         if (job == null) {
             untied(messageId, id, routeId, deliveryCount, failure);
             return null;
@@ -104,7 +109,12 @@ public class JobFaults {
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
             @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
         String id = idOf(message, "action_id");
-        ActionJob action = id == null ? null : actionJobs.start(message);
+        ActionJob action;
+        try {
+            action = id == null ? null : actionJobs.start(message);
+        } catch (Exception e) {
+            throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
+        }
         if (action == null) {
             untied(messageId, id, routeId, deliveryCount, failure);
             return null;
@@ -120,6 +130,15 @@ public class JobFaults {
     private static String ending(boolean alreadyFinished) {
         return alreadyFinished ? "its outcome is already recorded: its pending deliveries are queued again"
                 : "it ends failed (" + INTERNAL_ERROR + ")";
+    }
+
+    /** The job could not even be read back to record its failure (say, the database is down). */
+    private Exception unrecorded(String messageId, String id, String routeId, Integer deliveryCount, Exception failure,
+            Exception reading) {
+        log.error("queue message {} (request {}) failed in route {} on delivery {} ({}), and reading its request failed "
+                + "too ({}); the broker moves it to the dead-letter queue", messageId, id, routeId, delivery(deliveryCount),
+                className(failure), className(reading));
+        return reading;
     }
 
     private void untied(String messageId, String id, String routeId, Integer deliveryCount, Exception failure) {

@@ -12,6 +12,7 @@ import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +24,9 @@ import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -41,6 +45,7 @@ import org.telenc.engine.support.WebhookReceiver;
  * dead-lettered at once. The whole engine: real broker, database, FHIR sandbox, webhook receiver.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its routes are woven
+@ExtendWith(OutputCaptureExtension.class)
 class JobFaultsTest extends EngineTest {
 
     static final String REQUESTS_DLQ = "DLQ.telephone-encounters.requests";
@@ -88,10 +93,12 @@ class JobFaultsTest extends EngineTest {
     /** Throws for the marked job only, as a bug in a bean would. */
     static Processor faultBefore(String stepId) {
         return exchange -> {
-            Fault fault = FAULTS.get(marker(exchange));
+            String marker = marker(exchange);
+            Fault fault = FAULTS.get(marker);
             if (fault != null && fault.stepId().equals(stepId) && fault.remaining().getAndDecrement() > 0) {
                 fault.thrown().incrementAndGet();
-                throw new IllegalStateException("injected fault before " + stepId);
+                // quoting request text, as careless exception messages do: it must never reach a log
+                throw new IllegalStateException("injected fault before " + stepId + " for " + marker);
             }
         };
     }
@@ -146,7 +153,7 @@ class JobFaultsTest extends EngineTest {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             QueueBrowser browser = session.createBrowser(session.createQueue(queue));
             List<TextMessage> messages = new ArrayList<>();
-            for (Message message : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
+            for (Message message : Collections.list((Enumeration<Message>) browser.getEnumeration())) {
                 messages.add((TextMessage) message);
             }
             return messages;
@@ -169,7 +176,7 @@ class JobFaultsTest extends EngineTest {
     }
 
     @Test
-    void aJobThatAlwaysThrowsEndsFailedWithInternalErrorAndOthersAreUnaffected() throws Exception {
+    void aJobThatAlwaysThrowsEndsFailedWithInternalErrorAndOthersAreUnaffected(CapturedOutput output) throws Exception {
         Fault fault = Fault.at("emr-find-patient", Integer.MAX_VALUE);
         Accepted poisoned = postEncounter(fault);
         Accepted healthy = postEncounter(null);
@@ -194,6 +201,11 @@ class JobFaultsTest extends EngineTest {
         assertThat(deadLettered(REQUESTS_DLQ, poisoned.id())).isFalse();
         assertThat(jdbc.queryForObject("select count(*) from webhook_event where encounter_id = ?", Integer.class,
                 poisoned.id())).isEqualTo(1);
+        // logged once at ERROR with ids, route and exception class; the exception's text never
+        assertThat(output.getAll().lines().filter(l -> l.contains(" ERROR ") && l.contains(poisoned.id())))
+                .singleElement().asString().contains("process-telephone-encounter", "java.lang.IllegalStateException",
+                        "internal_error");
+        assertThat(output.getAll()).doesNotContain(poisoned.marker());
     }
 
     @Test
