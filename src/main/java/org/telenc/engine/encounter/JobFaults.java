@@ -44,6 +44,11 @@ public class JobFaults {
         this.actionJobs = actionJobs;
         this.json = json;
         this.maximumRedeliveries = properties.broker().redelivery().maximumRedeliveries();
+        if (maximumRedeliveries < 0) {
+            // ActiveMQ reads -1 as "redeliver for ever": a job that always throws would never end
+            throw new IllegalArgumentException("engine.broker.redelivery.maximum-redeliveries must be 0 or more, not "
+                    + maximumRedeliveries);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.telenc.engine.encounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,13 @@ class JobFaultsDecisionTest {
                 }
             }
         }
+    }
+
+    /** Redelivering for ever (ActiveMQ's -1) would leave a job that always throws without its webhook. */
+    @Test
+    void anUnlimitedRedeliveryIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> faults(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("engine.broker.redelivery.maximum-redeliveries");
     }
 
     /** A message or payload that is not JSON fails the same way every time: given up at once. */
