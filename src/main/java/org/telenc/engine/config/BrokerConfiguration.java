@@ -96,13 +96,16 @@ public class BrokerConfiguration {
         // the embedded broker sends no advisories; watching them would make every producer's
         // temporary reply queue look deleted, and MQ intake replies would fail
         amq.setWatchTopicAdvisories(false);
+        // client-side: after the last redelivery the consumer sends the message to DLQ.<queue>; the
+        // job-faults route configurations read the same maximum to end a job failed before that
+        EngineProperties.Broker.Redelivery settings = properties.broker().redelivery();
         RedeliveryPolicy redelivery = amq.getRedeliveryPolicy();
-        redelivery.setInitialRedeliveryDelay(1000);
-        redelivery.setRedeliveryDelay(1000);
+        redelivery.setInitialRedeliveryDelay(settings.initialDelay().toMillis());
+        redelivery.setRedeliveryDelay(settings.initialDelay().toMillis());
         redelivery.setUseExponentialBackOff(true);
         redelivery.setBackOffMultiplier(2.0);
-        redelivery.setMaximumRedeliveryDelay(60_000);
-        redelivery.setMaximumRedeliveries(10);
+        redelivery.setMaximumRedeliveryDelay(settings.maximumDelay().toMillis());
+        redelivery.setMaximumRedeliveries(settings.maximumRedeliveries());
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(amq);
         pool.setMaxConnections(4);

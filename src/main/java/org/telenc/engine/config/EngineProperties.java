@@ -30,7 +30,19 @@ public record EngineProperties(
             String trustStore,
             String trustStorePassword,
             String keyStore,
-            String keyStorePassword) {
+            String keyStorePassword,
+            @DefaultValue Redelivery redelivery) {
+
+        /**
+         * The consumer's redelivery of a job that threw (rolled back): {@code maximum-redeliveries}
+         * more deliveries, from {@code initial-delay} doubling up to {@code maximum-delay}. On the
+         * last delivery a job that still throws ends {@code failed} ({@code internal_error}).
+         */
+        public record Redelivery(
+                @DefaultValue("10") int maximumRedeliveries,
+                @DefaultValue("1s") Duration initialDelay,
+                @DefaultValue("60s") Duration maximumDelay) {
+        }
     }
 
     /** The embedded sandbox EMR and webhook inbox: on for the zero-set-up run, off in production. */

@@ -1,0 +1,172 @@
+package org.telenc.engine.encounter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.regex.Pattern;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.action.ActionJob;
+import org.telenc.engine.action.ActionJobs;
+import org.telenc.engine.config.EngineProperties;
+
+/**
+ * What a job that threw (anything the flows do not turn into an outcome: a bug, an unexpected
+ * exception in a bean, a store failure) becomes, for the job-faults route configurations.
+ * <p>
+ * Such a failure rolls the consumer's JMS transaction back and the broker redelivers the message
+ * ({@code engine.broker.redelivery}), because it may clear (a database blip, a race, a restart).
+ * On the last delivery, instead of letting the broker move it to the dead-letter queue with no
+ * webhook, the job ends {@code failed} with {@code internal_error} through the usual outcome path.
+ * A queue message that is not JSON can never be processed, nor tied to a request: it goes to the
+ * dead-letter queue at once. Logs carry ids, route ids and exception classes only (no PHI).
+ */
+@Component("jobFaults")
+public class JobFaults {
+
+    private static final Logger log = LoggerFactory.getLogger(JobFaults.class);
+    public static final String INTERNAL_ERROR = "internal_error";
+    private static final Pattern ENGINE_ID = Pattern.compile("[0-9a-f]{32}");
+    public static final String DESCRIPTION = "The engine could not process this request.";
+
+    private final EncounterJobs encounterJobs;
+    private final ActionJobs actionJobs;
+    private final ObjectMapper json;
+    private final int maximumRedeliveries;
+
+    public JobFaults(EncounterJobs encounterJobs, ActionJobs actionJobs, ObjectMapper json, EngineProperties properties) {
+        this.encounterJobs = encounterJobs;
+        this.actionJobs = actionJobs;
+        this.json = json;
+        this.maximumRedeliveries = properties.broker().redelivery().maximumRedeliveries();
+        if (maximumRedeliveries < 0) {
+            // ActiveMQ reads -1 as "redeliver for ever": a job that always throws would never end
+            throw new IllegalArgumentException("engine.broker.redelivery.maximum-redeliveries must be 0 or more, not "
+                    + maximumRedeliveries);
+        }
+    }
+
+    /**
+     * True when this delivery is the last one the broker makes ({@code JMSXDeliveryCount}, 1 on
+     * the first, is past the redelivery maximum), or when the failure can never clear: a message
+     * or stored payload that is not JSON fails the same way however often it is read.
+     */
+    public boolean givesUp(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @Header("JMSXDeliveryCount") Integer deliveryCount) {
+        return neverClears(failure) || delivery(deliveryCount) > maximumRedeliveries;
+    }
+
+    /** ActiveMQ sets JMSXDeliveryCount from the first redelivery on: absent means the first delivery. */
+    private static int delivery(Integer deliveryCount) {
+        return deliveryCount == null ? 1 : deliveryCount;
+    }
+
+    static boolean neverClears(Exception failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Not the last delivery: one WARN line, then the transaction rolls back and the broker redelivers. */
+    public void redelivering(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId,
+            @Header("JMSMessageID") String messageId, @Header("JMSXDeliveryCount") Integer deliveryCount) {
+        log.warn("queue message {} failed in route {} on delivery {} of {} ({}); the broker redelivers it", messageId,
+                routeId, delivery(deliveryCount), maximumRedeliveries + 1, className(failure));
+    }
+
+    /**
+     * The encounter job of a message that failed for good, failed with {@code internal_error}; null
+     * when the message cannot be tied to a stored request (the route dead-letters it).
+     */
+    public EncounterJob encounterFailed(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
+            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+        String id = idOf(message, "telephone_encounter_id");
+        EncounterJob job;
+        try {
+            job = id == null ? null : encounterJobs.start(message);
+        } catch (Exception e) {
+            throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
+        }
+        if (job == null) {
+            untied(messageId, id, routeId, deliveryCount, failure);
+            return null;
+        }
+        log.error("telephone encounter {} job {} failed in route {} on delivery {} ({}); {}", job.getTelephoneEncounterId(),
+                job.getJobId(), routeId, delivery(deliveryCount), className(failure), ending(job.isAlreadyFinished()));
+        if (!job.isAlreadyFinished()) {
+            job.fail(INTERNAL_ERROR, DESCRIPTION);
+        }
+        return job;
+    }
+
+    /** As {@link #encounterFailed} for an action job. */
+    public ActionJob actionFailed(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
+            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+        String id = idOf(message, "action_id");
+        ActionJob action;
+        try {
+            action = id == null ? null : actionJobs.start(message);
+        } catch (Exception e) {
+            throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
+        }
+        if (action == null) {
+            untied(messageId, id, routeId, deliveryCount, failure);
+            return null;
+        }
+        log.error("action {} job {} failed in route {} on delivery {} ({}); {}", action.getActionId(), action.getJobId(),
+                routeId, delivery(deliveryCount), className(failure), ending(action.isAlreadyFinished()));
+        if (!action.isAlreadyFinished()) {
+            action.fail(INTERNAL_ERROR, DESCRIPTION);
+        }
+        return action;
+    }
+
+    private static String ending(boolean alreadyFinished) {
+        return alreadyFinished ? "its outcome is already recorded: its pending deliveries are queued again"
+                : "it ends failed (" + INTERNAL_ERROR + ")";
+    }
+
+    /** The job could not even be read back to record its failure (say, the database is down). */
+    private Exception unrecorded(String messageId, String id, String routeId, Integer deliveryCount, Exception failure,
+            Exception reading) {
+        log.error("queue message {} (request {}) failed in route {} on delivery {} ({}), and reading its request failed "
+                + "too ({}); the broker moves it to the dead-letter queue", messageId, id, routeId, delivery(deliveryCount),
+                className(failure), className(reading));
+        return reading;
+    }
+
+    private void untied(String messageId, String id, String routeId, Integer deliveryCount, Exception failure) {
+        log.error("queue message {} (request id {}) failed in route {} on delivery {} ({}) and is tied to no stored "
+                + "request; it goes to the dead-letter queue", messageId, id == null ? "unreadable" : id, routeId,
+                delivery(deliveryCount), className(failure));
+    }
+
+    /** The request id a queue message names, or null when it is not a JSON object naming one. */
+    private String idOf(String message, String field) {
+        if (message == null) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(message);
+            String id = node == null ? "" : node.path(field).asText("");
+            return ENGINE_ID.matcher(id).matches() ? id : null; // anything else might not be an id: never logged
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String className(Exception failure) {
+        return failure == null ? "unknown" : failure.getClass().getName();
+    }
+}
