@@ -23,7 +23,7 @@ public record EngineProperties(
             @DefaultValue("true") boolean embedded,
             @DefaultValue("tcp://127.0.0.1:61616") String tcpConnector,
             @DefaultValue("stomp://127.0.0.1:61613") String stompConnector,
-            @DefaultValue("amqp://127.0.0.1:5672") String amqpConnector,
+            @DefaultValue("amqp://127.0.0.1:5673") String amqpConnector,
             @DefaultValue("vm://engine?create=false") String url,
             String user,
             String password,

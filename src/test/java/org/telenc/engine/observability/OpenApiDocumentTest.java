@@ -93,7 +93,7 @@ class OpenApiDocumentTest extends EngineTest {
                 named.add(method + " " + verbs.group(2));
             }
         }
-        assertThat(named).as("the API reference's `METHOD /path` mentions").contains("POST /v1/telephone-encounters", "GET /v1/webhook-events");
+        assertThat(named).as("the API reference's `METHOD /path` mentions").contains("POST /v1/telephone-encounters", "GET /v1/webhook-events", "GET /v1/locations");
         assertThat(documented).containsAll(named);
 
         Matcher paths = CONTRACT_PATH.matcher(text);
@@ -101,7 +101,6 @@ class OpenApiDocumentTest extends EngineTest {
         while (paths.find()) {
             bare.add(paths.group(1));
         }
-        assertThat(bare).contains("/v1/locations");
         assertThat(documentedPaths).containsAll(bare);
     }
 

@@ -29,7 +29,7 @@ class WebhookGuardStartupTest {
         Path data = Path.of("target", "test-data", UUID.randomUUID().toString()).toAbsolutePath();
         SpringApplicationBuilder engine = new SpringApplicationBuilder(EngineApplication.class);
         String broker = "engine-" + UUID.randomUUID(); // not the shared engine's, which may run in this JVM
-        assertThatThrownBy(() -> engine.run("--server.port=0", "--engine.data-dir=" + data, "--engine.broker.tcp-connector=",
+        assertThatThrownBy(() -> engine.run("--server.port=0", "--engine.data-dir=" + data, "--engine.broker.tcp-connector=", "--engine.broker.stomp-connector=", "--engine.broker.amqp-connector=",
                 "--engine.broker.name=" + broker, "--engine.broker.url=vm://" + broker + "?create=false",
                 "--engine.sync.initial-delay-ms=600000",
                 "--engine.webhook.address-allowlist=10.20.0.0/16," + entry)).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)

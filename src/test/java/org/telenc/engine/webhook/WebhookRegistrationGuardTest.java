@@ -65,6 +65,8 @@ class WebhookRegistrationGuardTest {
         }
         // and a broker of its own, so that its consumers (guard on, no sandbox) never take the others' messages
         registry.add("engine.broker.tcp-connector", () -> "");
+        registry.add("engine.broker.stomp-connector", () -> "");
+        registry.add("engine.broker.amqp-connector", () -> "");
         registry.add("engine.broker.name", () -> BROKER);
         registry.add("engine.broker.url", () -> "vm://" + BROKER + "?create=false");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
