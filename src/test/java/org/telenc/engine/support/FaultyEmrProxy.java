@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 public final class FaultyEmrProxy implements AutoCloseable {
 
     private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("content-type", "accept", "if-none-exist",
-            "prefer", "authorization");
+            "prefer", "authorization", "if-match", "cache-control");
     private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Location", "ETag");
 
     private final HttpServer server;
@@ -35,6 +35,8 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Predicate<String> authorization = header -> true;
     private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Predicate<String> interceptNext = request -> false;
+    private volatile Runnable interception = () -> {};
 
     /** @param target the FHIR base URL to forward to, without a trailing slash */
     public FaultyEmrProxy(String target) throws IOException {
@@ -81,6 +83,15 @@ public final class FaultyEmrProxy implements AutoCloseable {
         return List.copyOf(authorizations);
     }
 
+    /**
+     * Before forwarding the next call whose "METHOD /path?query" matches, runs {@code action} (once),
+     * e.g. another client changing the resource the call is about to write.
+     */
+    public void beforeNext(Predicate<String> requests, Runnable action) {
+        interception = action;
+        interceptNext = requests;
+    }
+
     /** Every call so far, in order: "503 METHOD /path?query" or "FWD METHOD /path?query". */
     public List<String> log() {
         return List.copyOf(log);
@@ -119,6 +130,10 @@ public final class FaultyEmrProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(refusalStatus, answer.length);
                 exchange.getResponseBody().write(answer);
                 return;
+            }
+            if (interceptNext.test(line)) {
+                interceptNext = request -> false;
+                interception.run();
             }
             String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
             String query = exchange.getRequestURI().getRawQuery();

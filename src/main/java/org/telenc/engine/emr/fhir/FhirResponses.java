@@ -25,6 +25,7 @@ import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.emr.EmrVersionConflictException;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
 
@@ -49,6 +50,9 @@ public class FhirResponses {
             return body;
         }
         String what = "EMR call " + call.operation() + " answered HTTP " + code;
+        if (code == 412 && call.ifMatch() != null) {
+            throw new EmrVersionConflictException(what);
+        }
         if (retryable(code)) {
             throw new EmrRetryableException(code, what);
         }
@@ -61,7 +65,10 @@ public class FhirResponses {
         throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body)).withIssueCodes(codes(body));
     }
 
-    /** Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx). */
+    /**
+     * Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx); a 412 to a write
+     * guarded by If-Match is a version conflict instead, which the caller resolves by reading again.
+     */
     static boolean retryable(int code) {
         return code == 408 || code == 429 || code >= 500 || code == 409 || code == 412;
     }
@@ -154,10 +161,11 @@ public class FhirResponses {
         return job;
     }
 
-    /** Where the patient's pharmacies are kept, as read: a Patient, or a Bundle of Lists. */
+    /** Where the patient's pharmacies are kept, as read: a Patient, a List, or a Bundle of Lists. */
     public IBaseResource pharmacyList(@Body String body) {
         IBaseResource resource = resource(body);
-        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle) {
+        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle
+                || resource instanceof org.hl7.fhir.r4.model.ListResource) {
             return resource;
         }
         throw new EmrPermanentException("emr_rejected", 200, "EMR answered a pharmacy-list read with another resource type");

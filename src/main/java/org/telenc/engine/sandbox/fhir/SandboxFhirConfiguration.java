@@ -1,6 +1,9 @@
 package org.telenc.engine.sandbox.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -9,7 +12,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Mounts the embedded sandbox EMR ({@link SandboxFhirServer} over a seeded
  * {@link SandboxFhirStore}) at {@value #BASE_PATH} in the engine's own servlet container. On by
- * default; {@code engine.sandbox.enabled=false} turns it off.
+ * default; {@code engine.sandbox.enabled=false} turns it off. {@code engine.sandbox.fhir.search-cache}
+ * (a duration, default {@code 0s}: off) makes it reuse identical searches for that long, like a
+ * HAPI FHIR JPA server (see {@link SandboxSearchCache}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "engine.sandbox.enabled", havingValue = "true", matchIfMissing = true)
@@ -24,9 +29,10 @@ public class SandboxFhirConfiguration {
     }
 
     @Bean
-    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store) {
-        ServletRegistrationBean<SandboxFhirServer> registration =
-                new ServletRegistrationBean<>(new SandboxFhirServer(fhirContext, store), BASE_PATH + "/*");
+    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
+            @Value("${engine.sandbox.fhir.search-cache:0s}") Duration searchCache, Clock clock) {
+        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, new SandboxSearchCache(store, searchCache, clock));
+        ServletRegistrationBean<SandboxFhirServer> registration = new ServletRegistrationBean<>(server, BASE_PATH + "/*");
         registration.setName("sandboxFhir");
         registration.setLoadOnStartup(1);
         return registration;
