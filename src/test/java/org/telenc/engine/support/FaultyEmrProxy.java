@@ -32,6 +32,7 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger refuseNext = new AtomicInteger();
     private volatile int refusalStatus = 503;
+    private volatile String refusalIssue = "transient";
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Predicate<String> authorization = header -> true;
     private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -71,6 +72,13 @@ public final class FaultyEmrProxy implements AutoCloseable {
     public void refuseNext(int calls, int status) {
         refusalStatus = status;
         refuseNext.set(calls);
+    }
+
+    /** Calls whose "METHOD /path?query" matches answer {@code status} with an OperationOutcome of that issue code. */
+    public void refuse(Predicate<String> requests, int status, String issueCode) {
+        refusalStatus = status;
+        refusalIssue = issueCode;
+        outage = requests;
     }
 
     /** Calls whose Authorization header (null when absent) fails the check answer 401, as a FHIR server would. */
@@ -124,8 +132,8 @@ public final class FaultyEmrProxy implements AutoCloseable {
             log.add((refuse ? refusalStatus + " " : "FWD ") + line);
             if (refuse) {
                 refused.incrementAndGet();
-                byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\"}]}"
-                        .getBytes(StandardCharsets.UTF_8);
+                byte[] answer = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
+                        + refusalIssue + "\"}]}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
                 exchange.sendResponseHeaders(refusalStatus, answer.length);
                 exchange.getResponseBody().write(answer);

@@ -20,6 +20,8 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.emr.EmrNotFoundException;
@@ -35,6 +37,8 @@ import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
  */
 @Component("fhirResponses")
 public class FhirResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(FhirResponses.class);
 
     private final FhirContext fhir;
 
@@ -189,7 +193,10 @@ public class FhirResponses {
     }
 
     /** The EMR has no such encounter (404/410, or an id that cannot name one): the action fails. */
-    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action) {
+    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrNotFoundException notFound) {
+        log.warn("action {} failed, encounter_not_found: {}", action.getActionId(),
+                notFound == null ? "EMR call read-encounter found no encounter" : notFound.getMessage());
         action.fail("encounter_not_found", "The encounter was not found in the EMR");
         return action;
     }
