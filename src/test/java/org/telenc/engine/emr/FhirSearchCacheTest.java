@@ -19,7 +19,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.telenc.engine.sandbox.fhir.SandboxSearchCache;
 import org.telenc.engine.emr.fhir.FhirRequests;
 import org.telenc.engine.sandbox.fhir.SandboxFhirConfiguration;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
@@ -30,11 +32,26 @@ import org.telenc.engine.support.EngineTest;
  * like HAPI FHIR JPA, {@code reuse_cached_search_results_millis}): every read the engine decides
  * on bypasses the cache, so what the clinic wrote a moment ago is seen.
  */
-@TestPropertySource(properties = "engine.sandbox.fhir.search-cache=60s")
 class FhirSearchCacheTest extends EngineTest {
 
     @Autowired
     SandboxFhirStore emr;
+    @Autowired
+    SandboxSearchCache searchCache;
+
+    /** The sandbox keeps searches for a minute, as HAPI FHIR JPA does (engine.sandbox.fhir.search-cache=60s). */
+    @BeforeEach
+    void keepSearchesLikeHapiJpa() throws Exception {
+        emr.reset(); // the demo data as seeded: what this test writes to the EMR is all that changed
+        searchCache.keepFor(Duration.ofSeconds(60));
+        camel.requestBody("direct:reference-sync", (Object) null); // a sync within the window, as the engine's own would be
+    }
+
+    @AfterEach
+    void stopKeepingSearches() {
+        searchCache.keepFor(Duration.ZERO);
+        emr.reset();
+    }
     @Autowired
     JdbcTemplate jdbc;
     @Autowired

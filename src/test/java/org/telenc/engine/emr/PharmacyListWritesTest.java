@@ -17,7 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
+import org.junit.jupiter.api.BeforeEach;
+import org.telenc.engine.sandbox.fhir.SandboxSearchCache;
 import org.telenc.engine.sandbox.fhir.SandboxFhirConfiguration;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
@@ -30,7 +31,6 @@ import org.telenc.engine.tenancy.DemoTenant;
  * the List was just created by an earlier job, matched by the conditional create, or changed by
  * someone else between the engine's read and its write (412, read again, redo).
  */
-@TestPropertySource(properties = "engine.sandbox.fhir.search-cache=60s")
 class PharmacyListWritesTest extends EngineTest {
 
     static final String LIST_CODE_SYSTEM = "http://telenc.org/fhir/CodeSystem/list-kind";
@@ -40,6 +40,22 @@ class PharmacyListWritesTest extends EngineTest {
     JdbcTemplate jdbc;
     @Autowired
     SandboxFhirStore emr;
+    @Autowired
+    SandboxSearchCache searchCache;
+
+    /** The sandbox keeps searches for a minute, as HAPI FHIR JPA does (engine.sandbox.fhir.search-cache=60s). */
+    @BeforeEach
+    void keepSearchesLikeHapiJpa() throws Exception {
+        emr.reset(); // the demo data as seeded: what this test writes to the EMR is all that changed
+        searchCache.keepFor(Duration.ofSeconds(60));
+        camel.requestBody("direct:reference-sync", (Object) null); // a sync within the window, as the engine's own would be
+    }
+
+    @AfterEach
+    void stopKeepingSearches() {
+        searchCache.keepFor(Duration.ZERO);
+        emr.reset();
+    }
     @Autowired
     FhirContext fhir;
 

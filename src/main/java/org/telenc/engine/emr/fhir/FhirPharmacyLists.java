@@ -8,6 +8,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrVersionConflictException;
@@ -74,7 +75,7 @@ public class FhirPharmacyLists {
     public void written(@ExchangeProperty("job") EncounterJob job, @ExchangeProperty("pharmacyWrite") PharmacyListWrite write,
             @Body String body, @Header("Location") String location) {
         IBaseResource answer = body == null || body.isBlank() ? null : responses.resource(body);
-        if (answer != null && !(answer instanceof org.hl7.fhir.r4.model.OperationOutcome)) {
+        if (answer != null && !(answer instanceof OperationOutcome)) {
             if (requests.holdsPharmacy(job, answer)) {
                 write.held();
                 return;

@@ -10,13 +10,13 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
-import org.apache.camel.Body;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -213,7 +213,7 @@ public class FhirRequests {
     }
 
     /** The version a guarded write names: the read's ETag, else {@code W/"meta.versionId"}; null when neither is known. */
-    private static String ifMatch(String etag, org.hl7.fhir.r4.model.Resource read) {
+    private static String ifMatch(String etag, Resource read) {
         if (etag != null && !etag.isBlank()) {
             return etag.trim();
         }

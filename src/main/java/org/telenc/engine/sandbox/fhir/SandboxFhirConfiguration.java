@@ -29,9 +29,15 @@ public class SandboxFhirConfiguration {
     }
 
     @Bean
-    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
+    public SandboxSearchCache sandboxSearchCache(SandboxFhirStore store,
             @Value("${engine.sandbox.fhir.search-cache:0s}") Duration searchCache, Clock clock) {
-        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, new SandboxSearchCache(store, searchCache, clock));
+        return new SandboxSearchCache(store, searchCache, clock);
+    }
+
+    @Bean
+    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
+            SandboxSearchCache searchCache) {
+        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache);
         ServletRegistrationBean<SandboxFhirServer> registration = new ServletRegistrationBean<>(server, BASE_PATH + "/*");
         registration.setName("sandboxFhir");
         registration.setLoadOnStartup(1);

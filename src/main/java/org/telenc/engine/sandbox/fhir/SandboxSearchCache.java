@@ -24,12 +24,13 @@ import org.hl7.fhir.r4.model.Resource;
  * as HAPI JPA does ({@link CacheControlDirective}): {@code no-cache} runs the search afresh and
  * stores it for later searches; {@code no-store} runs it afresh and stores nothing.
  *
- * <p>Off ({@link Duration#ZERO}) unless {@code engine.sandbox.fhir.search-cache} says otherwise.
+ * <p>Off ({@link Duration#ZERO}) unless {@code engine.sandbox.fhir.search-cache} says otherwise, or
+ * {@link #keepFor} (tests) changes it at run time.
  */
 public final class SandboxSearchCache {
 
     private final SandboxFhirStore store;
-    private final Duration reuseFor;
+    private volatile Duration reuseFor;
     private final Clock clock;
     private final Map<String, Stored> searches = new ConcurrentHashMap<>();
 
@@ -39,6 +40,12 @@ public final class SandboxSearchCache {
         this.clock = clock;
     }
 
+    /** From now on, reuse identical searches for this long ({@link Duration#ZERO}: off); forgets every stored search. */
+    public void keepFor(Duration duration) {
+        searches.clear();
+        reuseFor = duration == null ? Duration.ZERO : duration;
+    }
+
     /** A cache that never reuses a search. */
     static SandboxSearchCache off(SandboxFhirStore store) {
         return new SandboxSearchCache(store, Duration.ZERO, Clock.systemUTC());
@@ -46,6 +53,7 @@ public final class SandboxSearchCache {
 
     /** The search's matches: reused from an identical search when the cache and the request allow it, else run. */
     <T extends Resource> List<T> search(Class<T> type, RequestDetails request, Supplier<List<T>> run) {
+        Duration reuseFor = this.reuseFor;
         if (reuseFor.isZero() || reuseFor.isNegative() || request == null) {
             return run.get();
         }
