@@ -3,11 +3,12 @@ package org.telenc.engine.sandbox.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Mounts the embedded sandbox EMR ({@link SandboxFhirServer} over a seeded
@@ -29,9 +30,9 @@ public class SandboxFhirConfiguration {
     }
 
     @Bean
-    public SandboxSearchCache sandboxSearchCache(SandboxFhirStore store,
-            @Value("${engine.sandbox.fhir.search-cache:0s}") Duration searchCache, Clock clock) {
-        return new SandboxSearchCache(store, searchCache, clock);
+    public SandboxSearchCache sandboxSearchCache(SandboxFhirStore store, Environment environment, Clock clock) {
+        Duration keepFor = Binder.get(environment).bind("engine.sandbox.fhir.search-cache", Duration.class).orElse(Duration.ZERO);
+        return new SandboxSearchCache(store, keepFor, clock);
     }
 
     @Bean
