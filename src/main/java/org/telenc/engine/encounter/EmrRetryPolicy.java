@@ -34,6 +34,7 @@ public class EmrRetryPolicy {
     public static boolean retryable(Exception failure) {
         return failure instanceof org.telenc.engine.emr.EmrRetryableException
                 || failure instanceof org.telenc.engine.emr.EmrThrottledException
+                || failure instanceof org.telenc.engine.emr.EmrVersionConflictException
                 || failure instanceof java.io.IOException;
     }
 

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 public final class FaultyEmrProxy implements AutoCloseable {
 
     private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("content-type", "accept", "if-none-exist",
-            "prefer", "authorization");
+            "prefer", "authorization", "if-match", "cache-control");
     private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Location", "ETag");
 
     private final HttpServer server;
@@ -32,9 +32,12 @@ public final class FaultyEmrProxy implements AutoCloseable {
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger refuseNext = new AtomicInteger();
     private volatile int refusalStatus = 503;
+    private volatile String refusalIssue = "transient";
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Predicate<String> authorization = header -> true;
     private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Predicate<String> interceptNext = request -> false;
+    private volatile Runnable interception = () -> {};
 
     /** @param target the FHIR base URL to forward to, without a trailing slash */
     public FaultyEmrProxy(String target) throws IOException {
@@ -71,6 +74,13 @@ public final class FaultyEmrProxy implements AutoCloseable {
         refuseNext.set(calls);
     }
 
+    /** Calls whose "METHOD /path?query" matches answer {@code status} with an OperationOutcome of that issue code. */
+    public void refuse(Predicate<String> requests, int status, String issueCode) {
+        refusalStatus = status;
+        refusalIssue = issueCode;
+        outage = requests;
+    }
+
     /** Calls whose Authorization header (null when absent) fails the check answer 401, as a FHIR server would. */
     public void requireAuthorization(Predicate<String> check) {
         authorization = check;
@@ -79,6 +89,15 @@ public final class FaultyEmrProxy implements AutoCloseable {
     /** The Authorization header of every call so far ("" when absent). */
     public List<String> authorizations() {
         return List.copyOf(authorizations);
+    }
+
+    /**
+     * Before forwarding the next call whose "METHOD /path?query" matches, runs {@code action} (once),
+     * e.g. another client changing the resource the call is about to write.
+     */
+    public void beforeNext(Predicate<String> requests, Runnable action) {
+        interception = action;
+        interceptNext = requests;
     }
 
     /** Every call so far, in order: "503 METHOD /path?query" or "FWD METHOD /path?query". */
@@ -113,12 +132,16 @@ public final class FaultyEmrProxy implements AutoCloseable {
             log.add((refuse ? refusalStatus + " " : "FWD ") + line);
             if (refuse) {
                 refused.incrementAndGet();
-                byte[] answer = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\"}]}"
-                        .getBytes(StandardCharsets.UTF_8);
+                byte[] answer = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
+                        + refusalIssue + "\"}]}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
                 exchange.sendResponseHeaders(refusalStatus, answer.length);
                 exchange.getResponseBody().write(answer);
                 return;
+            }
+            if (interceptNext.test(line)) {
+                interceptNext = request -> false;
+                interception.run();
             }
             String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
             String query = exchange.getRequestURI().getRawQuery();

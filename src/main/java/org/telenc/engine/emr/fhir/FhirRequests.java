@@ -10,13 +10,13 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
-import org.apache.camel.Body;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -161,19 +161,33 @@ public class FhirRequests {
     }
 
     /**
-     * Adds the pharmacy where the patient's list is kept, guarded by the version read; null when it
-     * is there already. In: the Patient (extension mode) or the List search Bundle (list mode).
+     * Whether what was read (a Patient, a List, or a List search Bundle) holds the job's pharmacy:
+     * the Patient's pharmacy extension, or an entry of the List, refers to it.
      */
-    public FhirCall addToPharmacyList(@ExchangeProperty("job") EncounterJob job, @Body IBaseResource read) {
+    public boolean holdsPharmacy(EncounterJob job, IBaseResource read) {
+        FhirSettings settings = job.getConnection().settings();
+        String pharmacy = job.getRequest().getPharmacyEhrId();
+        if (read instanceof Patient patient) {
+            return patient.getExtensionsByUrl(settings.pharmacyExtensionUrl()).stream()
+                    .anyMatch(e -> e.getValue() instanceof Reference r && settings.refersTo(r, "Organization", pharmacy));
+        }
+        ListResource list = read instanceof Bundle found ? firstList(found) : read instanceof ListResource l ? l : null;
+        return list != null && list.getEntry().stream().anyMatch(e -> settings.refersTo(e.getItem(), "Organization", pharmacy));
+    }
+
+    /**
+     * The write that adds the pharmacy where the patient's list is kept, guarded by the version read
+     * ({@code etag}, the read's ETag header, else {@code meta.versionId}). In: the Patient (extension
+     * mode), the List search Bundle or the List (list mode); no List yet: its conditional create.
+     */
+    public FhirCall addToPharmacyList(EncounterJob job, IBaseResource read, String etag) {
         FhirSettings settings = job.getConnection().settings();
         String pharmacy = job.getRequest().getPharmacyEhrId();
         Reference wanted = settings.reference("Organization", pharmacy, job.getPharmacy() == null ? null : job.getPharmacy().name());
         if (read instanceof Patient patient) {
-            return addPatientPharmacy(job, patient, wanted);
+            return addPatientPharmacy(job, patient, wanted, etag);
         }
-        Bundle found = (Bundle) read;
-        ListResource list = found.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(ListResource.class::isInstance).map(ListResource.class::cast).findFirst().orElse(null);
+        ListResource list = read instanceof Bundle found ? firstList(found) : (ListResource) read;
         if (list == null) {
             FhirSettings s = job.getConnection().settings();
             String[] code = listCode(s);
@@ -188,29 +202,31 @@ public class FhirRequests {
             return new FhirCall("ensure-patient-pharmacy", "POST", job.getConnection().baseUrl() + "/List",
                     fhir.newJsonParser().encodeResourceToString(created), "identifier=" + token(id.getSystem(), id.getValue()), null);
         }
-        if (list.getEntry().stream().anyMatch(e -> settings.refersTo(e.getItem(), "Organization", pharmacy))) {
-            return null;
-        }
-        String version = list.getMeta().getVersionId();
         list.addEntry().setItem(wanted);
         return new FhirCall("ensure-patient-pharmacy", "PUT", job.getConnection().baseUrl() + "/List/" + enc(list.getIdPart()),
-                fhir.newJsonParser().encodeResourceToString(list), null, version == null ? null : "W/\"" + version + "\"");
+                fhir.newJsonParser().encodeResourceToString(list), null, ifMatch(etag, list));
     }
 
-    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, Reference wanted) {
-        FhirSettings settings = job.getConnection().settings();
-        String url = settings.pharmacyExtensionUrl();
-        boolean present = patient.getExtensionsByUrl(url).stream().anyMatch(e -> e.getValue() instanceof Reference r
-                && settings.refersTo(r, "Organization", job.getRequest().getPharmacyEhrId()));
-        if (present) {
-            return null;
+    static ListResource firstList(Bundle found) {
+        return found.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(ListResource.class::isInstance).map(ListResource.class::cast).findFirst().orElse(null);
+    }
+
+    /** The version a guarded write names: the read's ETag, else {@code W/"meta.versionId"}; null when neither is known. */
+    private static String ifMatch(String etag, Resource read) {
+        if (etag != null && !etag.isBlank()) {
+            return etag.trim();
         }
-        String version = patient.getMeta().getVersionId();
-        patient.addExtension(new Extension(url, wanted.copy().setDisplay(null)));
+        String version = read.getMeta().getVersionId();
+        return version == null ? null : "W/\"" + version + "\"";
+    }
+
+    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, Reference wanted, String etag) {
+        FhirSettings settings = job.getConnection().settings();
+        patient.addExtension(new Extension(settings.pharmacyExtensionUrl(), wanted.copy().setDisplay(null)));
         return new FhirCall("ensure-patient-pharmacy", "PUT",
                 job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()),
-                fhir.newJsonParser().encodeResourceToString(patient), null,
-                version == null ? null : "W/\"" + version + "\"");
+                fhir.newJsonParser().encodeResourceToString(patient), null, ifMatch(etag, patient));
     }
 
     private static String[] listCode(FhirSettings s) {

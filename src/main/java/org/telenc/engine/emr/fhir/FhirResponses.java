@@ -20,11 +20,14 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.emr.EmrVersionConflictException;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
 
@@ -34,6 +37,8 @@ import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
  */
 @Component("fhirResponses")
 public class FhirResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(FhirResponses.class);
 
     private final FhirContext fhir;
 
@@ -49,6 +54,9 @@ public class FhirResponses {
             return body;
         }
         String what = "EMR call " + call.operation() + " answered HTTP " + code;
+        if (code == 412 && call.ifMatch() != null) {
+            throw new EmrVersionConflictException(what);
+        }
         if (retryable(code)) {
             throw new EmrRetryableException(code, what);
         }
@@ -61,7 +69,10 @@ public class FhirResponses {
         throw new EmrPermanentException("emr_rejected", code, what + issueCodes(body)).withIssueCodes(codes(body));
     }
 
-    /** Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx). */
+    /**
+     * Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx); a 412 to a write
+     * guarded by If-Match is a version conflict instead, which the caller resolves by reading again.
+     */
     static boolean retryable(int code) {
         return code == 408 || code == 429 || code >= 500 || code == 409 || code == 412;
     }
@@ -154,10 +165,11 @@ public class FhirResponses {
         return job;
     }
 
-    /** Where the patient's pharmacies are kept, as read: a Patient, or a Bundle of Lists. */
+    /** Where the patient's pharmacies are kept, as read: a Patient, a List, or a Bundle of Lists. */
     public IBaseResource pharmacyList(@Body String body) {
         IBaseResource resource = resource(body);
-        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle) {
+        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle
+                || resource instanceof org.hl7.fhir.r4.model.ListResource) {
             return resource;
         }
         throw new EmrPermanentException("emr_rejected", 200, "EMR answered a pharmacy-list read with another resource type");
@@ -181,7 +193,10 @@ public class FhirResponses {
     }
 
     /** The EMR has no such encounter (404/410, or an id that cannot name one): the action fails. */
-    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action) {
+    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrNotFoundException notFound) {
+        log.warn("action {} failed, encounter_not_found: {}", action.getActionId(),
+                notFound == null ? "EMR call read-encounter found no encounter" : notFound.getMessage());
         action.fail("encounter_not_found", "The encounter was not found in the EMR");
         return action;
     }

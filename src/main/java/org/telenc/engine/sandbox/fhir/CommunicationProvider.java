@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.Communication;
@@ -28,11 +29,11 @@ class CommunicationProvider extends SandboxResourceProvider<Communication> {
     }
 
     @Search
-    public List<Communication> search(
+    public List<Communication> search(RequestDetails request,
             @OptionalParam(name = Communication.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = Communication.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(identifier(identifier)
+        return search(request, identifier(identifier)
                 .and(SearchFilters.reference(encounter, "Encounter", Communication::getEncounter))
                 .and(SearchFilters.id(id)));
     }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.Encounter;
@@ -28,12 +29,12 @@ class EncounterProvider extends SandboxResourceProvider<Encounter> {
     }
 
     @Search
-    public List<Encounter> search(
+    public List<Encounter> search(RequestDetails request,
             @OptionalParam(name = Encounter.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = Encounter.SP_PATIENT) ReferenceParam patient,
             @OptionalParam(name = Encounter.SP_SUBJECT) ReferenceParam subject,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(identifier(identifier)
+        return search(request, identifier(identifier)
                 .and(SearchFilters.reference(patient, "Patient", Encounter::getSubject))
                 .and(SearchFilters.reference(subject, "Patient", Encounter::getSubject))
                 .and(SearchFilters.id(id)));

@@ -34,11 +34,11 @@ class ListProvider extends SandboxResourceProvider<ListResource> {
     }
 
     @Search
-    public List<ListResource> search(
+    public List<ListResource> search(RequestDetails request,
             @OptionalParam(name = ListResource.SP_SUBJECT) ReferenceParam subject,
             @OptionalParam(name = ListResource.SP_CODE) TokenParam code,
             @OptionalParam(name = ListResource.SP_IDENTIFIER) TokenParam identifier) {
-        return search(identifier(identifier)
+        return search(request, identifier(identifier)
                 .and(SearchFilters.reference(subject, "Patient", ListResource::getSubject))
                 .and(SearchFilters.coding(code, l -> List.of(l.getCode()))));
     }

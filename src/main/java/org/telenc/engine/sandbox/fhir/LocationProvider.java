@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -23,11 +24,11 @@ class LocationProvider extends SandboxResourceProvider<Location> {
     }
 
     @Search
-    public List<Location> search(
+    public List<Location> search(RequestDetails request,
             @OptionalParam(name = Location.SP_STATUS) TokenParam status,
             @OptionalParam(name = Location.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(SearchFilters.<Location>code(status, l -> l.hasStatus() ? l.getStatus().toCode() : null)
+        return search(request, SearchFilters.<Location>code(status, l -> l.hasStatus() ? l.getStatus().toCode() : null)
                 .and(identifier(identifier))
                 .and(SearchFilters.id(id)));
     }

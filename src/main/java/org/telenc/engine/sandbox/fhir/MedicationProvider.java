@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -23,7 +24,7 @@ class MedicationProvider extends SandboxResourceProvider<Medication> {
     }
 
     @Search
-    public List<Medication> search(@OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(SearchFilters.id(id));
+    public List<Medication> search(RequestDetails request, @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
+        return search(request, SearchFilters.id(id));
     }
 }

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IAnyResource;
@@ -42,7 +43,7 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
     }
 
     @Search
-    public List<MedicationRequest> search(
+    public List<MedicationRequest> search(RequestDetails request,
             @OptionalParam(name = MedicationRequest.SP_PATIENT) ReferenceParam patient,
             @OptionalParam(name = MedicationRequest.SP_INTENT) TokenParam intent,
             @OptionalParam(name = MedicationRequest.SP_STATUS) TokenParam status,
@@ -50,7 +51,7 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
             @OptionalParam(name = MedicationRequest.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id,
             @IncludeParam(allow = INCLUDE_MEDICATION) Set<Include> includes) {
-        List<MedicationRequest> orders = search(
+        List<MedicationRequest> orders = search(request, 
                 SearchFilters.reference(patient, "Patient", MedicationRequest::getSubject)
                         .and(SearchFilters.<MedicationRequest>code(intent, r -> r.hasIntent() ? r.getIntent().toCode() : null))
                         .and(SearchFilters.<MedicationRequest>code(status, r -> r.hasStatus() ? r.getStatus().toCode() : null))

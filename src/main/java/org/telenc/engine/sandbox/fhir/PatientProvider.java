@@ -29,10 +29,10 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
     }
 
     @Search
-    public List<Patient> search(
+    public List<Patient> search(RequestDetails request,
             @OptionalParam(name = Patient.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(identifier(identifier).and(SearchFilters.id(id)));
+        return search(request, identifier(identifier).and(SearchFilters.id(id)));
     }
 
     /** Replaces the patient; when the client sends {@code If-Match}, only if that is still the current version. */

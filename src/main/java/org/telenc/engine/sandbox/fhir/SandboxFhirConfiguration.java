@@ -1,15 +1,21 @@
 package org.telenc.engine.sandbox.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Mounts the embedded sandbox EMR ({@link SandboxFhirServer} over a seeded
  * {@link SandboxFhirStore}) at {@value #BASE_PATH} in the engine's own servlet container. On by
- * default; {@code engine.sandbox.enabled=false} turns it off.
+ * default; {@code engine.sandbox.enabled=false} turns it off. {@code engine.sandbox.fhir.search-cache}
+ * (a duration, default {@code 0s}: off) makes it reuse identical searches for that long, like a
+ * HAPI FHIR JPA server (see {@link SandboxSearchCache}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "engine.sandbox.enabled", havingValue = "true", matchIfMissing = true)
@@ -24,9 +30,16 @@ public class SandboxFhirConfiguration {
     }
 
     @Bean
-    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store) {
-        ServletRegistrationBean<SandboxFhirServer> registration =
-                new ServletRegistrationBean<>(new SandboxFhirServer(fhirContext, store), BASE_PATH + "/*");
+    public SandboxSearchCache sandboxSearchCache(SandboxFhirStore store, Environment environment, Clock clock) {
+        Duration keepFor = Binder.get(environment).bind("engine.sandbox.fhir.search-cache", Duration.class).orElse(Duration.ZERO);
+        return new SandboxSearchCache(store, keepFor, clock);
+    }
+
+    @Bean
+    public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
+            SandboxSearchCache searchCache) {
+        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache);
+        ServletRegistrationBean<SandboxFhirServer> registration = new ServletRegistrationBean<>(server, BASE_PATH + "/*");
         registration.setName("sandboxFhir");
         registration.setLoadOnStartup(1);
         return registration;

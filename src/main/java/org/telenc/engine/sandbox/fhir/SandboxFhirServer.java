@@ -24,6 +24,11 @@ public class SandboxFhirServer extends RestfulServer {
     private static final int MAXIMUM_PAGE_SIZE = 200;
 
     public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store) {
+        this(fhirContext, store, SandboxSearchCache.off(store));
+    }
+
+    /** @param searchCache answers identical searches from earlier ones, like a HAPI JPA server's cache */
+    public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store, SandboxSearchCache searchCache) {
         super(fhirContext);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerAddressStrategy(new IncomingRequestAddressStrategy());
@@ -34,7 +39,7 @@ public class SandboxFhirServer extends RestfulServer {
         pagingProvider.setDefaultPageSize(DEFAULT_PAGE_SIZE);
         pagingProvider.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
         setPagingProvider(pagingProvider);
-        registerProviders(List.of(
+        List<SandboxResourceProvider<?>> providers = List.of(
                 new PatientProvider(store),
                 new PractitionerProvider(store),
                 new LocationProvider(store),
@@ -44,6 +49,8 @@ public class SandboxFhirServer extends RestfulServer {
                 new EncounterProvider(store),
                 new CommunicationProvider(store),
                 new TaskProvider(store),
-                new ListProvider(store)));
+                new ListProvider(store));
+        providers.forEach(provider -> provider.useSearchCache(searchCache));
+        registerProviders(providers);
     }
 }

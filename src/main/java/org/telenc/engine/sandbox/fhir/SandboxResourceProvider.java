@@ -3,6 +3,7 @@ package org.telenc.engine.sandbox.fhir;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -23,11 +24,18 @@ abstract class SandboxResourceProvider<T extends Resource> implements IResourceP
     protected final SandboxFhirStore store;
     private final Class<T> type;
     private final Function<T, List<Identifier>> identifiers;
+    private SandboxSearchCache searchCache;
 
     SandboxResourceProvider(SandboxFhirStore store, Class<T> type, Function<T, List<Identifier>> identifiers) {
         this.store = store;
         this.type = type;
         this.identifiers = identifiers;
+        this.searchCache = SandboxSearchCache.off(store);
+    }
+
+    /** Searches go through this cache (off unless the server is told to keep one). */
+    void useSearchCache(SandboxSearchCache cache) {
+        this.searchCache = cache;
     }
 
     @Override
@@ -39,9 +47,12 @@ abstract class SandboxResourceProvider<T extends Resource> implements IResourceP
         return store.read(type, id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
     }
 
-    /** The matching resources, marked as {@code search.mode = match} for the Bundle. */
-    protected List<T> search(Predicate<? super T> filter) {
-        List<T> matches = store.find(type, filter);
+    /**
+     * The matching resources, marked as {@code search.mode = match} for the Bundle; through the
+     * server's {@link SandboxSearchCache}, which may answer an identical earlier search's matches.
+     */
+    protected List<T> search(RequestDetails request, Predicate<? super T> filter) {
+        List<T> matches = searchCache.search(type, request, () -> store.find(type, filter));
         matches.forEach(match -> ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(match, BundleEntrySearchModeEnum.MATCH));
         return matches;
     }

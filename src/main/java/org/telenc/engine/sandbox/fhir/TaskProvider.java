@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -28,11 +29,11 @@ class TaskProvider extends SandboxResourceProvider<Task> {
     }
 
     @Search
-    public List<Task> search(
+    public List<Task> search(RequestDetails request,
             @OptionalParam(name = Task.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = Task.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(identifier(identifier)
+        return search(request, identifier(identifier)
                 .and(SearchFilters.reference(encounter, "Encounter", Task::getEncounter))
                 .and(SearchFilters.id(id)));
     }

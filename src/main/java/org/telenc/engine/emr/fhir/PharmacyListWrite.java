@@ -1,0 +1,44 @@
+package org.telenc.engine.emr.fhir;
+
+/**
+ * The state of one ensure-patient-pharmacy operation (exchange property {@code pharmacyWrite}):
+ * read where the patient's pharmacies are kept, add the pharmacy under {@code If-Match}, and go
+ * round again until an answer of the EMR shows the pharmacy held, at most {@link #MAXIMUM_TRIES} times.
+ */
+public final class PharmacyListWrite {
+
+    /** Reads (each followed by at most one write) before the operation gives up. */
+    public static final int MAXIMUM_TRIES = 5;
+
+    private int tries;
+    private String listId;
+    private boolean held;
+
+    /** Whether the EMR has not yet shown the pharmacy held. */
+    public boolean isPending() {
+        return !held;
+    }
+
+    int tries() {
+        return tries;
+    }
+
+    int nextTry() {
+        return ++tries;
+    }
+
+    /** The logical id of the patient's List, once known (list mode): later reads are versioned reads of it. */
+    String listId() {
+        return listId;
+    }
+
+    void listId(String id) {
+        if (id != null) {
+            listId = id;
+        }
+    }
+
+    void held() {
+        held = true;
+    }
+}
