@@ -20,7 +20,7 @@ class JobFaultsDecisionTest {
     static JobFaults faults(int maximumRedeliveries) {
         var redelivery = new EngineProperties.Broker.Redelivery(maximumRedeliveries, Duration.ofSeconds(1),
                 Duration.ofSeconds(60));
-        var broker = new EngineProperties.Broker(true, "", "vm://engine", null, null, null, null, null, null, redelivery);
+        var broker = new EngineProperties.Broker(true, "", "", "", "vm://engine", null, null, null, null, null, null, redelivery);
         return new JobFaults(null, null, new ObjectMapper(), new EngineProperties("./data", broker, null, null, null, null));
     }
 
