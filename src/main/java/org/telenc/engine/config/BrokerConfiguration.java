@@ -9,6 +9,7 @@ import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
 import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.store.SharedFileLocker;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.camel.component.activemq6.ActiveMQComponent;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -38,6 +39,11 @@ public class BrokerConfiguration {
         broker.setDataDirectoryFile(dir);
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
         kahaDb.setDirectory(new File(dir, "kahadb"));
+        // one engine per data directory: a second one fails at start-up, naming the lock, instead of
+        // waiting for it for ever as a standby broker would
+        SharedFileLocker locker = new SharedFileLocker();
+        locker.setFailIfLocked(true);
+        kahaDb.setLocker(locker);
         broker.setPersistenceAdapter(kahaDb);
         broker.setSchedulerSupport(true);
         broker.setSchedulerDirectoryFile(new File(dir, "scheduler"));

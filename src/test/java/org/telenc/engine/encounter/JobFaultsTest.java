@@ -71,6 +71,7 @@ class JobFaultsTest extends EngineTest {
 
     @DynamicPropertySource
     static void fastRedelivery(DynamicPropertyRegistry registry) {
+        ownEngine(registry, "job-faults");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> String.valueOf(MAXIMUM_REDELIVERIES));
         registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
         registry.add("engine.broker.redelivery.maximum-delay", () -> "400ms");

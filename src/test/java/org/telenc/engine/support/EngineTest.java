@@ -43,7 +43,10 @@ public abstract class EngineTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("engine.data-dir", DATA::toString);
+        // placeholders that a subclass's ownEngine(...) fills in, whatever order Spring calls the two in
+        registry.add("engine.data-dir", () -> "${engine.test.data-dir:" + DATA + "}");
+        registry.add("engine.broker.name", () -> "${engine.test.broker-name:engine}");
+        registry.add("engine.broker.url", () -> "${engine.test.broker-url:vm://engine?create=false}");
         TestDatabase.register(registry);
         registry.add("engine.broker.tcp-connector", () -> "tcp://127.0.0.1:0"); // MQ producers connect over TCP
         registry.add("engine.broker.stomp-connector", () -> "stomp://127.0.0.1:0");
@@ -54,6 +57,24 @@ public abstract class EngineTest {
         registry.add("engine.emr.retry.backoff", () -> "1s");
         registry.add("engine.emr.retry.jitter", () -> "0");
         registry.add("engine.emr.circuit.open-for", () -> "2s");
+    }
+
+    /**
+     * For a subclass whose Spring context differs from the shared one (properties of its own, woven
+     * routes): its own data directory, embedded broker and database. Two engines in one JVM on one
+     * data directory would contend for one KahaDB lock; on one broker they would take each other's
+     * messages.
+     */
+    protected static void ownEngine(DynamicPropertyRegistry registry, String name) {
+        Path data = Path.of("target", "test-data", name + "-" + UUID.randomUUID()).toAbsolutePath();
+        String broker = "engine-" + name + "-" + UUID.randomUUID();
+        registry.add("engine.test.data-dir", data::toString);
+        registry.add("engine.test.broker-name", () -> broker);
+        registry.add("engine.test.broker-url", () -> "vm://" + broker + "?create=false");
+        if (TestDatabase.postgresql()) {
+            String url = TestDatabase.newPostgresDatabase();
+            registry.add("engine.test.datasource-url", () -> url);
+        }
     }
 
     @BeforeAll

@@ -38,7 +38,7 @@ public final class TestDatabase {
             return;
         }
         String url = freshPostgresDatabase();
-        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.url", () -> "${engine.test.datasource-url:" + url + "}");
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
         // every context of the run shares the database, so they share the key that seals its secrets,
