@@ -57,6 +57,10 @@ final class EngineErrorCodes {
     final Set<String> reasonCodes = new TreeSet<>();
     /** The EMR exceptions whose first constructor argument is the reason code. */
     final Set<String> reasonCodeExceptions = new TreeSet<>();
+    /** String constants of the scanned tree, as Owner.NAME: their literal. */
+    final Map<String, String> constants = new TreeMap<>();
+    static final Pattern STRING_CONSTANT = Pattern.compile("\\bstatic\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]*)\"\\s*;");
+
     /** Sites whose code could not be read, as file:line and the expression. */
     final List<String> unreadable = new ArrayList<>();
 
@@ -70,6 +74,13 @@ final class EngineErrorCodes {
             Matcher constructor = REASON_CODE_CONSTRUCTOR.matcher(Files.readString(file, StandardCharsets.UTF_8));
             while (constructor.find()) {
                 codes.reasonCodeExceptions.add(constructor.group(1));
+            }
+        }
+        for (Path file : sources) {
+            String owner = file.getFileName().toString().replace(".java", "");
+            Matcher constant = STRING_CONSTANT.matcher(Files.readString(file, StandardCharsets.UTF_8));
+            while (constant.find()) {
+                codes.constants.put(owner + "." + constant.group(1), constant.group(2));
             }
         }
         for (Path file : sources) {
@@ -116,8 +127,11 @@ final class EngineErrorCodes {
         while (job.find()) {
             String arg = job.group(1);
             Matcher literal = LITERAL.matcher(arg);
+            String constant = constant(code, arg);
             if (literal.matches()) {
                 reasonCodes.add(literal.group(1));
+            } else if (constant != null) {
+                addCode(constant, name, code, job.start());
             } else if (!(arg.equals("code") && code.contains("reasonCode()"))) {
                 unreadable.add(where(name, code, job.start()) + ": job reason code " + arg);
             }
@@ -132,6 +146,22 @@ final class EngineErrorCodes {
             addAll(EMR_SUPER.matcher(code), name, code);
         }
         addAll(REASON_FALLBACK.matcher(code), name, code);
+    }
+
+    /**
+     * The literal a String constant argument stands for: NAME declared in this file, or Owner.NAME
+     * declared in Owner.java of the scanned tree; null for anything else.
+     */
+    private String constant(String source, String arg) {
+        Matcher qualified = Pattern.compile("(\\w+)\\.(\\w+)").matcher(arg);
+        if (qualified.matches()) {
+            return constants.get(qualified.group(1) + "." + qualified.group(2));
+        }
+        if (!arg.matches("\\w+")) {
+            return null;
+        }
+        Matcher declared = Pattern.compile("\\bString\\s+" + Pattern.quote(arg) + "\\s*=\\s*\"([^\"]*)\"").matcher(source);
+        return declared.find() ? declared.group(1) : null;
     }
 
     private void addAll(Matcher matcher, String name, String code) {

@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +34,8 @@ public abstract class EngineTest {
 
     protected static WebhookReceiver receiver;
     private static String receiverSecret;
+    /** The receiver's webhook secret per engine in this JVM, by its port. */
+    private static final Map<Integer, String> SECRETS = new ConcurrentHashMap<>();
 
     @LocalServerPort
     protected int port;
@@ -87,10 +91,14 @@ public abstract class EngineTest {
     @BeforeEach
     void syncAndRegister() throws Exception {
         camel.requestBody("direct:reference-sync", (Object) null);
-        if (receiverSecret == null || !registeredHere()) {
+        // an engine of its own (ownEngine) has its own database, so its own registration and secret
+        String secret = SECRETS.get(port);
+        if (secret == null || !registeredHere()) {
             JsonNode answer = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + receiver.url() + "\"}").body());
-            receiverSecret = answer.path("webhook_secret").asText();
+            secret = answer.path("webhook_secret").asText();
+            SECRETS.put(port, secret);
         }
+        receiverSecret = secret;
     }
 
     private boolean registeredHere() throws Exception {
