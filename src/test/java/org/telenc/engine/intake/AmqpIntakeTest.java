@@ -52,7 +52,7 @@ class AmqpIntakeTest extends EngineTest {
         URI amqp = StompIntakeTest.connector(broker, "amqp");
         // the JMS API wants identifier-like property names; an AMQP producer may send Idempotency-Key
         connection = new JmsConnectionFactory("amqp://" + amqp.getHost() + ":" + amqp.getPort()
-                + "?jms.validatePropertyNames=false").createConnection();
+                + "?jms.validatePropertyNames=false&jms.requestTimeout=30000").createConnection();
         connection.start();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }

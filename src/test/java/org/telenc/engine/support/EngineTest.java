@@ -53,8 +53,8 @@ public abstract class EngineTest {
         registry.add("engine.broker.url", () -> "${engine.test.broker-url:vm://engine?create=false}");
         TestDatabase.register(registry);
         registry.add("engine.broker.tcp-connector", () -> "tcp://127.0.0.1:0"); // MQ producers connect over TCP
-        registry.add("engine.broker.stomp-connector", () -> "stomp://127.0.0.1:0");
-        registry.add("engine.broker.amqp-connector", () -> "amqp://127.0.0.1:0");
+        registry.add("engine.broker.stomp-connector", () -> "${engine.test.stomp-connector:stomp://127.0.0.1:0}");
+        registry.add("engine.broker.amqp-connector", () -> "${engine.test.amqp-connector:amqp://127.0.0.1:0}");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
         registry.add("engine.emr.retry.delay-ms", () -> "50");
@@ -75,6 +75,11 @@ public abstract class EngineTest {
         registry.add("engine.test.data-dir", data::toString);
         registry.add("engine.test.broker-name", () -> broker);
         registry.add("engine.test.broker-url", () -> "vm://" + broker + "?create=false");
+        // ActiveMQ's STOMP and AMQP transport factories are one per JVM and keep the last broker that
+        // made a connector: a second broker's, once stopped, would leave the shared engine's AMQP
+        // connector answering "broker stopped" (and a Qpid client waiting for ever)
+        registry.add("engine.test.stomp-connector", () -> "");
+        registry.add("engine.test.amqp-connector", () -> "");
         if (TestDatabase.postgresql()) {
             String url = TestDatabase.newPostgresDatabase();
             registry.add("engine.test.datasource-url", () -> url);
