@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.job.StoredJob;
 
 /** Add-action requests (table telephone_encounter_action): the request payload (PHI) and the outcome. */
 @Repository
@@ -19,7 +20,7 @@ public class ActionRepository {
 
     public record ActionRow(String id, long jobId, String clientPk, String accessTokenId, String connectionId,
             String emrAppointmentId, String payload, String status, String noteId, String reasonsJson, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt) implements StoredJob {
     }
 
     /** Stores an accepted action with status processing; returns its job id (the encounters' sequence). */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.job.StoredJob;
 
 /** Telephone encounters (the outcome row) and their stored request payloads (PHI, purgeable). */
 @Repository
@@ -19,7 +20,7 @@ public class EncounterRepository {
     }
 
     public record EncounterRow(String id, long jobId, String clientPk, String accessTokenId, String connectionId,
-            String status, String emrAppointmentId, String reasonsJson, Instant createdAt, Instant updatedAt) {
+            String status, String emrAppointmentId, String reasonsJson, Instant createdAt, Instant updatedAt) implements StoredJob {
     }
 
     /** Stores an accepted request with status processing; returns its job id. */

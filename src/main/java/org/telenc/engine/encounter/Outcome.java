@@ -1,7 +1,9 @@
 package org.telenc.engine.encounter;
 
+import org.telenc.engine.job.JobOutcome;
+
 /** The terminal outcomes of contract 2.6, with the event type and the stored status of each. */
-public enum Outcome {
+public enum Outcome implements JobOutcome {
     CREATED("telephone_encounter.created", "completed"),
     CREATED_PARTIAL("telephone_encounter.created_partial", "partial"),
     FAILED("telephone_encounter.failed", "failed");
@@ -14,11 +16,18 @@ public enum Outcome {
         this.status = status;
     }
 
+    @Override
     public String eventType() {
         return eventType;
     }
 
+    @Override
     public String status() {
         return status;
+    }
+
+    @Override
+    public boolean isFailure() {
+        return this == FAILED;
     }
 }
