@@ -21,6 +21,8 @@ public class ActionIntake {
 
     static final String ACCEPTED_MESSAGE = "Action processing. A webhook event will be sent upon completion.";
 
+    private static final IdempotencyKeys.Idempotency NO_KEY = new IdempotencyKeys.Idempotency(null, null, null);
+
     private final ActionRepository actions;
     private final JobIntake intake;
     private final JobQueue queue;
@@ -44,6 +46,20 @@ public class ActionIntake {
     /** One encounter's actions stay in order (JMSXGroupID): the connection and the hashed EMR encounter id. */
     public static String messageGroup(String connectionId, String emrAppointmentId) {
         return JobQueue.messageGroup(connectionId, emrAppointmentId);
+    }
+
+    /** The intake template's channel step: add-action answers are not counted by channel (null: none set). */
+    public String intakeChannel() {
+        return null;
+    }
+
+    /** The intake template's Idempotency-Key step: an add-action request has none, whatever it sends. */
+    public IdempotencyKeys.Idempotency lookup() {
+        return NO_KEY;
+    }
+
+    /** Nothing to mark done: see {@link #lookup}. */
+    public void complete() {
     }
 
     /** Undoes {@link #accept} when the action could not be queued. */
