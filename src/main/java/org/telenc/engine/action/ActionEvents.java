@@ -25,7 +25,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
     private final ActionRepository actions;
 
     public ActionEvents(WebhookRepository webhooks, ActionRepository actions, Clock clock, AuditLog audit) {
-        super(webhooks, clock, audit);
+        super(webhooks, clock, audit, "process-action", "telephone-encounter-action-finished");
         this.actions = actions;
     }
 
@@ -65,15 +65,5 @@ public class ActionEvents extends JobEvents<ActionJob> {
     protected void insertEvent(String eventId, ActionJob action, JobOutcome outcome, String body, Instant created) {
         webhooks.insertActionEvent(eventId, action.getClientPk(), action.getActionId(), action.getJobId(),
                 outcome.eventType(), action.getAccessTokenReferenceId(), body, created);
-    }
-
-    @Override
-    protected String auditPart() {
-        return "process-action";
-    }
-
-    @Override
-    protected String auditOperation() {
-        return "telephone-encounter-action-finished";
     }
 }

@@ -7,26 +7,14 @@ public enum ActionOutcome implements JobOutcome {
     CREATED("telephone_encounter_action.created", "completed"),
     FAILED("telephone_encounter_action.failed", "failed");
 
-    private final String eventType;
-    private final String status;
+    private final Terminal terminal;
 
     ActionOutcome(String eventType, String status) {
-        this.eventType = eventType;
-        this.status = status;
+        this.terminal = new Terminal(eventType, status);
     }
 
     @Override
-    public String eventType() {
-        return eventType;
-    }
-
-    @Override
-    public String status() {
-        return status;
-    }
-
-    @Override
-    public boolean isFailure() {
-        return this == FAILED;
+    public Terminal terminal() {
+        return terminal;
     }
 }

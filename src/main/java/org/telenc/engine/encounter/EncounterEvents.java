@@ -27,7 +27,7 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
     private final EncounterRepository encounters;
 
     public EncounterEvents(WebhookRepository webhooks, EncounterRepository encounters, Clock clock, AuditLog audit) {
-        super(webhooks, clock, audit);
+        super(webhooks, clock, audit, "process", "telephone-encounter-finished");
         this.encounters = encounters;
     }
 
@@ -85,15 +85,6 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
                 outcome.eventType(), job.getAccessTokenReferenceId(), body, created);
     }
 
-    @Override
-    protected String auditPart() {
-        return "process";
-    }
-
-    @Override
-    protected String auditOperation() {
-        return "telephone-encounter-finished";
-    }
 
     /** The event type and the first reason's code. */
     @Override

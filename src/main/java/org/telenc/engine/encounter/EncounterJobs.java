@@ -90,21 +90,23 @@ public class EncounterJobs {
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
     public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (failures.deferred(job, failure)) {
-            return job;
-        }
-        log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), EmrFailures.safe(failure));
-        job.partial("refill_not_added", "The refill request could not be added to the encounter: " + EmrFailures.describe(failure));
-        return job;
+        return partly(job, failure, "refill not added to", "refill_not_added",
+                "The refill request could not be added to the encounter: ");
     }
 
     public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return partly(job, failure, "pharmacy not added for", "pharmacy_not_added",
+                "The pharmacy could not be added to the patient's pharmacy list: ");
+    }
+
+    /** Deferred (a retryable failure within the window), else the job records the partial reason. */
+    private EncounterJob partly(EncounterJob job, Exception failure, String logged, String code, String description) {
         if (failures.deferred(job, failure)) {
             return job;
         }
-        log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), EmrFailures.safe(failure));
-        job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: " + EmrFailures.describe(failure));
+        log.warn("{} telephone encounter {}: {}", logged, job.getTelephoneEncounterId(), EmrFailures.safe(failure));
+        job.partial(code, description + EmrFailures.describe(failure));
         return job;
     }
 

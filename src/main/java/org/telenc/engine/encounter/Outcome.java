@@ -8,26 +8,14 @@ public enum Outcome implements JobOutcome {
     CREATED_PARTIAL("telephone_encounter.created_partial", "partial"),
     FAILED("telephone_encounter.failed", "failed");
 
-    private final String eventType;
-    private final String status;
+    private final Terminal terminal;
 
     Outcome(String eventType, String status) {
-        this.eventType = eventType;
-        this.status = status;
+        this.terminal = new Terminal(eventType, status);
     }
 
     @Override
-    public String eventType() {
-        return eventType;
-    }
-
-    @Override
-    public String status() {
-        return status;
-    }
-
-    @Override
-    public boolean isFailure() {
-        return this == FAILED;
+    public Terminal terminal() {
+        return terminal;
     }
 }

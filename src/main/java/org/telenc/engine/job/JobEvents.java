@@ -35,11 +35,16 @@ public abstract class JobEvents<J extends EmrJob> {
     protected final WebhookRepository webhooks;
     private final Clock clock;
     private final AuditLog audit;
+    private final String auditPart;
+    private final String auditOperation;
 
-    protected JobEvents(WebhookRepository webhooks, Clock clock, AuditLog audit) {
+    /** {@code auditPart} and {@code auditOperation} name the audit row, e.g. process, telephone-encounter-finished. */
+    protected JobEvents(WebhookRepository webhooks, Clock clock, AuditLog audit, String auditPart, String auditOperation) {
         this.webhooks = webhooks;
         this.clock = clock;
         this.audit = audit;
+        this.auditPart = auditPart;
+        this.auditOperation = auditOperation;
     }
 
     /** The event already recorded for this request, if any. */
@@ -50,11 +55,6 @@ public abstract class JobEvents<J extends EmrJob> {
 
     /** Inserts the event row, tied to the kind's request. */
     protected abstract void insertEvent(String eventId, J job, JobOutcome outcome, String body, Instant created);
-
-    /** The audit row's part and operation, e.g. {@code process}, {@code telephone-encounter-finished}. */
-    protected abstract String auditPart();
-
-    protected abstract String auditOperation();
 
     /** The audit row's outcome: the event type (a kind may add its first reason code). */
     protected String auditOutcome(JobOutcome outcome, List<EmrJob.Reason> reasons) {
@@ -92,7 +92,7 @@ public abstract class JobEvents<J extends EmrJob> {
         }
         log.info("{} {} job {} ended {}: event {} to {} URL(s)", job.kindName(), job.requestId(), job.getJobId(),
                 outcome.eventType(), eventId, deliveries.size());
-        audit.system(auditPart(), auditOperation(), job.requestId(), auditOutcome(outcome, reasons));
+        audit.system(auditPart, auditOperation, job.requestId(), auditOutcome(outcome, reasons));
         return deliveries;
     }
 
