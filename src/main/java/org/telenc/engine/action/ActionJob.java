@@ -1,30 +1,21 @@
 package org.telenc.engine.action;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.job.EmrJob;
+import org.telenc.engine.job.JobHeader;
 
 /**
- * One queued add-action request while it is processed: what was asked, who acts, what the EMR
- * answered so far, and the reasons of a failure. The adapter routes read it and the action beans
+ * One queued add-action request while it is processed, a kind of {@link EmrJob}: what was asked,
+ * who acts and what the EMR answered so far. The adapter routes read it and the action beans
  * record into it; the flow branches on {@link #outcome()}.
  */
-public class ActionJob {
+public class ActionJob extends EmrJob {
 
-    private final String actionId;
-    private final long jobId;
-    private final String clientPk;
-    private final String accessTokenReferenceId;
-    private final EmrConnection connection;
     private final String emrAppointmentId;
     private final String text;
     private final boolean highPriority;
     private final String actingUserEhrId;
-    private final boolean alreadyFinished;
-    private final Instant acceptedAt;
-    private final int emrAttempt;
-    private Long retryDelayMillis;
 
     private String actingUserName;
     private String encounterSubject;
@@ -32,89 +23,47 @@ public class ActionJob {
     private Instant notedAt;
     private String noteLine;
     private String noteId;
-    private final List<Reason> failures = new ArrayList<>();
 
-    public ActionJob(String actionId, long jobId, String clientPk, String accessTokenReferenceId, EmrConnection connection,
-            String emrAppointmentId, String text, boolean highPriority, String actingUserEhrId, boolean alreadyFinished,
-            Instant acceptedAt, int emrAttempt) {
-        this.actionId = actionId;
-        this.jobId = jobId;
-        this.clientPk = clientPk;
-        this.accessTokenReferenceId = accessTokenReferenceId;
-        this.connection = connection;
+    public ActionJob(JobHeader header, String emrAppointmentId, String text, boolean highPriority,
+            String actingUserEhrId) {
+        super(header);
         this.emrAppointmentId = emrAppointmentId;
         this.text = text;
         this.highPriority = highPriority;
         this.actingUserEhrId = actingUserEhrId;
-        this.alreadyFinished = alreadyFinished;
-        this.acceptedAt = acceptedAt;
-        this.emrAttempt = emrAttempt;
     }
 
-    /** A reason as webhooks carry it. */
-    public record Reason(String code, String description) {
+    public ActionJob(String actionId, long jobId, String clientPk, String accessTokenReferenceId, EmrConnection connection,
+            String emrAppointmentId, String text, boolean highPriority, String actingUserEhrId, boolean alreadyFinished,
+            Instant acceptedAt, int emrAttempt) {
+        this(new JobHeader(actionId, jobId, clientPk, accessTokenReferenceId, connection, alreadyFinished, acceptedAt,
+                emrAttempt), emrAppointmentId, text, highPriority, actingUserEhrId);
     }
 
     /** created or failed; null while still pending or deferred. */
+    @Override
     public ActionOutcome outcome() {
         if (isDeferred()) {
             return null;
         }
-        if (!failures.isEmpty()) {
+        if (!getFailures().isEmpty()) {
             return ActionOutcome.FAILED;
         }
         return noteId == null ? null : ActionOutcome.CREATED;
     }
 
-    /** True while nothing has failed or been deferred: the flow goes on to the next EMR step. */
-    public boolean isPending() {
-        return failures.isEmpty() && !isDeferred();
+    @Override
+    protected ActionOutcome failedOutcome() {
+        return ActionOutcome.FAILED;
     }
 
-    /** The EMR failed retryably within the retry window: this try ends, the action is re-queued. */
-    public void defer(long delayMillis) {
-        this.retryDelayMillis = delayMillis;
-    }
-
-    public boolean isDeferred() {
-        return retryDelayMillis != null;
-    }
-
-    public Long getRetryDelayMillis() {
-        return retryDelayMillis;
-    }
-
-    public void fail(String code, String description) {
-        failures.add(new Reason(code, description));
-    }
-
-    public List<Reason> getFailures() {
-        return List.copyOf(failures);
+    @Override
+    protected String kindName() {
+        return "action";
     }
 
     public String getActionId() {
-        return actionId;
-    }
-
-    public long getJobId() {
-        return jobId;
-    }
-
-    public String getClientPk() {
-        return clientPk;
-    }
-
-    public String getAccessTokenReferenceId() {
-        return accessTokenReferenceId;
-    }
-
-    public EmrConnection getConnection() {
-        return connection;
-    }
-
-    /** The adapter family of this action's connection, which names the routes to call. */
-    public String getEmrType() {
-        return connection.emrType();
+        return requestId();
     }
 
     public String getEmrAppointmentId() {
@@ -141,20 +90,6 @@ public class ActionJob {
 
     public void setActingUserName(String actingUserName) {
         this.actingUserName = actingUserName;
-    }
-
-    public boolean isAlreadyFinished() {
-        return alreadyFinished;
-    }
-
-    /** When the action was accepted: the EMR retry window counts from here. */
-    public Instant getAcceptedAt() {
-        return acceptedAt;
-    }
-
-    /** 1 for the first try at the EMR, 2 after one deferral, and so on. */
-    public int getEmrAttempt() {
-        return emrAttempt;
     }
 
     /** The encounter's subject as the EMR holds it (e.g. {@code Patient/123}), or null if it has none. */
@@ -198,6 +133,6 @@ public class ActionJob {
     /** Ids only: the text is PHI. */
     @Override
     public String toString() {
-        return "ActionJob[" + actionId + ", job " + jobId + "]";
+        return "ActionJob[" + getActionId() + ", job " + getJobId() + "]";
     }
 }

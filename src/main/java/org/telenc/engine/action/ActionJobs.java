@@ -1,6 +1,7 @@
 package org.telenc.engine.action;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
@@ -8,15 +9,15 @@ import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
-import org.telenc.engine.emr.EmrConnections;
-import org.telenc.engine.emr.EmrException;
-import org.telenc.engine.encounter.EmrRetryPolicy;
-import org.telenc.engine.encounter.EncounterJobs;
 import org.telenc.engine.intake.ActionField;
+import org.telenc.engine.job.EmrFailures;
+import org.telenc.engine.job.JobFaults;
+import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.reference.ReferenceRecords;
 import org.telenc.engine.reference.ReferenceRepository;
 import org.telenc.engine.tenancy.TenancyRepository;
@@ -30,53 +31,57 @@ import org.telenc.engine.tenancy.TenancyRepository;
 public class ActionJobs {
 
     private static final Logger log = LoggerFactory.getLogger(ActionJobs.class);
-    /** The queue message's count of tries at the EMR so far (absent on the first). */
-    static final String EMR_ATTEMPT = "emr_attempt";
 
     private final ActionRepository actions;
     private final TenancyRepository tenancy;
     private final ReferenceRepository references;
-    private final EmrConnections connections;
-    private final EmrRetryPolicy retryPolicy;
+    private final JobQueue queue;
+    private final EmrFailures failures;
+    private final JobFaults faults;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ActionJobs(ActionRepository actions, TenancyRepository tenancy, ReferenceRepository references,
-            EmrConnections connections, EmrRetryPolicy retryPolicy, ObjectMapper json, Clock clock) {
+    public ActionJobs(ActionRepository actions, TenancyRepository tenancy, ReferenceRepository references, JobQueue queue,
+            EmrFailures failures, JobFaults faults, ObjectMapper json, Clock clock) {
         this.actions = actions;
         this.tenancy = tenancy;
         this.references = references;
-        this.connections = connections;
-        this.retryPolicy = retryPolicy;
+        this.queue = queue;
+        this.failures = failures;
+        this.faults = faults;
         this.json = json;
         this.clock = clock;
     }
 
-    /** The queue message of a stored action. */
-    public static String queueMessage(ObjectMapper json, String actionId, long jobId) {
-        return json.createObjectNode().put("action_id", actionId).put("job_id", String.valueOf(jobId)).toString();
-    }
-
     /** The action of a queue message, or null when no such action is stored (its intake was undone). */
     public ActionJob start(@Body String message) throws Exception {
-        JsonNode queued = json.readTree(message);
-        String id = queued.path("action_id").asText();
-        int emrAttempt = Math.max(1, queued.path(EMR_ATTEMPT).asInt(1));
+        ActionMessage queued = queue.read(message, ActionMessage.class);
+        String id = queued.actionId() == null ? "" : queued.actionId();
         Optional<ActionRepository.ActionRow> found = actions.find(id);
         if (found.isEmpty()) {
             log.warn("queue message for unknown action {} discarded", id);
             return null;
         }
         ActionRepository.ActionRow row = found.get();
-        boolean finished = !"processing".equals(row.status());
-        JsonNode payload = row.payload() == null ? json.createObjectNode() : json.readTree(row.payload());
-        log.info("processing action {} job {} (EMR try {}){}", id, row.jobId(), emrAttempt,
-                finished ? " (already finished)" : "");
-        return new ActionJob(id, row.jobId(), row.clientPk(), tenancy.tokenReferenceId(row.accessTokenId()),
-                connections.get(row.connectionId()), row.emrAppointmentId(),
-                payload.path(ActionField.TEXT.jsonName()).asText(null),
-                "true".equals(payload.path(ActionField.IS_HIGH_PRIORITY.jsonName()).asText()),
-                tenancy.tokenEmrUserEhrId(row.accessTokenId()), finished, row.createdAt(), emrAttempt);
+        StoredAction payload = row.payload() == null ? StoredAction.NONE : json.readValue(row.payload(), StoredAction.class);
+        return new ActionJob(queue.header(row, queued, "action"), row.emrAppointmentId(), payload.text(),
+                "true".equals(payload.isHighPriority()), tenancy.tokenEmrUserEhrId(row.accessTokenId()));
+    }
+
+    /** The stored payload of an action, as intake wrote it (field names of {@link ActionField}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record StoredAction(@JsonProperty("text") String text, @JsonProperty("is_high_priority") String isHighPriority) {
+        static final StoredAction NONE = new StoredAction(null, null);
+    }
+
+    /**
+     * The action of a message that threw until the broker's last redelivery, failed with
+     * internal_error (routes/_shared/job-faults); null when no stored action is tied to it.
+     */
+    public ActionJob failedForGood(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
+            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+        return faults.failedForGood(message, ActionMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
     /** Names the acting staff member from the synced staff, else user, rows (else the note shows the id). */
@@ -106,33 +111,12 @@ public class ActionJobs {
      */
     public ActionJob emrFailed(@ExchangeProperty("action") ActionJob action,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (deferred(action, failure)) {
-            return action;
-        }
-        log.warn("action {} failed at the EMR: {}", action.getActionId(), EncounterJobs.safe(failure));
-        String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
-        action.fail(code, EncounterJobs.describe(failure));
+        failures.failed(action, failure);
         return action;
-    }
-
-    private boolean deferred(ActionJob action, Exception failure) {
-        if (!EmrRetryPolicy.retryable(failure)) {
-            return false;
-        }
-        var delay = retryPolicy.delayAfter(action.getEmrAttempt(), action.getAcceptedAt());
-        if (delay.isEmpty()) {
-            log.warn("action {}: EMR retry window used up after try {}", action.getActionId(), action.getEmrAttempt());
-            return false;
-        }
-        action.defer(delay.getAsLong());
-        log.info("action {}: EMR try {} failed ({}), next try in {} ms", action.getActionId(), action.getEmrAttempt(),
-                EncounterJobs.safe(failure), delay.getAsLong());
-        return true;
     }
 
     /** The queue message of the action's next try. */
     public String retryMessage(@ExchangeProperty("action") ActionJob action) {
-        return json.createObjectNode().put("action_id", action.getActionId()).put("job_id", String.valueOf(action.getJobId()))
-                .put(EMR_ATTEMPT, action.getEmrAttempt() + 1).toString();
+        return queue.write(ActionMessage.retry(action));
     }
 }

@@ -1,25 +1,33 @@
 package org.telenc.engine.action;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.job.StoredJob;
 
 /** Add-action requests (table telephone_encounter_action): the request payload (PHI) and the outcome. */
 @Repository
 public class ActionRepository {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public ActionRepository(JdbcTemplate jdbc) {
+    public ActionRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
     }
 
     public record ActionRow(String id, long jobId, String clientPk, String accessTokenId, String connectionId,
             String emrAppointmentId, String payload, String status, String noteId, String reasonsJson, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt) implements StoredJob {
     }
 
     /** Stores an accepted action with status processing; returns its job id (the encounters' sequence). */
@@ -27,7 +35,7 @@ public class ActionRepository {
     public long insertAccepted(String id, String clientPk, String accessTokenId, String connectionId,
             String emrAppointmentId, String payloadJson) {
         Long jobId = jdbc.queryForObject("select nextval('job_id_seq')", Long.class);
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = now();
         jdbc.update("""
                 insert into telephone_encounter_action(id, job_id, client_pk, access_token_id, connection_id, emr_appointment_id,
                                                        payload, status, created_at, updated_at)
@@ -53,6 +61,6 @@ public class ActionRepository {
 
     public void updateOutcome(String id, String status, String noteId, String reasonsJson) {
         jdbc.update("update telephone_encounter_action set status = ?, note_id = ?, reasons = ?, updated_at = ? where id = ?",
-                status, noteId, reasonsJson, Timestamp.from(Instant.now()), id);
+                status, noteId, reasonsJson, now(), id);
     }
 }

@@ -5,25 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.job.EmrJob;
+import org.telenc.engine.job.JobHeader;
+import org.telenc.engine.job.JobOutcome;
 import org.telenc.engine.reference.ReferenceRecords;
 
 /**
- * One queued request while it is processed: what was asked, the rows it was enriched with, what the
- * EMR answered so far, and the reasons of any failure. The adapter routes read it and the
- * encounter beans record into it; the process flow branches on {@link #outcome()}.
+ * One queued telephone encounter request while it is processed, a kind of {@link EmrJob}: what was
+ * asked, the rows it was enriched with, what the EMR answered so far, and the reasons it was only
+ * partly done. The adapter routes read it and the encounter beans record into it; the process flow
+ * branches on {@link #outcome()}.
  */
-public class EncounterJob {
+public class EncounterJob extends EmrJob {
 
-    private final String telephoneEncounterId;
-    private final long jobId;
-    private final String clientPk;
-    private final String accessTokenReferenceId;
-    private final EmrConnection connection;
     private final TelephoneEncounterRequest request;
-    private final boolean alreadyFinished;
-    private final Instant acceptedAt;
-    private final int emrAttempt;
-    private Long retryDelayMillis;
 
     private ReferenceRecords.Provider provider;
     private ReferenceRecords.Location location;
@@ -36,26 +31,19 @@ public class EncounterJob {
     private String encounterId;
     private boolean refillAdded;
     private boolean pharmacyAdded;
-    private final List<Reason> failures = new ArrayList<>();
     private final List<Reason> partialReasons = new ArrayList<>();
     private List<String> availableMedications = List.of();
+
+    public EncounterJob(JobHeader header, TelephoneEncounterRequest request) {
+        super(header);
+        this.request = request;
+    }
 
     public EncounterJob(String telephoneEncounterId, long jobId, String clientPk, String accessTokenReferenceId,
             EmrConnection connection, TelephoneEncounterRequest request, boolean alreadyFinished, Instant acceptedAt,
             int emrAttempt) {
-        this.telephoneEncounterId = telephoneEncounterId;
-        this.jobId = jobId;
-        this.clientPk = clientPk;
-        this.accessTokenReferenceId = accessTokenReferenceId;
-        this.connection = connection;
-        this.request = request;
-        this.alreadyFinished = alreadyFinished;
-        this.acceptedAt = acceptedAt;
-        this.emrAttempt = emrAttempt;
-    }
-
-    /** A reason as webhooks carry it. */
-    public record Reason(String code, String description) {
+        this(new JobHeader(telephoneEncounterId, jobId, clientPk, accessTokenReferenceId, connection, alreadyFinished,
+                acceptedAt, emrAttempt), request);
     }
 
     /** A refillable order of the patient: the order's EMR id and the medication's display name. */
@@ -63,11 +51,12 @@ public class EncounterJob {
     }
 
     /** created, created_partial or failed; null while still pending or deferred. */
+    @Override
     public Outcome outcome() {
         if (isDeferred()) {
             return null;
         }
-        if (!failures.isEmpty()) {
+        if (!getFailures().isEmpty()) {
             return Outcome.FAILED;
         }
         if (encounterId == null) {
@@ -76,32 +65,20 @@ public class EncounterJob {
         return partialReasons.isEmpty() ? Outcome.CREATED : Outcome.CREATED_PARTIAL;
     }
 
-    /** True while nothing has failed or been deferred: the flow goes on to the next EMR step. */
-    public boolean isPending() {
-        return failures.isEmpty() && !isDeferred();
+    @Override
+    protected Outcome failedOutcome() {
+        return Outcome.FAILED;
     }
 
-    /** The EMR failed retryably within the retry window: this try ends, the job is re-queued. */
-    public void defer(long delayMillis) {
-        this.retryDelayMillis = delayMillis;
+    @Override
+    protected String kindName() {
+        return "telephone encounter";
     }
 
-    public boolean isDeferred() {
-        return retryDelayMillis != null;
-    }
-
-    public Long getRetryDelayMillis() {
-        return retryDelayMillis;
-    }
-
-    /** When the request was accepted: the EMR retry window counts from here. */
-    public Instant getAcceptedAt() {
-        return acceptedAt;
-    }
-
-    /** 1 for the first try at the EMR, 2 after one deferral, and so on. */
-    public int getEmrAttempt() {
-        return emrAttempt;
+    /** A created encounter carries its partial reasons; a failed one its failures. */
+    @Override
+    protected List<Reason> reasonsOf(JobOutcome outcome) {
+        return outcome.isFailure() ? getFailures() : getPartialReasons();
     }
 
     public boolean refillRequested() {
@@ -112,45 +89,16 @@ public class EncounterJob {
         return request.getPharmacyEhrId() != null;
     }
 
-    public void fail(String code, String description) {
-        failures.add(new Reason(code, description));
-    }
-
     public void partial(String code, String description) {
         partialReasons.add(new Reason(code, description));
     }
 
     public String getTelephoneEncounterId() {
-        return telephoneEncounterId;
-    }
-
-    public long getJobId() {
-        return jobId;
-    }
-
-    public String getClientPk() {
-        return clientPk;
-    }
-
-    public String getAccessTokenReferenceId() {
-        return accessTokenReferenceId;
-    }
-
-    public EmrConnection getConnection() {
-        return connection;
-    }
-
-    /** The adapter family of this job's connection, which names the routes to call. */
-    public String getEmrType() {
-        return connection.emrType();
+        return requestId();
     }
 
     public TelephoneEncounterRequest getRequest() {
         return request;
-    }
-
-    public boolean isAlreadyFinished() {
-        return alreadyFinished;
     }
 
     public ReferenceRecords.Provider getProvider() {
@@ -233,10 +181,6 @@ public class EncounterJob {
         this.pharmacyAdded = pharmacyAdded;
     }
 
-    public List<Reason> getFailures() {
-        return List.copyOf(failures);
-    }
-
     public List<Reason> getPartialReasons() {
         return List.copyOf(partialReasons);
     }
@@ -252,6 +196,6 @@ public class EncounterJob {
     /** Ids only: the request and the matched medication are PHI. */
     @Override
     public String toString() {
-        return "EncounterJob[" + telephoneEncounterId + ", job " + jobId + "]";
+        return "EncounterJob[" + getTelephoneEncounterId() + ", job " + getJobId() + "]";
     }
 }

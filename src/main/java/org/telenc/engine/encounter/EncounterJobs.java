@@ -6,50 +6,49 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.emr.EmrConnections;
-import org.telenc.engine.emr.EmrException;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.job.EmrFailures;
+import org.telenc.engine.job.JobFaults;
+import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.reference.ReferenceRepository;
-import org.telenc.engine.tenancy.TenancyRepository;
 
 /** Turns a queue message back into a job and enriches it with the reference rows. */
 @Component("encounterJobs")
 public class EncounterJobs {
 
     private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
-    /** The queue message's count of tries at the EMR so far (absent on the first). */
-    static final String EMR_ATTEMPT = "emr_attempt";
 
     private final EncounterRepository encounters;
-    private final TenancyRepository tenancy;
     private final ReferenceRepository references;
-    private final EmrConnections connections;
+    private final JobQueue queue;
+    private final EmrFailures failures;
+    private final JobFaults faults;
     private final ObjectMapper json;
-    private final EmrRetryPolicy retryPolicy;
 
-    public EncounterJobs(EncounterRepository encounters, TenancyRepository tenancy, ReferenceRepository references,
-            EmrConnections connections, ObjectMapper json, EmrRetryPolicy retryPolicy) {
+    public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
+            EmrFailures failures, JobFaults faults, ObjectMapper json) {
         this.encounters = encounters;
-        this.tenancy = tenancy;
         this.references = references;
-        this.connections = connections;
+        this.queue = queue;
+        this.failures = failures;
+        this.faults = faults;
         this.json = json;
-        this.retryPolicy = retryPolicy;
     }
 
     /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
     public EncounterJob start(@Body String message) throws Exception {
-        JsonNode queued = json.readTree(message);
-        String id = queued.path("telephone_encounter_id").asText();
-        int emrAttempt = Math.max(1, queued.path(EMR_ATTEMPT).asInt(1));
+        EncounterMessage queued = queue.read(message, EncounterMessage.class);
+        String id = queued.telephoneEncounterId() == null ? "" : queued.telephoneEncounterId();
         Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
         Optional<String> payload = encounters.payload(id);
-        boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && !"processing".equals(row.get().status());
+        boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && row.get().isFinished();
         if (finishedAndPurged) {
             payload = Optional.of("{}"); // retention purged it; a finished job only re-queues its deliveries
         }
@@ -57,14 +56,18 @@ public class EncounterJobs {
             log.warn("queue message for unknown telephone encounter {} discarded", id);
             return null;
         }
-        EncounterRepository.EncounterRow encounter = row.get();
         encounters.markStarted(id);
-        String referenceId = tenancy.tokenReferenceId(encounter.accessTokenId());
-        boolean finished = !"processing".equals(encounter.status());
-        log.info("processing telephone encounter {} job {} (EMR try {}){}", id, encounter.jobId(), emrAttempt,
-                finished ? " (already finished)" : "");
-        return new EncounterJob(id, encounter.jobId(), encounter.clientPk(), referenceId,
-                connections.get(encounter.connectionId()), request(payload.get()), finished, encounter.createdAt(), emrAttempt);
+        return new EncounterJob(queue.header(row.get(), queued, "telephone encounter"), request(payload.get()));
+    }
+
+    /**
+     * The job of a message that threw until the broker's last redelivery, failed with
+     * internal_error (routes/_shared/job-faults); null when no stored request is tied to it.
+     */
+    public EncounterJob failedForGood(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
+            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+        return faults.failedForGood(message, EncounterMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
     public EncounterJob enrich(@ExchangeProperty("job") EncounterJob job) {
@@ -86,81 +89,47 @@ public class EncounterJobs {
 
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
     public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
-            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (deferred(job, failure)) {
-            return job;
-        }
-        log.warn("refill not added to telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
-        job.partial("refill_not_added", "The refill request could not be added to the encounter: " + describe(failure));
-        return job;
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return partly(job, failure, "refill not added to", "refill_not_added",
+                "The refill request could not be added to the encounter: ");
     }
 
     public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
-            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (deferred(job, failure)) {
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return partly(job, failure, "pharmacy not added for", "pharmacy_not_added",
+                "The pharmacy could not be added to the patient's pharmacy list: ");
+    }
+
+    /** Deferred (a retryable failure within the window), else the job records the partial reason. */
+    private EncounterJob partly(EncounterJob job, Exception failure, String logged, String code, String description) {
+        if (failures.deferred(job, failure)) {
             return job;
         }
-        log.warn("pharmacy not added for telephone encounter {}: {}", job.getTelephoneEncounterId(), safe(failure));
-        job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: " + describe(failure));
+        log.warn("{} telephone encounter {}: {}", logged, job.getTelephoneEncounterId(), EmrFailures.safe(failure));
+        job.partial(code, description + EmrFailures.describe(failure));
         return job;
     }
 
-    /** An EMR failure before the encounter existed: the job fails. */
+    /** An EMR failure before the encounter existed: deferred, or the job fails. */
     public EncounterJob emrFailed(@ExchangeProperty("job") EncounterJob job,
-            @ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (deferred(job, failure)) {
-            return job;
-        }
-        log.warn("telephone encounter {} failed at the EMR: {}", job.getTelephoneEncounterId(), safe(failure));
-        String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
-        job.fail(code, describe(failure));
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        failures.failed(job, failure);
         return job;
-    }
-
-    /**
-     * A retryable failure (I/O, timeout, 408/429/5xx) within the retry window defers the whole job:
-     * it goes back on the queue through the broker scheduler and is tried again from the start,
-     * which is safe because every EMR write is a conditional create on a job-scoped identifier.
-     */
-    private boolean deferred(EncounterJob job, Exception failure) {
-        if (!EmrRetryPolicy.retryable(failure)) {
-            return false;
-        }
-        var delay = retryPolicy.delayAfter(job.getEmrAttempt(), job.getAcceptedAt());
-        if (delay.isEmpty()) {
-            log.warn("telephone encounter {}: EMR retry window used up after try {}", job.getTelephoneEncounterId(),
-                    job.getEmrAttempt());
-            return false;
-        }
-        job.defer(delay.getAsLong());
-        log.info("telephone encounter {}: EMR try {} failed ({}), next try in {} ms", job.getTelephoneEncounterId(),
-                job.getEmrAttempt(), safe(failure), delay.getAsLong());
-        return true;
     }
 
     /** The queue message of the job's next try. */
     public String retryMessage(@ExchangeProperty("job") EncounterJob job) {
-        return json.createObjectNode().put("telephone_encounter_id", job.getTelephoneEncounterId())
-                .put(EMR_ATTEMPT, job.getEmrAttempt() + 1).toString();
+        return queue.write(EncounterMessage.retry(job));
     }
 
-    /** Our EMR exceptions carry only operation and status; any other message could quote a URL. */
+    /** As {@link EmrFailures#safe}. */
     public static String safe(Exception failure) {
-        return failure instanceof EmrException ? failure.getMessage() : failure.getClass().getSimpleName();
+        return EmrFailures.safe(failure);
     }
 
-    /** The webhook description of an EMR failure (status only, never a body). */
+    /** As {@link EmrFailures#describe}. */
     public static String describe(Exception failure) {
-        if (failure instanceof EmrException e) {
-            return switch (e.reasonCode()) {
-                case "login_required" -> "The EMR refused the engine's credentials (HTTP " + e.httpStatus() + ")";
-                case "emr_unavailable" -> "The EMR was unavailable (HTTP " + e.httpStatus() + ")";
-                default -> e.httpStatus() == 0 ? "The EMR connection does not support this step"
-                        : "The EMR rejected the request (HTTP " + e.httpStatus()
-                                + (e.issueCodes().isEmpty() ? "" : "; issues: " + e.issueCodes()) + ")";
-            };
-        }
-        return "The EMR could not be reached";
+        return EmrFailures.describe(failure);
     }
 
     private TelephoneEncounterRequest request(String payload) throws Exception {

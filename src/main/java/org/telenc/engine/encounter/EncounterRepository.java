@@ -1,32 +1,40 @@
 package org.telenc.engine.encounter;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.job.StoredJob;
 
 /** Telephone encounters (the outcome row) and their stored request payloads (PHI, purgeable). */
 @Repository
 public class EncounterRepository {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public EncounterRepository(JdbcTemplate jdbc) {
+    public EncounterRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
     }
 
     public record EncounterRow(String id, long jobId, String clientPk, String accessTokenId, String connectionId,
-            String status, String emrAppointmentId, String reasonsJson, Instant createdAt, Instant updatedAt) {
+            String status, String emrAppointmentId, String reasonsJson, Instant createdAt, Instant updatedAt) implements StoredJob {
     }
 
     /** Stores an accepted request with status processing; returns its job id. */
     @Transactional
     public long insertAccepted(String id, String clientPk, String accessTokenId, String connectionId, String payloadJson) {
         Long jobId = jdbc.queryForObject("select nextval('job_id_seq')", Long.class);
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = now();
         jdbc.update("""
                 insert into telephone_encounter(id, job_id, client_pk, access_token_id, connection_id, status, created_at, updated_at)
                 values (?,?,?,?,?, 'processing', ?, ?)""", id, jobId, clientPk, accessTokenId, connectionId, now, now);
@@ -54,7 +62,7 @@ public class EncounterRepository {
     /** A consumer picked the job up: the sweeper leaves it alone from now on. */
     public void markStarted(String id) {
         jdbc.update("update telephone_encounter set started_at = ? where id = ? and started_at is null",
-                Timestamp.from(Instant.now()), id);
+                now(), id);
     }
 
     /** A stored request no consumer has picked up: what the sweeper re-queues. */
@@ -76,7 +84,7 @@ public class EncounterRepository {
                  order by t.created_at
                  limit ?""", (rs, i) -> new Unstarted(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)),
                 before, before, limit);
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = now();
         rows.forEach(row -> jdbc.update("update telephone_encounter set swept_at = ? where id = ?", now, row.id()));
         return rows;
     }
@@ -88,6 +96,6 @@ public class EncounterRepository {
 
     public void updateOutcome(String id, String status, String emrAppointmentId, String reasonsJson) {
         jdbc.update("update telephone_encounter set status = ?, emr_appointment_id = ?, reasons = ?, updated_at = ? where id = ?",
-                status, emrAppointmentId, reasonsJson, Timestamp.from(Instant.now()), id);
+                status, emrAppointmentId, reasonsJson, now(), id);
     }
 }

@@ -1,24 +1,21 @@
 package org.telenc.engine.encounter;
 
+import org.telenc.engine.job.JobOutcome;
+
 /** The terminal outcomes of contract 2.6, with the event type and the stored status of each. */
-public enum Outcome {
+public enum Outcome implements JobOutcome {
     CREATED("telephone_encounter.created", "completed"),
     CREATED_PARTIAL("telephone_encounter.created_partial", "partial"),
     FAILED("telephone_encounter.failed", "failed");
 
-    private final String eventType;
-    private final String status;
+    private final Terminal terminal;
 
     Outcome(String eventType, String status) {
-        this.eventType = eventType;
-        this.status = status;
+        this.terminal = new Terminal(eventType, status);
     }
 
-    public String eventType() {
-        return eventType;
-    }
-
-    public String status() {
-        return status;
+    @Override
+    public Terminal terminal() {
+        return terminal;
     }
 }

@@ -9,28 +9,14 @@ public enum ActionField implements BodyField {
     TEXT("text", Kind.TEXT, true),
     IS_HIGH_PRIORITY("is_high_priority", Kind.FLAG, false);
 
-    private final String jsonName;
-    private final Kind kind;
-    private final boolean required;
+    private final Spec spec;
 
     ActionField(String jsonName, Kind kind, boolean required) {
-        this.jsonName = jsonName;
-        this.kind = kind;
-        this.required = required;
+        this.spec = new Spec(jsonName, kind, required);
     }
 
     @Override
-    public String jsonName() {
-        return jsonName;
-    }
-
-    @Override
-    public Kind kind() {
-        return kind;
-    }
-
-    @Override
-    public boolean required() {
-        return required;
+    public Spec spec() {
+        return spec;
     }
 }

@@ -1,63 +1,71 @@
 package org.telenc.engine.intake;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import org.telenc.engine.action.ActionJobs;
+import org.telenc.engine.action.ActionMessage;
 import org.telenc.engine.action.ActionRepository;
 import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.job.JobIntake;
+import org.telenc.engine.job.JobIntake.Accepted;
+import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.tenancy.Caller;
-import org.telenc.engine.tenancy.Secrets;
 
 /**
  * Stores an accepted add-action request (status processing) before it is queued, and removes it
- * again when queueing fails, so that a 503 leaves nothing behind. The twin of {@link IntakeService}.
+ * again when queueing fails, so that a 503 leaves nothing behind. The steps every kind shares are
+ * {@link JobIntake}'s.
  */
 @Component("actionIntake")
 public class ActionIntake {
 
     static final String ACCEPTED_MESSAGE = "Action processing. A webhook event will be sent upon completion.";
 
+    private static final IdempotencyKeys.Idempotency NO_KEY = new IdempotencyKeys.Idempotency(null, null, null);
+
     private final ActionRepository actions;
-    private final ObjectMapper json;
+    private final JobIntake intake;
+    private final JobQueue queue;
 
-    public ActionIntake(ActionRepository actions, ObjectMapper json) {
+    public ActionIntake(ActionRepository actions, JobIntake intake, JobQueue queue) {
         this.actions = actions;
-        this.json = json;
-    }
-
-    /** What was accepted: the ids answered to the caller, the queue message and its group. */
-    public record Accepted(String actionId, String jobId, String queueMessage, String messageGroup, ApiResponse response) {
+        this.intake = intake;
+        this.queue = queue;
     }
 
     @Transactional
     public Accepted accept(@ExchangeProperty("caller") Caller caller, TelephoneEncounterActionRequest request) {
-        String id = Secrets.newId();
-        ObjectNode payload = json.createObjectNode();
-        request.values().forEach((field, value) -> payload.put(field.jsonName(), value));
+        String id = intake.newId();
         long jobId = actions.insertAccepted(id, caller.clientPk(), caller.accessTokenId(), caller.connectionId(),
-                request.getEmrAppointmentId(), payload.toString());
-        ApiResponse response = ApiResponse.ok(json.createObjectNode()
-                .put("success", true)
-                .put("message", ACCEPTED_MESSAGE)
-                .put("action_id", id)
-                .put("job_id", String.valueOf(jobId))
-                .toString());
-        return new Accepted(id, String.valueOf(jobId), ActionJobs.queueMessage(json, id, jobId),
-                messageGroup(caller.connectionId(), request.getEmrAppointmentId()), response);
+                request.getEmrAppointmentId(), intake.payload(request.valuesByJsonName()));
+        return new Accepted(id, String.valueOf(jobId), queue.write(ActionMessage.first(id, jobId)),
+                messageGroup(caller.connectionId(), request.getEmrAppointmentId()),
+                intake.acceptedAnswer(ACCEPTED_MESSAGE, "action_id", id, jobId));
     }
 
     /** One encounter's actions stay in order (JMSXGroupID): the connection and the hashed EMR encounter id. */
     public static String messageGroup(String connectionId, String emrAppointmentId) {
-        return IntakeService.messageGroup(connectionId, emrAppointmentId);
+        return JobQueue.messageGroup(connectionId, emrAppointmentId);
+    }
+
+    /** The intake template's channel step: add-action answers are not counted by channel (null: none set). */
+    public String intakeChannel() {
+        return null;
+    }
+
+    /** The intake template's Idempotency-Key step: an add-action request has none, whatever it sends. */
+    public IdempotencyKeys.Idempotency lookup() {
+        return NO_KEY;
+    }
+
+    /** Nothing to mark done: see {@link #lookup}. */
+    public void complete() {
     }
 
     /** Undoes {@link #accept} when the action could not be queued. */
     @Transactional
     public void discard(@ExchangeProperty("accepted") Accepted accepted) {
-        actions.delete(accepted.actionId());
+        actions.delete(accepted.id());
     }
 
     public ApiResponse response(@ExchangeProperty("accepted") Accepted accepted) {

@@ -10,11 +10,23 @@ public interface BodyField {
     /** Which JSON types a field takes: ids also take integers, the flag also takes booleans. */
     enum Kind { ID, TEXT, FLAG }
 
-    String jsonName();
+    /** What a field is: its JSON name, the types it takes and whether it is required. */
+    record Spec(String jsonName, Kind kind, boolean required) {
+    }
 
-    Kind kind();
+    Spec spec();
 
-    boolean required();
+    default String jsonName() {
+        return spec().jsonName();
+    }
+
+    default Kind kind() {
+        return spec().kind();
+    }
+
+    default boolean required() {
+        return spec().required();
+    }
 
     /** The position in the contract's field order (an enum's ordinal). */
     int ordinal();

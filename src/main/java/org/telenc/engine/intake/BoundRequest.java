@@ -1,5 +1,6 @@
 package org.telenc.engine.intake;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,16 @@ public interface BoundRequest {
 
     /** Field → error code (missing_required_field or invalid_field_type) found while binding. */
     Map<? extends BodyField, String> shapeViolations();
+
+    /** The bound values by field (only fields the request had). */
+    Map<? extends BodyField, String> values();
+
+    /** The bound values by JSON name, in field order: the payload stored with the request. */
+    default Map<String, String> valuesByJsonName() {
+        Map<String, String> byName = new LinkedHashMap<>();
+        values().forEach((field, value) -> byName.put(field.jsonName(), value));
+        return byName;
+    }
 
     /** Every field of this kind of request, in contract order. */
     List<? extends BodyField> fields();

@@ -1,14 +1,19 @@
 package org.telenc.engine.intake;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.encounter.EncounterMessage;
 import org.telenc.engine.encounter.EncounterRepository;
+import org.telenc.engine.job.JobQueue;
 
 /**
  * Intake stores a request, then queues it, then answers 200. An engine that dies between the first
@@ -30,23 +35,30 @@ public class IntakeSweeper {
 
     private final EncounterRepository encounters;
     private final ObjectMapper json;
+    private final JobQueue queue;
     private final Clock clock;
     private final Duration after;
 
-    public IntakeSweeper(EncounterRepository encounters, ObjectMapper json, Clock clock,
+    public IntakeSweeper(EncounterRepository encounters, ObjectMapper json, JobQueue queue, Clock clock,
             @Value("${engine.intake.sweep.after:5m}") Duration after) {
         this.encounters = encounters;
         this.json = json;
+        this.queue = queue;
         this.clock = clock;
         this.after = after;
     }
 
+    /** The one field of a stored payload the sweeper needs: the message group hashes the MRN. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record StoredMrn(@JsonProperty("patient_mrn") String patientMrn) {
+    }
+
     public List<Requeue> due() throws Exception {
-        List<Requeue> due = new java.util.ArrayList<>();
+        List<Requeue> due = new ArrayList<>();
         for (EncounterRepository.Unstarted row : encounters.sweepUnstarted(clock.instant().minus(after), BATCH)) {
-            String mrn = json.readTree(row.payload()).path(RequestField.PATIENT_MRN.jsonName()).asText();
-            due.add(new Requeue(row.id(), IntakeService.queueMessage(json, row.id(), row.jobId()),
-                    IntakeService.messageGroup(row.connectionId(), mrn)));
+            String mrn = json.readValue(row.payload(), StoredMrn.class).patientMrn();
+            due.add(new Requeue(row.id(), queue.write(EncounterMessage.first(row.id(), row.jobId())),
+                    IntakeService.messageGroup(row.connectionId(), mrn == null ? "" : mrn)));
             log.warn("telephone encounter {} was stored but never picked up: queued again", row.id());
         }
         return due;

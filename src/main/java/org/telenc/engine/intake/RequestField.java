@@ -19,34 +19,20 @@ public enum RequestField implements BodyField {
     IS_HIGH_PRIORITY("is_high_priority", Kind.FLAG, false),
     TEMPLATE_NAME("template_name", Kind.TEXT, false);
 
-    private final String jsonName;
-    private final Kind kind;
-    private final boolean required;
+    private final Spec spec;
 
     RequestField(String jsonName, Kind kind, boolean required) {
-        this.jsonName = jsonName;
-        this.kind = kind;
-        this.required = required;
+        this.spec = new Spec(jsonName, kind, required);
     }
 
     @Override
-    public String jsonName() {
-        return jsonName;
-    }
-
-    @Override
-    public Kind kind() {
-        return kind;
-    }
-
-    @Override
-    public boolean required() {
-        return required;
+    public Spec spec() {
+        return spec;
     }
 
     public static Optional<RequestField> byJsonName(String name) {
         for (RequestField field : values()) {
-            if (field.jsonName.equals(name)) {
+            if (field.jsonName().equals(name)) {
                 return Optional.of(field);
             }
         }

@@ -32,6 +32,7 @@ public class TelephoneEncounterActionRequest implements BoundRequest {
         return List.of(ActionField.values());
     }
 
+    @Override
     public Map<ActionField, String> values() {
         return values;
     }

@@ -33,6 +33,7 @@ public class TelephoneEncounterRequest implements BoundRequest {
         return List.of(RequestField.values());
     }
 
+    @Override
     public Map<RequestField, String> values() {
         return values;
     }

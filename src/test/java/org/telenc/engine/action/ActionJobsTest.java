@@ -15,7 +15,9 @@ import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
-import org.telenc.engine.encounter.EmrRetryPolicy;
+import org.telenc.engine.job.EmrFailures;
+import org.telenc.engine.job.EmrRetryPolicy;
+import org.telenc.engine.job.JobQueue;
 
 /** What an EMR failure means for an action, the note line and the retry message, without Camel. */
 class ActionJobsTest {
@@ -27,7 +29,8 @@ class ActionJobsTest {
         var retry = new EngineProperties.Emr.Retry(3, 500, Duration.ofHours(1), List.of(Duration.ofSeconds(5)), 0);
         var properties = new EngineProperties("./data", null, null, null, new EngineProperties.Emr(10000, retry), null);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        return new ActionJobs(null, null, null, null, new EmrRetryPolicy(properties, clock), JSON, clock);
+        return new ActionJobs(null, null, null, new JobQueue(JSON, null, null),
+                new EmrFailures(new EmrRetryPolicy(properties, clock)), null, JSON, clock);
     }
 
     static ActionJob action(ZoneId zone, int attempt) {

@@ -136,7 +136,9 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
         NotifyBuilder done = new NotifyBuilder(camelContext).fromRoute("process-telephone-encounter-action").whenDone(1).create();
         String connection = jdbc.queryForObject("select connection_id from telephone_encounter_action where id = ?",
                 String.class, accepted.actionId());
-        camel.sendBodyAndHeader(QUEUE, ActionJobs.queueMessage(JSON, accepted.actionId(), Long.parseLong(accepted.jobId())),
+        // the message as the engine before the job core wrote it: the same field names still read
+        String message = "{\"action_id\":\"" + accepted.actionId() + "\",\"job_id\":\"" + accepted.jobId() + "\"}";
+        camel.sendBodyAndHeader(QUEUE, message,
                 "JMSXGroupID", ActionIntake.messageGroup(connection, emrAppointmentId));
         assertThat(done.matches(30, TimeUnit.SECONDS)).as("the redelivered message was consumed").isTrue();
     }

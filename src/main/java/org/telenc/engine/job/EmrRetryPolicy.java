@@ -1,5 +1,6 @@
-package org.telenc.engine.encounter;
+package org.telenc.engine.job;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.emr.EmrThrottledException;
+import org.telenc.engine.emr.EmrVersionConflictException;
 
 /**
  * Contract 2.4 step 7: how long a job whose EMR calls keep failing retryably waits before its next
@@ -28,14 +32,14 @@ public class EmrRetryPolicy {
 
     /**
      * Whether a failure is worth another try later: the EMR could not answer now (I/O, timeout,
-     * 408/429/5xx) or the engine held the call back (circuit open, rate limit). Encounter jobs and
-     * actions both ask here.
+     * 408/429/5xx) or the engine held the call back (circuit open, rate limit). Every job kind asks
+     * here.
      */
     public static boolean retryable(Exception failure) {
-        return failure instanceof org.telenc.engine.emr.EmrRetryableException
-                || failure instanceof org.telenc.engine.emr.EmrThrottledException
-                || failure instanceof org.telenc.engine.emr.EmrVersionConflictException
-                || failure instanceof java.io.IOException;
+        return failure instanceof EmrRetryableException
+                || failure instanceof EmrThrottledException
+                || failure instanceof EmrVersionConflictException
+                || failure instanceof IOException;
     }
 
     /** The delay before try {@code attempt + 1}, or empty when the window is used up. */

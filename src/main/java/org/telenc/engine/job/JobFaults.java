@@ -1,23 +1,18 @@
-package org.telenc.engine.encounter;
+package org.telenc.engine.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.regex.Pattern;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.action.ActionJob;
-import org.telenc.engine.action.ActionJobs;
 import org.telenc.engine.config.EngineProperties;
 
 /**
- * What a job that threw (anything the flows do not turn into an outcome: a bug, an unexpected
- * exception in a bean, a store failure) becomes, for the job-faults route configurations.
+ * What a job of any kind that threw (anything the flows do not turn into an outcome: a bug, an
+ * unexpected exception in a bean, a store failure) becomes, for the job-faults route configurations.
+ * Each kind's bean hands its message here ({@link #failedForGood}) with the way it starts a job.
  * <p>
  * Such a failure rolls the consumer's JMS transaction back and the broker redelivers the message
  * ({@code engine.broker.redelivery}), because it may clear (a database blip, a race, a restart).
@@ -31,18 +26,13 @@ public class JobFaults {
 
     private static final Logger log = LoggerFactory.getLogger(JobFaults.class);
     public static final String INTERNAL_ERROR = "internal_error";
-    private static final Pattern ENGINE_ID = Pattern.compile("[0-9a-f]{32}");
     public static final String DESCRIPTION = "The engine could not process this request.";
 
-    private final EncounterJobs encounterJobs;
-    private final ActionJobs actionJobs;
-    private final ObjectMapper json;
+    private final JobQueue queue;
     private final int maximumRedeliveries;
 
-    public JobFaults(EncounterJobs encounterJobs, ActionJobs actionJobs, ObjectMapper json, EngineProperties properties) {
-        this.encounterJobs = encounterJobs;
-        this.actionJobs = actionJobs;
-        this.json = json;
+    public JobFaults(JobQueue queue, EngineProperties properties) {
+        this.queue = queue;
         this.maximumRedeliveries = properties.broker().redelivery().maximumRedeliveries();
         if (maximumRedeliveries < 0) {
             // ActiveMQ reads -1 as "redeliver for ever": a job that always throws would never end
@@ -83,17 +73,23 @@ public class JobFaults {
                 routeId, delivery(deliveryCount), maximumRedeliveries + 1, className(failure));
     }
 
+    /** Rebuilds a kind's job from its queue message (the kind's {@code start}). */
+    @FunctionalInterface
+    public interface Start<J extends EmrJob> {
+        J start(String message) throws Exception;
+    }
+
     /**
-     * The encounter job of a message that failed for good, failed with {@code internal_error}; null
-     * when the message cannot be tied to a stored request (the route dead-letters it).
+     * The job of a message that failed for good, failed with {@code internal_error}; null when the
+     * message cannot be tied to a stored request (the route dead-letters it). A job whose outcome
+     * is already recorded is returned as it is: its pending deliveries are queued again.
      */
-    public EncounterJob encounterFailed(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
-            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
-        String id = idOf(message, "telephone_encounter_id");
-        EncounterJob job;
+    public <J extends EmrJob> J failedForGood(String message, Class<? extends JobMessage> type, Start<J> start,
+            Exception failure, String routeId, String messageId, Integer deliveryCount) throws Exception {
+        String id = queue.requestIdOf(message, type);
+        J job;
         try {
-            job = id == null ? null : encounterJobs.start(message);
+            job = id == null ? null : start.start(message);
         } catch (Exception e) {
             throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
         }
@@ -101,35 +97,12 @@ public class JobFaults {
             untied(messageId, id, routeId, deliveryCount, failure);
             return null;
         }
-        log.error("telephone encounter {} job {} failed in route {} on delivery {} ({}); {}", job.getTelephoneEncounterId(),
+        log.error("{} {} job {} failed in route {} on delivery {} ({}); {}", job.kindName(), job.requestId(),
                 job.getJobId(), routeId, delivery(deliveryCount), className(failure), ending(job.isAlreadyFinished()));
         if (!job.isAlreadyFinished()) {
             job.fail(INTERNAL_ERROR, DESCRIPTION);
         }
         return job;
-    }
-
-    /** As {@link #encounterFailed} for an action job. */
-    public ActionJob actionFailed(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
-            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
-        String id = idOf(message, "action_id");
-        ActionJob action;
-        try {
-            action = id == null ? null : actionJobs.start(message);
-        } catch (Exception e) {
-            throw unrecorded(messageId, id, routeId, deliveryCount, failure, e);
-        }
-        if (action == null) {
-            untied(messageId, id, routeId, deliveryCount, failure);
-            return null;
-        }
-        log.error("action {} job {} failed in route {} on delivery {} ({}); {}", action.getActionId(), action.getJobId(),
-                routeId, delivery(deliveryCount), className(failure), ending(action.isAlreadyFinished()));
-        if (!action.isAlreadyFinished()) {
-            action.fail(INTERNAL_ERROR, DESCRIPTION);
-        }
-        return action;
     }
 
     private static String ending(boolean alreadyFinished) {
@@ -150,20 +123,6 @@ public class JobFaults {
         log.error("queue message {} (request id {}) failed in route {} on delivery {} ({}) and is tied to no stored "
                 + "request; it goes to the dead-letter queue", messageId, id == null ? "unreadable" : id, routeId,
                 delivery(deliveryCount), className(failure));
-    }
-
-    /** The request id a queue message names, or null when it is not a JSON object naming one. */
-    private String idOf(String message, String field) {
-        if (message == null) {
-            return null;
-        }
-        try {
-            JsonNode node = json.readTree(message);
-            String id = node == null ? "" : node.path(field).asText("");
-            return ENGINE_ID.matcher(id).matches() ? id : null; // anything else might not be an id: never logged
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static String className(Exception failure) {

@@ -1,4 +1,4 @@
-package org.telenc.engine.encounter;
+package org.telenc.engine.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

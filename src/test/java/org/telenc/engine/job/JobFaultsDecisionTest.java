@@ -1,4 +1,4 @@
-package org.telenc.engine.encounter;
+package org.telenc.engine.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class JobFaultsDecisionTest {
         var redelivery = new EngineProperties.Broker.Redelivery(maximumRedeliveries, Duration.ofSeconds(1),
                 Duration.ofSeconds(60));
         var broker = new EngineProperties.Broker(true, "", "", "", "vm://engine", null, null, null, null, null, null, redelivery);
-        return new JobFaults(null, null, new ObjectMapper(), new EngineProperties("./data", broker, null, null, null, null));
+        return new JobFaults(new JobQueue(new ObjectMapper(), null, null), new EngineProperties("./data", broker, null, null, null, null));
     }
 
     /** Faults that may clear: redelivered while the broker still redelivers, given up on the last delivery only. */
