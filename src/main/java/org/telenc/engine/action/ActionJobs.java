@@ -14,6 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrOperations.AddEncounterNote;
+import org.telenc.engine.emr.EmrOperations.EncounterRead;
+import org.telenc.engine.emr.EmrOperations.Named;
+import org.telenc.engine.emr.EmrOperations.NoteCreated;
+import org.telenc.engine.emr.EmrOperations.ReadEncounter;
 import org.telenc.engine.intake.ActionField;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
@@ -118,5 +123,32 @@ public class ActionJobs {
     /** The queue message of the action's next try. */
     public String retryMessage(@ExchangeProperty("action") ActionJob action) {
         return queue.write(ActionMessage.retry(action));
+    }
+
+    // The EMR operations (EmrOperations): each adapter input built from the action, each result
+    // handed back to the action, which decides what it means.
+
+    public ReadEncounter readEncounterInput(@ExchangeProperty("action") ActionJob action) {
+        return new ReadEncounter(action.getEmrAppointmentId());
+    }
+
+    /** The encounter exists: the note will be about its subject. Not found: the action fails, encounter_not_found. */
+    public void encounterRead(@ExchangeProperty("action") ActionJob action, @Body EncounterRead read) {
+        if (read.found()) {
+            action.encounterFound(read.subject());
+            return;
+        }
+        log.warn("action {} failed, encounter_not_found: {}", action.getActionId(), read.notFound());
+        action.fail("encounter_not_found", "The encounter was not found in the EMR");
+    }
+
+    public AddEncounterNote noteInput(@ExchangeProperty("action") ActionJob action) {
+        return new AddEncounterNote(action.getActionId(), action.getEmrAppointmentId(), action.getEncounterSubject(),
+                new Named(action.getActingUserEhrId(), action.getActingUserName()), action.isHighPriority(),
+                action.getNotedAt(), action.getNoteLine());
+    }
+
+    public void noteCreated(@ExchangeProperty("action") ActionJob action, @Body NoteCreated created) {
+        action.setNoteId(created.noteId());
     }
 }

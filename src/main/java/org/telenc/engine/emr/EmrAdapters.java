@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 public class EmrAdapters {
 
     static final List<String> TELEPHONE_ENCOUNTER_OPERATIONS = List.of("find-patient",
-            "list-refillable-medications", "create-encounter", "add-refill", "ensure-patient-pharmacy");
+            "list-refillable-medications", "create-encounter", "add-encounter-details", "add-refill", "ensure-patient-pharmacy");
     /** What POST /v1/telephone-encounters/actions needs of an adapter. */
     static final List<String> ENCOUNTER_ACTION_OPERATIONS = List.of("read-encounter", "add-encounter-note");
 

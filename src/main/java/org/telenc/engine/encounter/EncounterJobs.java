@@ -12,6 +12,18 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
+import org.telenc.engine.emr.EmrOperations.AddRefill;
+import org.telenc.engine.emr.EmrOperations.CreateEncounter;
+import org.telenc.engine.emr.EmrOperations.EncounterCreated;
+import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
+import org.telenc.engine.emr.EmrOperations.FindPatient;
+import org.telenc.engine.emr.EmrOperations.ListRefillableMedications;
+import org.telenc.engine.emr.EmrOperations.Named;
+import org.telenc.engine.emr.EmrOperations.PatientMatch;
+import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
+import org.telenc.engine.emr.EmrOperations.RefillAdded;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.job.EmrFailures;
@@ -142,5 +154,84 @@ public class EncounterJobs {
             }
         }
         return new TelephoneEncounterRequest(values, Map.of());
+    }
+
+    // The EMR operations (EmrOperations): each adapter input built from the job, each result
+    // handed back to the job, which decides what it means.
+
+    public FindPatient findPatientInput(@ExchangeProperty("job") EncounterJob job) {
+        return new FindPatient(job.getRequest().getPatientMrn());
+    }
+
+    /** Exactly one patient has the MRN: the job goes on with it; none or several: patient_not_found. */
+    public void patientFound(@ExchangeProperty("job") EncounterJob job, @Body PatientMatch match) {
+        if (match.patientId() != null) {
+            job.setPatientId(match.patientId());
+        } else if (match.patientIds().isEmpty()) {
+            job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
+        } else {
+            job.fail("patient_not_found", "More than one patient in the EMR has this MRN");
+        }
+    }
+
+    public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty("job") EncounterJob job) {
+        return new ListRefillableMedications(job.getPatientId());
+    }
+
+    /** The medication the caller asked for among the refillable ones: the matched order, or the failure with its list. */
+    public void medicationMatched(@ExchangeProperty("job") EncounterJob job, @Body MedicationMatcher.Match match) {
+        if (match instanceof MedicationMatcher.Matched m) {
+            job.setMatchedMedication(new EncounterJob.RefillableMedication(m.medication().orderId(), m.medication().name()));
+        } else if (match instanceof MedicationMatcher.Ambiguous a) {
+            job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
+            job.setAvailableMedications(a.candidates());
+        } else if (match instanceof MedicationMatcher.NotFound n) {
+            job.fail("medication_not_found", "No refillable medication matches the requested name");
+            job.setAvailableMedications(n.available());
+        }
+    }
+
+    public CreateEncounter createEncounterInput(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        return new CreateEncounter(job.getTelephoneEncounterId(), job.getPatientId(), request.highPriority(),
+                new Named(request.getProviderId(), job.getProvider() == null ? null : job.getProvider().name()),
+                new Named(request.getLocationId(), job.getLocation() == null ? null : job.getLocation().name()),
+                request.getReason(), request.getTemplateName());
+    }
+
+    /** The encounter exists from here on, even if a later step fails. */
+    public void encounterCreated(@ExchangeProperty("job") EncounterJob job, @Body EncounterCreated created) {
+        job.setEncounterId(created.encounterId());
+    }
+
+    public AddEncounterDetails encounterDetailsInput(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        return new AddEncounterDetails(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
+                request.highPriority(), request.getCaller(), request.getMessage(),
+                new Named(request.getAssignedToId(), job.getAssignee() == null ? null : job.getAssignee().name()));
+    }
+
+    public AddRefill refillInput(@ExchangeProperty("job") EncounterJob job) {
+        TelephoneEncounterRequest request = job.getRequest();
+        EncounterJob.RefillableMedication matched = job.getMatchedMedication();
+        return new AddRefill(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
+                new RefillableMedication(matched.orderId(), matched.name()), request.getProviderId(),
+                request.getPharmacyEhrId() == null ? null : pharmacy(job));
+    }
+
+    public void refillAdded(@ExchangeProperty("job") EncounterJob job, @Body RefillAdded added) {
+        job.setRefillAdded(true);
+    }
+
+    public EnsurePatientPharmacy pharmacyInput(@ExchangeProperty("job") EncounterJob job) {
+        return new EnsurePatientPharmacy(job.getPatientId(), pharmacy(job));
+    }
+
+    public void pharmacyEnsured(@ExchangeProperty("job") EncounterJob job, @Body PharmacyEnsured ensured) {
+        job.setPharmacyAdded(true);
+    }
+
+    private static Named pharmacy(EncounterJob job) {
+        return new Named(job.getRequest().getPharmacyEhrId(), job.getPharmacy() == null ? null : job.getPharmacy().name());
     }
 }

@@ -3,13 +3,13 @@ package org.telenc.engine.encounter;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 
 /**
  * Contract 2.4 step 2: case-insensitive matching of the requested name against the patient's
  * refillable medications. An exact name wins; else the single medication whose name contains the
  * text; several contain it: ambiguous (the candidates are listed); none: not found (all refillable
- * names are listed).
+ * names are listed). Plain inputs, a value out: the encounter job applies the match.
  */
 @Component("medicationMatcher")
 public class MedicationMatcher {
@@ -41,21 +41,6 @@ public class MedicationMatcher {
             return new Ambiguous(containing.stream().map(RefillableMedication::name).distinct().toList());
         }
         return new NotFound(refillable.stream().map(RefillableMedication::name).distinct().toList());
-    }
-
-    /** Applies a match to the job: the matched order, or the failure with its medication list. */
-    public EncounterJob apply(EncounterJob job) {
-        Match match = match(job.getRequest().getRefillMedicationName(), job.getRefillableMedications());
-        if (match instanceof Matched m) {
-            job.setMatchedMedication(m.medication());
-        } else if (match instanceof Ambiguous a) {
-            job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
-            job.setAvailableMedications(a.candidates());
-        } else if (match instanceof NotFound n) {
-            job.fail("medication_not_found", "No refillable medication matches the requested name");
-            job.setAvailableMedications(n.available());
-        }
-        return job;
     }
 
     private static String normalize(String name) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.encounter.MedicationMatcher.Ambiguous;
 import org.telenc.engine.encounter.MedicationMatcher.Matched;
 import org.telenc.engine.encounter.MedicationMatcher.NotFound;

@@ -10,9 +10,12 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrOperations;
+import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
+import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrVersionConflictException;
-import org.telenc.engine.encounter.EncounterJob;
 
 /**
  * Ensure-patient-pharmacy as a loop over {@link PharmacyListWrite}: a pharmacy counts as added only
@@ -32,34 +35,36 @@ public class FhirPharmacyLists {
         this.responses = responses;
     }
 
-    public PharmacyListWrite start() {
-        return new PharmacyListWrite();
+    /** In: the operation's input ({@link EnsurePatientPharmacy}); the loop's state keeps it. */
+    public PharmacyListWrite start(@Body EnsurePatientPharmacy input) {
+        return new PharmacyListWrite(input);
     }
 
     /** The next read: the List by id once known, else the List search (list mode) or the Patient (extension mode). */
-    public FhirCall read(@ExchangeProperty("job") EncounterJob job, @ExchangeProperty("pharmacyWrite") PharmacyListWrite write) {
+    public FhirCall read(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write) {
         if (write.nextTry() > PharmacyListWrite.MAXIMUM_TRIES) {
             throw new EmrPermanentException("emr_rejected", 200, "EMR call ensure-patient-pharmacy: the pharmacy list still"
                     + " lacks the pharmacy after " + PharmacyListWrite.MAXIMUM_TRIES + " writes");
         }
         if (write.listId() != null) {
-            return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/List/" + FhirRequests.enc(write.listId()));
+            return FhirCall.get("ensure-patient-pharmacy", connection.baseUrl() + "/List/" + FhirRequests.enc(write.listId()));
         }
-        return requests.readPharmacyList(job);
+        return requests.readPharmacyList(connection, write.input());
     }
 
     /**
      * The write that adds the pharmacy to what was read, guarded by its version ({@code ETag}, else
      * {@code meta.versionId}); null, and the operation done, when the read shows it held already.
      */
-    public FhirCall write(@ExchangeProperty("job") EncounterJob job, @ExchangeProperty("pharmacyWrite") PharmacyListWrite write,
-            @Body String body, @Header("ETag") String etag) {
+    public FhirCall write(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write, @Body String body, @Header("ETag") String etag) {
         IBaseResource read = responses.pharmacyList(body);
-        if (requests.holdsPharmacy(job, read)) {
+        if (requests.holdsPharmacy(connection, write.input(), read)) {
             write.held();
             return null;
         }
-        FhirCall call = requests.addToPharmacyList(job, read, etag);
+        FhirCall call = requests.addToPharmacyList(connection, write.input(), read, etag);
         ListResource list = read instanceof Bundle found ? FhirRequests.firstList(found) : read instanceof ListResource l ? l : null;
         if (list != null) {
             write.listId(list.getIdElement().getIdPart());
@@ -72,11 +77,11 @@ public class FhirPharmacyLists {
      * conditional create that matched an existing List, an answer without a body) the resource
      * it names is read again on the next round.
      */
-    public void written(@ExchangeProperty("job") EncounterJob job, @ExchangeProperty("pharmacyWrite") PharmacyListWrite write,
-            @Body String body, @Header("Location") String location) {
+    public void written(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write, @Body String body, @Header("Location") String location) {
         IBaseResource answer = body == null || body.isBlank() ? null : responses.resource(body);
         if (answer != null && !(answer instanceof OperationOutcome)) {
-            if (requests.holdsPharmacy(job, answer)) {
+            if (requests.holdsPharmacy(connection, write.input(), answer)) {
                 write.held();
                 return;
             }
@@ -86,6 +91,11 @@ public class FhirPharmacyLists {
         } else if (location != null && location.contains("/List/")) {
             write.listId(new IdType(location).getIdPart());
         }
+    }
+
+    /** The operation's result, once the loop has seen the list hold the pharmacy. */
+    public PharmacyEnsured ensured(@ExchangeProperty("pharmacyWrite") PharmacyListWrite write) {
+        return new PharmacyEnsured(write.input().pharmacy().ehrId());
     }
 
     /** 412 on the guarded write: read again and redo the change, unless the tries are used up. */

@@ -3,6 +3,8 @@ package org.telenc.engine.emr.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -20,12 +22,20 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnection.FhirSettings;
 import org.telenc.engine.emr.EmrNotFoundException;
-import org.telenc.engine.encounter.EncounterJob;
-import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.emr.EmrOperations;
+import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
+import org.telenc.engine.emr.EmrOperations.AddEncounterNote;
+import org.telenc.engine.emr.EmrOperations.AddRefill;
+import org.telenc.engine.emr.EmrOperations.CreateEncounter;
+import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
+import org.telenc.engine.emr.EmrOperations.FindPatient;
+import org.telenc.engine.emr.EmrOperations.ListRefillableMedications;
+import org.telenc.engine.emr.EmrOperations.ReadEncounter;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
+import org.telenc.engine.emr.EmrPermanentException;
 
 /**
  * Builds the FHIR R4 calls of the adapter (architecture section 2). Every created resource carries
@@ -40,133 +50,134 @@ public class FhirRequests {
     static final String ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority";
     static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
+    /** The exchange property an adapter route keeps its input record in while the body holds calls and answers. */
+    public static final String INPUT = "fhirInput";
+
     private final FhirContext fhir;
 
     public FhirRequests(FhirContext fhir) {
         this.fhir = fhir;
     }
 
-    public FhirCall findPatient(@ExchangeProperty("job") EncounterJob job) {
-        FhirSettings s = job.getConnection().settings();
-        String mrn = job.getRequest().getPatientMrn();
-        return FhirCall.get("find-patient", job.getConnection().baseUrl() + "/Patient?identifier="
-                + token(s.mrnSystem(), mrn) + "&_count=2");
+    public FhirCall findPatient(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @Body FindPatient input) {
+        FhirSettings s = connection.settings();
+        return FhirCall.get("find-patient", connection.baseUrl() + "/Patient?identifier="
+                + token(s.mrnSystem(), input.mrn()) + "&_count=2");
     }
 
-    public FhirCall refillableMedications(@ExchangeProperty("job") EncounterJob job) {
-        return FhirCall.get("list-refillable-medications", job.getConnection().baseUrl()
-                + "/MedicationRequest?patient=" + enc("Patient/" + job.getPatientId())
+    public FhirCall refillableMedications(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @Body ListRefillableMedications input) {
+        return FhirCall.get("list-refillable-medications", connection.baseUrl()
+                + "/MedicationRequest?patient=" + enc("Patient/" + input.patientId())
                 + "&intent=order&status=active&_include=" + enc("MedicationRequest:medication") + "&_count=100");
     }
 
-    public FhirCall createEncounter(@ExchangeProperty("job") EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
-        FhirSettings s = job.getConnection().settings();
+    public FhirCall createEncounter(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @Body CreateEncounter input) {
+        FhirSettings s = connection.settings();
         Encounter encounter = new Encounter();
-        encounter.addIdentifier(jobIdentifier(job, ""));
+        encounter.addIdentifier(jobIdentifier(connection, input.jobKey(), ""));
         encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
         encounter.setClass_(new Coding(ACT_CODE, "VR", "virtual"));
         encounter.addType(new CodeableConcept(new Coding(SNOMED, "185317003", "Telephone encounter")));
-        encounter.setPriority(new CodeableConcept(request.highPriority()
+        encounter.setPriority(new CodeableConcept(input.highPriority()
                 ? new Coding(ACT_PRIORITY, "UR", "urgent") : new Coding(ACT_PRIORITY, "R", "routine")));
-        encounter.setSubject(new Reference("Patient/" + job.getPatientId()));
+        encounter.setSubject(new Reference("Patient/" + input.patientId()));
         encounter.addParticipant()
                 .addType(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "PPRF", "primary performer")))
-                .setIndividual(s.reference("Practitioner", request.getProviderId(),
-                        job.getProvider() == null ? null : job.getProvider().name()));
-        encounter.addLocation().setLocation(s.reference("Location", request.getLocationId(),
-                job.getLocation() == null ? null : job.getLocation().name()));
-        if (request.getReason() != null) {
-            encounter.addReasonCode().setText(request.getReason());
+                .setIndividual(s.reference("Practitioner", input.provider().ehrId(), input.provider().name()));
+        encounter.addLocation().setLocation(s.reference("Location", input.location().ehrId(), input.location().name()));
+        if (input.reason() != null) {
+            encounter.addReasonCode().setText(input.reason());
         }
-        if (request.getTemplateName() != null) {
-            encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(s.templateCode(request.getTemplateName()))));
+        if (input.templateName() != null) {
+            encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(s.templateCode(input.templateName()))));
         }
-        return create(job, "create-encounter", "Encounter", encounter, "");
+        return create(connection, input.jobKey(), "create-encounter", "Encounter", encounter, "");
     }
 
     /** The caller and message, as a Communication about the encounter; null when neither was sent. */
-    public FhirCall createCommunication(@ExchangeProperty("job") EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
-        if (request.getCaller() == null && request.getMessage() == null) {
+    public FhirCall createCommunication(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @ExchangeProperty(INPUT) AddEncounterDetails input) {
+        if (input.caller() == null && input.message() == null) {
             return null;
         }
         Communication communication = new Communication();
-        communication.addIdentifier(jobIdentifier(job, ":communication"));
+        communication.addIdentifier(jobIdentifier(connection, input.jobKey(), ":communication"));
         communication.setStatus(Communication.CommunicationStatus.COMPLETED);
         communication.addMedium(new CodeableConcept(new Coding(
                 "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "PHONE", "telephone")));
-        communication.setSubject(new Reference("Patient/" + job.getPatientId()));
-        communication.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
-        if (request.getCaller() != null) {
-            communication.setSender(new Reference().setDisplay(request.getCaller()));
+        communication.setSubject(new Reference("Patient/" + input.patientId()));
+        communication.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        if (input.caller() != null) {
+            communication.setSender(new Reference().setDisplay(input.caller()));
         }
-        if (request.getMessage() != null) {
-            communication.addPayload().setContent(new StringType(request.getMessage()));
+        if (input.message() != null) {
+            communication.addPayload().setContent(new StringType(input.message()));
         }
-        return create(job, "create-encounter", "Communication", communication, ":communication");
+        return create(connection, input.jobKey(), "create-encounter", "Communication", communication, ":communication");
     }
 
     /** The assignee, as the owner of a Task on the encounter. */
-    public FhirCall createTask(@ExchangeProperty("job") EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
+    public FhirCall createTask(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @ExchangeProperty(INPUT) AddEncounterDetails input) {
         Task task = new Task();
-        task.addIdentifier(jobIdentifier(job, ":task"));
+        task.addIdentifier(jobIdentifier(connection, input.jobKey(), ":task"));
         task.setStatus(Task.TaskStatus.REQUESTED);
         task.setIntent(Task.TaskIntent.ORDER);
-        task.setPriority(request.highPriority() ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        task.setPriority(input.highPriority() ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
         task.setCode(new CodeableConcept().setText("Telephone encounter follow-up"));
-        task.setFocus(new Reference("Encounter/" + job.getEncounterId()));
-        task.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
-        task.setFor(new Reference("Patient/" + job.getPatientId()));
-        task.setOwner(job.getConnection().settings().reference("Practitioner", request.getAssignedToId(),
-                job.getAssignee() == null ? null : job.getAssignee().name()));
-        return create(job, "create-encounter", "Task", task, ":task");
+        task.setFocus(new Reference("Encounter/" + input.encounterId()));
+        task.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        task.setFor(new Reference("Patient/" + input.patientId()));
+        task.setOwner(connection.settings().reference("Practitioner", input.assignee().ehrId(), input.assignee().name()));
+        return create(connection, input.jobKey(), "create-encounter", "Task", task, ":task");
     }
 
     /** The refill request: a proposal based on the matched order, for the given pharmacy. */
-    public FhirCall addRefill(@ExchangeProperty("job") EncounterJob job) {
-        EncounterJob.RefillableMedication matched = job.getMatchedMedication();
+    public FhirCall addRefill(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection, @Body AddRefill input) {
+        RefillableMedication matched = input.medication();
         MedicationRequest refill = new MedicationRequest();
-        refill.addIdentifier(jobIdentifier(job, ":refill"));
-        EmrConnection.FhirSettings settings = job.getConnection().settings();
+        refill.addIdentifier(jobIdentifier(connection, input.jobKey(), ":refill"));
+        EmrConnection.FhirSettings settings = connection.settings();
         refill.setStatus(MedicationRequest.MedicationRequestStatus.fromCode(settings.refillStatus()));
         refill.setIntent(MedicationRequest.MedicationRequestIntent.fromCode(settings.refillIntent()));
         refill.setMedication(new CodeableConcept().setText(matched.name()));
-        refill.setSubject(new Reference("Patient/" + job.getPatientId()));
-        refill.setEncounter(new Reference("Encounter/" + job.getEncounterId()));
+        refill.setSubject(new Reference("Patient/" + input.patientId()));
+        refill.setEncounter(new Reference("Encounter/" + input.encounterId()));
         refill.addBasedOn(new Reference("MedicationRequest/" + matched.orderId()));
         refill.setPriorPrescription(new Reference("MedicationRequest/" + matched.orderId()));
-        refill.setRequester(settings.reference("Practitioner", job.getRequest().getProviderId(), null));
-        if (job.getRequest().getPharmacyEhrId() != null) {
-            refill.getDispenseRequest().setPerformer(settings.reference("Organization", job.getRequest().getPharmacyEhrId(),
-                    job.getPharmacy() == null ? null : job.getPharmacy().name()));
+        refill.setRequester(settings.reference("Practitioner", input.providerId(), null));
+        if (input.pharmacy() != null) {
+            refill.getDispenseRequest().setPerformer(settings.reference("Organization", input.pharmacy().ehrId(),
+                    input.pharmacy().name()));
         }
-        return create(job, "add-refill", "MedicationRequest", refill, ":refill");
+        return create(connection, input.jobKey(), "add-refill", "MedicationRequest", refill, ":refill");
     }
 
     /** Reads where the patient's pharmacies are kept: the Patient (extension) or its List. */
-    public FhirCall readPharmacyList(@ExchangeProperty("job") EncounterJob job) {
-        FhirSettings s = job.getConnection().settings();
+    public FhirCall readPharmacyList(EmrConnection connection, EnsurePatientPharmacy input) {
+        FhirSettings s = connection.settings();
         if (FhirSettings.PHARMACY_LIST_NONE.equals(s.pharmacyList())) {
-            throw new org.telenc.engine.emr.EmrPermanentException("emr_rejected", 0,
+            throw new EmrPermanentException("emr_rejected", 0,
                     "EMR call ensure-patient-pharmacy: this connection keeps no patient pharmacy list");
         }
         if (FhirSettings.PHARMACY_LIST_RESOURCE.equals(s.pharmacyList())) {
             String[] code = listCode(s);
-            return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/List?subject="
-                    + enc("Patient/" + job.getPatientId()) + "&code=" + token(code[0], code[1]) + "&_count=10");
+            return FhirCall.get("ensure-patient-pharmacy", connection.baseUrl() + "/List?subject="
+                    + enc("Patient/" + input.patientId()) + "&code=" + token(code[0], code[1]) + "&_count=10");
         }
-        return FhirCall.get("ensure-patient-pharmacy", job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()));
+        return FhirCall.get("ensure-patient-pharmacy", connection.baseUrl() + "/Patient/" + enc(input.patientId()));
     }
 
     /**
-     * Whether what was read (a Patient, a List, or a List search Bundle) holds the job's pharmacy:
+     * Whether what was read (a Patient, a List, or a List search Bundle) holds the wanted pharmacy:
      * the Patient's pharmacy extension, or an entry of the List, refers to it.
      */
-    public boolean holdsPharmacy(EncounterJob job, IBaseResource read) {
-        FhirSettings settings = job.getConnection().settings();
-        String pharmacy = job.getRequest().getPharmacyEhrId();
+    public boolean holdsPharmacy(EmrConnection connection, EnsurePatientPharmacy input, IBaseResource read) {
+        FhirSettings settings = connection.settings();
+        String pharmacy = input.pharmacy().ehrId();
         if (read instanceof Patient patient) {
             return patient.getExtensionsByUrl(settings.pharmacyExtensionUrl()).stream()
                     .anyMatch(e -> e.getValue() instanceof Reference r && settings.refersTo(r, "Organization", pharmacy));
@@ -180,30 +191,29 @@ public class FhirRequests {
      * ({@code etag}, the read's ETag header, else {@code meta.versionId}). In: the Patient (extension
      * mode), the List search Bundle or the List (list mode); no List yet: its conditional create.
      */
-    public FhirCall addToPharmacyList(EncounterJob job, IBaseResource read, String etag) {
-        FhirSettings settings = job.getConnection().settings();
-        String pharmacy = job.getRequest().getPharmacyEhrId();
-        Reference wanted = settings.reference("Organization", pharmacy, job.getPharmacy() == null ? null : job.getPharmacy().name());
+    public FhirCall addToPharmacyList(EmrConnection connection, EnsurePatientPharmacy input, IBaseResource read, String etag) {
+        FhirSettings settings = connection.settings();
+        Reference wanted = settings.reference("Organization", input.pharmacy().ehrId(), input.pharmacy().name());
         if (read instanceof Patient patient) {
-            return addPatientPharmacy(job, patient, wanted, etag);
+            return addPatientPharmacy(connection, input, patient, wanted, etag);
         }
         ListResource list = read instanceof Bundle found ? firstList(found) : (ListResource) read;
         if (list == null) {
-            FhirSettings s = job.getConnection().settings();
+            FhirSettings s = connection.settings();
             String[] code = listCode(s);
             ListResource created = new ListResource();
-            Identifier id = new Identifier().setSystem(s.jobIdentifierSystem() + ":pharmacy-list").setValue(job.getPatientId());
+            Identifier id = new Identifier().setSystem(s.jobIdentifierSystem() + ":pharmacy-list").setValue(input.patientId());
             created.addIdentifier(id);
             created.setStatus(ListResource.ListStatus.CURRENT);
             created.setMode(ListResource.ListMode.WORKING);
             created.setCode(new CodeableConcept().addCoding(new Coding(code[0], code[1], null)));
-            created.setSubject(new Reference("Patient/" + job.getPatientId()));
+            created.setSubject(new Reference("Patient/" + input.patientId()));
             created.addEntry().setItem(wanted);
-            return new FhirCall("ensure-patient-pharmacy", "POST", job.getConnection().baseUrl() + "/List",
+            return new FhirCall("ensure-patient-pharmacy", "POST", connection.baseUrl() + "/List",
                     fhir.newJsonParser().encodeResourceToString(created), "identifier=" + token(id.getSystem(), id.getValue()), null);
         }
         list.addEntry().setItem(wanted);
-        return new FhirCall("ensure-patient-pharmacy", "PUT", job.getConnection().baseUrl() + "/List/" + enc(list.getIdPart()),
+        return new FhirCall("ensure-patient-pharmacy", "PUT", connection.baseUrl() + "/List/" + enc(list.getIdPart()),
                 fhir.newJsonParser().encodeResourceToString(list), null, ifMatch(etag, list));
     }
 
@@ -221,11 +231,12 @@ public class FhirRequests {
         return version == null ? null : "W/\"" + version + "\"";
     }
 
-    private FhirCall addPatientPharmacy(EncounterJob job, Patient patient, Reference wanted, String etag) {
-        FhirSettings settings = job.getConnection().settings();
+    private FhirCall addPatientPharmacy(EmrConnection connection, EnsurePatientPharmacy input, Patient patient, Reference wanted,
+            String etag) {
+        FhirSettings settings = connection.settings();
         patient.addExtension(new Extension(settings.pharmacyExtensionUrl(), wanted.copy().setDisplay(null)));
         return new FhirCall("ensure-patient-pharmacy", "PUT",
-                job.getConnection().baseUrl() + "/Patient/" + enc(job.getPatientId()),
+                connection.baseUrl() + "/Patient/" + enc(input.patientId()),
                 fhir.newJsonParser().encodeResourceToString(patient), null, ifMatch(etag, patient));
     }
 
@@ -242,12 +253,13 @@ public class FhirRequests {
      * Reads the encounter an action names. An id that cannot name a FHIR resource (FHIR ids are 1-64
      * of {@code A-Z a-z 0-9 - .}) is not looked up at all: no such encounter can exist.
      */
-    public FhirCall readEncounter(@ExchangeProperty("action") ActionJob action) {
-        String id = action.getEmrAppointmentId();
+    public FhirCall readEncounter(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @Body ReadEncounter input) {
+        String id = input.encounterId();
         if (!isFhirId(id)) {
             throw new EmrNotFoundException(404, "EMR call read-encounter: the id cannot name a FHIR resource");
         }
-        return FhirCall.get("read-encounter", action.getConnection().baseUrl() + "/Encounter/" + id);
+        return FhirCall.get("read-encounter", connection.baseUrl() + "/Encounter/" + id);
     }
 
     /**
@@ -255,24 +267,25 @@ public class FhirRequests {
      * with a job-scoped identifier ({@code jobIdentifierSystem + ":action"}, the action id) and sent as a
      * conditional create, so a redelivered action finds its note instead of writing it twice.
      */
-    public FhirCall createEncounterNote(@ExchangeProperty("action") ActionJob action) {
-        FhirSettings s = action.getConnection().settings();
-        Identifier identifier = new Identifier().setSystem(s.jobIdentifierSystem() + ":action").setValue(action.getActionId());
+    public FhirCall createEncounterNote(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+            @Body AddEncounterNote input) {
+        FhirSettings s = connection.settings();
+        Identifier identifier = new Identifier().setSystem(s.jobIdentifierSystem() + ":action").setValue(input.actionId());
         Communication note = new Communication();
         note.addIdentifier(identifier);
         note.setStatus(Communication.CommunicationStatus.COMPLETED);
-        note.setEncounter(new Reference("Encounter/" + action.getEmrAppointmentId()));
-        if (action.getEncounterSubject() != null) {
-            note.setSubject(new Reference(action.getEncounterSubject()));
+        note.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        if (input.subject() != null) {
+            note.setSubject(new Reference(input.subject()));
         }
-        note.setSender(reference("Practitioner/" + action.getActingUserEhrId(), action.getActingUserName()));
-        note.setPriority(action.isHighPriority() ? Communication.CommunicationPriority.URGENT
+        note.setSender(reference("Practitioner/" + input.author().ehrId(), input.author().name()));
+        note.setPriority(input.highPriority() ? Communication.CommunicationPriority.URGENT
                 : Communication.CommunicationPriority.ROUTINE);
-        if (action.getNotedAt() != null) {
-            note.setSent(java.util.Date.from(action.getNotedAt()));
+        if (input.notedAt() != null) {
+            note.setSent(Date.from(input.notedAt()));
         }
-        note.addPayload().setContent(new StringType(action.getNoteLine()));
-        return new FhirCall("add-encounter-note", "POST", action.getConnection().baseUrl() + "/Communication",
+        note.addPayload().setContent(new StringType(input.noteLine()));
+        return new FhirCall("add-encounter-note", "POST", connection.baseUrl() + "/Communication",
                 fhir.newJsonParser().encodeResourceToString(note),
                 "identifier=" + token(identifier.getSystem(), identifier.getValue()), null);
     }
@@ -296,10 +309,10 @@ public class FhirRequests {
                 + token(s.pharmacyTypeSystem(), s.pharmacyTypeCode()) + "&_count=100");
     }
 
-    private FhirCall create(EncounterJob job, String operation, String type,
-            org.hl7.fhir.instance.model.api.IBaseResource resource, String suffix) {
-        Identifier id = jobIdentifier(job, suffix);
-        return new FhirCall(operation, "POST", job.getConnection().baseUrl() + "/" + type,
+    private FhirCall create(EmrConnection connection, String jobKey, String operation, String type, IBaseResource resource,
+            String suffix) {
+        Identifier id = jobIdentifier(connection, jobKey, suffix);
+        return new FhirCall(operation, "POST", connection.baseUrl() + "/" + type,
                 fhir.newJsonParser().encodeResourceToString(resource), "identifier=" + token(id.getSystem(), id.getValue()),
                 null);
     }
@@ -309,9 +322,8 @@ public class FhirRequests {
         return new Reference(target).setDisplay(display);
     }
 
-    private static Identifier jobIdentifier(EncounterJob job, String suffix) {
-        return new Identifier().setSystem(job.getConnection().settings().jobIdentifierSystem() + suffix)
-                .setValue(job.getTelephoneEncounterId());
+    private static Identifier jobIdentifier(EmrConnection connection, String jobKey, String suffix) {
+        return new Identifier().setSystem(connection.settings().jobIdentifierSystem() + suffix).setValue(jobKey);
     }
 
     /** A token search value {@code system|value}, encoded (Tomcat refuses a raw '|'). */

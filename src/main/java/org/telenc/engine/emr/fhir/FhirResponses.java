@@ -13,32 +13,38 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.action.ActionJob;
+import org.telenc.engine.emr.EmrCapabilities;
 import org.telenc.engine.emr.EmrNotFoundException;
+import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
+import org.telenc.engine.emr.EmrOperations.EncounterCreated;
+import org.telenc.engine.emr.EmrOperations.EncounterDetailsAdded;
+import org.telenc.engine.emr.EmrOperations.EncounterRead;
+import org.telenc.engine.emr.EmrOperations.NoteCreated;
+import org.telenc.engine.emr.EmrOperations.PatientMatch;
+import org.telenc.engine.emr.EmrOperations.RefillAdded;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
+import org.telenc.engine.emr.EmrOperations.RefillableMedications;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.emr.EmrVersionConflictException;
-import org.telenc.engine.encounter.EncounterJob;
-import org.telenc.engine.encounter.EncounterJob.RefillableMedication;
 
 /**
- * Reads FHIR R4 answers into the job. {@link #check} sorts HTTP statuses into success, permanent
- * and retryable failures; nothing here copies a resource body into a message or log.
+ * Reads FHIR R4 answers into the results of the adapter operations (the records of
+ * {@code EmrOperations}). {@link #check} sorts HTTP statuses into success, permanent and retryable
+ * failures; nothing here copies a resource body into a message or log.
  */
 @Component("fhirResponses")
 public class FhirResponses {
-
-    private static final Logger log = LoggerFactory.getLogger(FhirResponses.class);
 
     private final FhirContext fhir;
 
@@ -87,13 +93,12 @@ public class FhirResponses {
     }
 
     /** The parts of a CapabilityStatement the telephone-encounter flow depends on (server mode). */
-    public org.telenc.engine.emr.EmrCapabilities capabilities(@Body String body) {
-        org.hl7.fhir.r4.model.CapabilityStatement statement = fhir.newJsonParser()
-                .parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, body);
+    public EmrCapabilities capabilities(@Body String body) {
+        CapabilityStatement statement = fhir.newJsonParser().parseResource(CapabilityStatement.class, body);
         boolean patientSearch = false;
         boolean encounterCreate = false;
         for (var rest : statement.getRest()) {
-            if (rest.getMode() != null && rest.getMode() != org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode.SERVER) {
+            if (rest.getMode() != null && rest.getMode() != CapabilityStatement.RestfulCapabilityMode.SERVER) {
                 continue;
             }
             for (var resource : rest.getResource()) {
@@ -108,29 +113,22 @@ public class FhirResponses {
                 }
             }
         }
-        return new org.telenc.engine.emr.EmrCapabilities(statement.hasFhirVersion() ? statement.getFhirVersion().toCode() : null,
+        return new EmrCapabilities(statement.hasFhirVersion() ? statement.getFhirVersion().toCode() : null,
                 patientSearch, encounterCreate);
     }
 
-    public EncounterJob patientSearch(@ExchangeProperty("job") EncounterJob job, @Body String body) {
+    /** The patients of a search by MRN (included resources aside). */
+    public PatientMatch patientSearch(@Body String body) {
         Bundle bundle = bundle(body);
-        List<Patient> matches = bundle.getEntry().stream()
+        return new PatientMatch(bundle.getEntry().stream()
                 .filter(e -> e.getResource() instanceof Patient)
                 .filter(e -> e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
-                .map(e -> (Patient) e.getResource())
-                .toList();
-        if (matches.size() == 1) {
-            job.setPatientId(matches.get(0).getIdElement().getIdPart());
-        } else if (matches.isEmpty()) {
-            job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
-        } else {
-            job.fail("patient_not_found", "More than one patient in the EMR has this MRN");
-        }
-        return job;
+                .map(e -> e.getResource().getIdElement().getIdPart())
+                .toList());
     }
 
     /** Active orders that can still be refilled: repeats left (or unstated) and not expired. */
-    public EncounterJob refillableMedications(@ExchangeProperty("job") EncounterJob job, @Body List<Resource> resources) {
+    public RefillableMedications refillableMedications(@Body List<Resource> resources) {
         Map<String, Medication> medications = new HashMap<>();
         for (Resource resource : resources) {
             if (resource instanceof Medication m) {
@@ -146,30 +144,26 @@ public class FhirResponses {
                 }
             }
         }
-        job.setRefillableMedications(refillable);
-        return job;
+        return new RefillableMedications(refillable);
     }
 
-    public EncounterJob encounterCreated(@ExchangeProperty("job") EncounterJob job, @Body String body) {
-        job.setEncounterId(resource(body).getIdElement().getIdPart());
-        return job;
+    public EncounterCreated encounterCreated(@Body String body) {
+        return new EncounterCreated(resource(body).getIdElement().getIdPart());
     }
 
-    public EncounterJob refillAdded(@ExchangeProperty("job") EncounterJob job) {
-        job.setRefillAdded(true);
-        return job;
+    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(FhirRequests.INPUT) AddEncounterDetails input) {
+        return new EncounterDetailsAdded(input.encounterId());
     }
 
-    public EncounterJob pharmacyEnsured(@ExchangeProperty("job") EncounterJob job) {
-        job.setPharmacyAdded(true);
-        return job;
+    public RefillAdded refillAdded() {
+        return new RefillAdded();
     }
 
     /** Where the patient's pharmacies are kept, as read: a Patient, a List, or a Bundle of Lists. */
     public IBaseResource pharmacyList(@Body String body) {
         IBaseResource resource = resource(body);
-        if (resource instanceof Patient || resource instanceof org.hl7.fhir.r4.model.Bundle
-                || resource instanceof org.hl7.fhir.r4.model.ListResource) {
+        if (resource instanceof Patient || resource instanceof Bundle
+                || resource instanceof ListResource) {
             return resource;
         }
         throw new EmrPermanentException("emr_rejected", 200, "EMR answered a pharmacy-list read with another resource type");
@@ -184,26 +178,20 @@ public class FhirResponses {
     }
 
     /** The encounter an action names exists: the note will be about its subject. */
-    public ActionJob encounterRead(@ExchangeProperty("action") ActionJob action, @Body String body) {
+    public EncounterRead encounterRead(@Body String body) {
         if (!(resource(body) instanceof Encounter encounter)) {
             throw new EmrPermanentException("emr_rejected", 200, "EMR answered an Encounter read with another resource type");
         }
-        action.encounterFound(encounter.getSubject().hasReference() ? encounter.getSubject().getReference() : null);
-        return action;
+        return EncounterRead.found(encounter.getSubject().hasReference() ? encounter.getSubject().getReference() : null);
     }
 
-    /** The EMR has no such encounter (404/410, or an id that cannot name one): the action fails. */
-    public ActionJob encounterNotFound(@ExchangeProperty("action") ActionJob action,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrNotFoundException notFound) {
-        log.warn("action {} failed, encounter_not_found: {}", action.getActionId(),
-                notFound == null ? "EMR call read-encounter found no encounter" : notFound.getMessage());
-        action.fail("encounter_not_found", "The encounter was not found in the EMR");
-        return action;
+    /** The EMR has no such encounter (404/410, or an id that cannot name one): what it answered, for the log. */
+    public EncounterRead encounterNotFound(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrNotFoundException notFound) {
+        return EncounterRead.notFound(notFound == null ? "EMR call read-encounter found no encounter" : notFound.getMessage());
     }
 
-    public ActionJob encounterNoteCreated(@ExchangeProperty("action") ActionJob action, @Body String body) {
-        action.setNoteId(resource(body).getIdElement().getIdPart());
-        return action;
+    public NoteCreated encounterNoteCreated(@Body String body) {
+        return new NoteCreated(resource(body).getIdElement().getIdPart());
     }
 
     static boolean isRefillable(MedicationRequest order) {

@@ -1,5 +1,7 @@
 package org.telenc.engine.emr.fhir;
 
+import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
+
 /**
  * The state of one ensure-patient-pharmacy operation (exchange property {@code pharmacyWrite}):
  * read where the patient's pharmacies are kept, add the pharmacy under {@code If-Match}, and go
@@ -10,9 +12,19 @@ public final class PharmacyListWrite {
     /** Reads (each followed by at most one write) before the operation gives up. */
     public static final int MAXIMUM_TRIES = 5;
 
+    private final EnsurePatientPharmacy input;
     private int tries;
     private String listId;
     private boolean held;
+
+    PharmacyListWrite(EnsurePatientPharmacy input) {
+        this.input = input;
+    }
+
+    /** The patient and the pharmacy wanted on the list. */
+    EnsurePatientPharmacy input() {
+        return input;
+    }
 
     /** Whether the EMR has not yet shown the pharmacy held. */
     public boolean isPending() {

@@ -1,0 +1,179 @@
+package org.telenc.engine.emr;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The adapter contract of the job operations, as values. Every {@code direct:emr-<type>-<operation>}
+ * route of a job takes the job's {@link EmrConnection} in the exchange property {@link #CONNECTION}
+ * and the operation's input record as the body, and leaves the operation's result record as the
+ * body; an EMR failure is thrown ({@link EmrPermanentException}, {@link EmrRetryableException},
+ * {@link EmrNotFoundException}). The adapter knows no job: the calling flow builds the input from
+ * its job and hands the result back to the job, which decides what it means.
+ */
+public final class EmrOperations {
+
+    /** The exchange property holding the connection every EMR call of the exchange goes to. */
+    public static final String CONNECTION = "emrConnection";
+
+    private EmrOperations() {
+    }
+
+    /**
+     * A synced row the EMR is told about: its ehr id and, when synced, its name (the display of
+     * the reference).
+     */
+    public record Named(String ehrId, String name) {
+    }
+
+    /** A refillable order of the patient: the order's EMR id and the medication's display name. */
+    public record RefillableMedication(String orderId, String name) {
+
+        /** Ids only: the name is PHI. */
+        @Override
+        public String toString() {
+            return "RefillableMedication[" + orderId + "]";
+        }
+    }
+
+    /** find-patient: the patient with this MRN. */
+    public record FindPatient(String mrn) {
+
+        /** Ids only: the MRN is PHI. */
+        @Override
+        public String toString() {
+            return "FindPatient[]";
+        }
+    }
+
+    /** find-patient's result: the EMR ids of the patients with the MRN (one when it is a match). */
+    public record PatientMatch(List<String> patientIds) {
+
+        public PatientMatch {
+            patientIds = List.copyOf(patientIds);
+        }
+
+        /** The patient's id when exactly one has the MRN, else null. */
+        public String patientId() {
+            return patientIds.size() == 1 ? patientIds.get(0) : null;
+        }
+    }
+
+    /** list-refillable-medications: the patient's active orders. */
+    public record ListRefillableMedications(String patientId) {
+    }
+
+    /** list-refillable-medications' result: the orders that can still be refilled. */
+    public record RefillableMedications(List<RefillableMedication> medications) {
+
+        public RefillableMedications {
+            medications = List.copyOf(medications);
+        }
+
+        /** The count only: the names are PHI. */
+        @Override
+        public String toString() {
+            return "RefillableMedications[" + medications.size() + "]";
+        }
+    }
+
+    /**
+     * create-encounter: a telephone encounter of the patient, identified by {@code jobKey} (the
+     * telephone encounter id, so a redelivered job finds what it wrote).
+     */
+    public record CreateEncounter(String jobKey, String patientId, boolean highPriority, Named provider, Named location,
+            String reason, String templateName) {
+
+        /** Ids only: the reason is PHI. */
+        @Override
+        public String toString() {
+            return "CreateEncounter[" + jobKey + "]";
+        }
+    }
+
+    /** create-encounter's result: the EMR id of the encounter (created now or found from an earlier try). */
+    public record EncounterCreated(String encounterId) {
+    }
+
+    /**
+     * add-encounter-details: on the created encounter, the call (caller and message; nothing when
+     * neither was given) and the assignee's follow-up task.
+     */
+    public record AddEncounterDetails(String jobKey, String patientId, String encounterId, boolean highPriority,
+            String caller, String message, Named assignee) {
+
+        /** Ids only: the caller and message is PHI. */
+        @Override
+        public String toString() {
+            return "AddEncounterDetails[" + jobKey + "]";
+        }
+    }
+
+    /** add-encounter-details' result. */
+    public record EncounterDetailsAdded(String encounterId) {
+    }
+
+    /**
+     * add-refill: a refill request on the encounter, based on the matched order, by the provider,
+     * for the pharmacy (null when none was asked for).
+     */
+    public record AddRefill(String jobKey, String patientId, String encounterId, RefillableMedication medication,
+            String providerId, Named pharmacy) {
+
+        /** Ids only: the medication is PHI. */
+        @Override
+        public String toString() {
+            return "AddRefill[" + jobKey + "]";
+        }
+    }
+
+    /** add-refill's result: the refill request stands in the EMR. */
+    public record RefillAdded() {
+    }
+
+    /** ensure-patient-pharmacy: the pharmacy on the patient's pharmacy list. */
+    public record EnsurePatientPharmacy(String patientId, Named pharmacy) {
+    }
+
+    /** ensure-patient-pharmacy's result: an answer of the EMR showed the list holding the pharmacy. */
+    public record PharmacyEnsured(String pharmacyEhrId) {
+    }
+
+    /** read-encounter: the encounter an action names. */
+    public record ReadEncounter(String encounterId) {
+    }
+
+    /**
+     * read-encounter's result: found, with the encounter's subject as the EMR holds it (e.g.
+     * {@code Patient/123}, or null), or not found, with what the EMR answered (operation and status,
+     * never a body).
+     */
+    public record EncounterRead(boolean found, String subject, String notFound) {
+
+        public static EncounterRead found(String subject) {
+            return new EncounterRead(true, subject, null);
+        }
+
+        public static EncounterRead notFound(String detail) {
+            return new EncounterRead(false, null, detail);
+        }
+    }
+
+    /**
+     * add-encounter-note: the note line (PHI) on the encounter, written as the author, identified
+     * by {@code actionId} (so a redelivered action finds its note).
+     */
+    public record AddEncounterNote(String actionId, String encounterId, String subject, Named author, boolean highPriority,
+            Instant notedAt, String noteLine) {
+
+        /** Ids only: the note line is PHI. */
+        @Override
+        public String toString() {
+            return "AddEncounterNote[" + actionId + "]";
+        }
+    }
+
+    /** add-encounter-note's result: the EMR id of the note. */
+    public record NoteCreated(String noteId) {
+    }
+}
