@@ -3,6 +3,7 @@ package org.telenc.engine.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -211,8 +212,22 @@ class FhirHttpRoutesTest {
         Exchange done = call("direct:fhir-r4-call", FhirCall.get("find-patient", BASE + "/Patient?identifier=x"));
 
         MockEndpoint.assertIsSatisfied(camel);
-        assertThat(done.getException()).isInstanceOf(EmrPermanentException.class);
+        assertThat(done.getException()).isInstanceOfSatisfying(EmrPermanentException.class,
+                e -> assertThat(e.reasonCode()).isEqualTo("emr_rejected"));
         assertThat(calls("permanent")).isEqualTo(1);
+    }
+
+    @Test
+    void a401IsLoginRequiredAndTheCachedCredentialsAreDropped() throws Exception {
+        emr.whenAnyExchangeReceived(answer(401, ""));
+        emr.expectedMessageCount(1);
+
+        Exchange done = call("direct:fhir-r4-call", FhirCall.get("find-patient", BASE + "/Patient?identifier=x"));
+
+        MockEndpoint.assertIsSatisfied(camel);
+        assertThat(done.getException()).isInstanceOfSatisfying(EmrPermanentException.class,
+                e -> assertThat(e.reasonCode()).isEqualTo("login_required"));
+        verify(authorizations).invalidate("conn-1");
     }
 
     @Test
