@@ -19,6 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
@@ -79,7 +80,7 @@ public class TenancyAdmin {
     }
 
     @Transactional
-    public String updateClient(@Header("clientId") String clientId, @Body String body) {
+    public String updateClient(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Body String body) {
         TenancyRepository.ClientRow client = client(clientId);
         JsonNode request = object(body);
         String status = text(request, "status").orElse(client.status());
@@ -94,7 +95,7 @@ public class TenancyAdmin {
     }
 
     @Transactional
-    public String rotateClientSecret(@Header("clientId") String clientId) {
+    public String rotateClientSecret(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId) {
         TenancyRepository.ClientRow client = client(clientId);
         String secret = newSecret();
         tenancy.updateClientSecret(client.id(), Secrets.sha256Hex(secret));
@@ -121,7 +122,7 @@ public class TenancyAdmin {
     }
 
     @Transactional
-    public String updateConnection(@Header("connectionId") String idOrName, @Body String body) {
+    public String updateConnection(@Header(MessageHeaders.CONNECTION_ID) String idOrName, @Body String body) {
         TenancyRepository.ConnectionAdminRow current = connection(idOrName);
         JsonNode request = object(body);
         String status = text(request, "status").orElse(current.status());
@@ -148,11 +149,11 @@ public class TenancyAdmin {
     }
 
     /** The connection id for a sync request (404 if unknown). */
-    public String connectionIdForSync(@Header("connectionId") String idOrName) {
+    public String connectionIdForSync(@Header(MessageHeaders.CONNECTION_ID) String idOrName) {
         return connection(idOrName).id();
     }
 
-    public String synced(@Header("connectionId") String idOrName) {
+    public String synced(@Header(MessageHeaders.CONNECTION_ID) String idOrName) {
         TenancyRepository.ConnectionAdminRow row = connection(idOrName);
         return ok().put("message", "Reference sync finished.").set("connection", connectionJson(row)).toString();
     }
@@ -160,7 +161,7 @@ public class TenancyAdmin {
     // --- access tokens ---
 
     @Transactional
-    public String issueToken(@Header("clientId") String clientId, @Body String body) {
+    public String issueToken(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Body String body) {
         TenancyRepository.ClientRow client = client(clientId);
         JsonNode request = object(body);
         TenancyRepository.ConnectionAdminRow connection = connection(required(request, "connection"));
@@ -177,7 +178,7 @@ public class TenancyAdmin {
         return answer.toString();
     }
 
-    public String listTokens(@Header("clientId") String clientId) {
+    public String listTokens(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId) {
         TenancyRepository.ClientRow client = client(clientId);
         ObjectNode answer = ok();
         ArrayNode list = answer.putArray("access_tokens");
@@ -186,7 +187,7 @@ public class TenancyAdmin {
     }
 
     @Transactional
-    public String revokeToken(@Header("clientId") String clientId, @Header("tokenId") String tokenId) {
+    public String revokeToken(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Header(MessageHeaders.TOKEN_ID) String tokenId) {
         TenancyRepository.ClientRow client = client(clientId);
         TenancyRepository.TokenSummary token = tenancy.token(tokenId == null ? "" : tokenId)
                 .filter(t -> t.clientPk().equals(client.id()))

@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 
 /**
@@ -22,7 +23,7 @@ public class ReferenceChecks {
         this.adapters = adapters;
     }
 
-    public void check(@ExchangeProperty("caller") Caller caller, TelephoneEncounterRequest request) {
+    public void check(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, TelephoneEncounterRequest request) {
         String pharmacy = request.getPharmacyEhrId();
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 request.getProviderId(), request.getAssignedToId(), request.getLocationId(), pharmacy);
@@ -47,7 +48,7 @@ public class ReferenceChecks {
     }
 
     /** The add-action request's checks after validation: user_not_found, then unsupported_emr. */
-    public void checkAction(@ExchangeProperty("caller") Caller caller) {
+    public void checkAction(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 null, null, null, null);
         checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()), true);

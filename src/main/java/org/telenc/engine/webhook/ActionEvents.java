@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.action.ActionOutcome;
 import org.telenc.engine.action.ActionRepository;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.webhook.signing.CompactJson;
 
@@ -49,7 +50,7 @@ public class ActionEvents {
         this.clock = clock;
     }
 
-    public Map<String, Object> created(@ExchangeProperty("action") ActionJob action) {
+    public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.ACTION) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("action_id", action.getActionId());
         data.put("emr_appointment_id", action.getEmrAppointmentId());
@@ -57,7 +58,7 @@ public class ActionEvents {
         return data;
     }
 
-    public Map<String, Object> failed(@ExchangeProperty("action") ActionJob action) {
+    public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.ACTION) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("action_id", action.getActionId());
         data.put("emr_appointment_id", action.getEmrAppointmentId());
@@ -69,7 +70,7 @@ public class ActionEvents {
 
     /** Stores outcome, event and deliveries; returns the delivery ids to queue. */
     @Transactional
-    public List<String> record(@ExchangeProperty("action") ActionJob action, Map<String, Object> data) {
+    public List<String> record(@ExchangeProperty(ExchangeProperties.ACTION) ActionJob action, Map<String, Object> data) {
         Optional<WebhookRepository.Event> existing = webhooks.eventForAction(action.getActionId());
         if (existing.isPresent()) {
             return webhooks.pendingDeliveryIds(existing.get().id());

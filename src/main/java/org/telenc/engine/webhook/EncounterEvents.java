@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.encounter.Outcome;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.webhook.signing.CompactJson;
 
@@ -47,7 +48,7 @@ public class EncounterEvents {
         this.clock = clock;
     }
 
-    public Map<String, Object> created(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("telephone_encounter_id", job.getTelephoneEncounterId());
         data.put("emr_appointment_id", job.getEncounterId());
@@ -61,13 +62,13 @@ public class EncounterEvents {
         return data;
     }
 
-    public Map<String, Object> createdPartial(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> createdPartial(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = created(job);
         addReasons(data, job.getPartialReasons());
         return data;
     }
 
-    public Map<String, Object> failed(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("telephone_encounter_id", job.getTelephoneEncounterId());
         data.put("patient_mrn", job.getRequest().getPatientMrn());
@@ -81,7 +82,7 @@ public class EncounterEvents {
 
     /** Stores outcome, event and deliveries; returns the delivery ids to queue. */
     @Transactional
-    public List<String> record(@ExchangeProperty("job") EncounterJob job, Map<String, Object> data) {
+    public List<String> record(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, Map<String, Object> data) {
         Optional<WebhookRepository.Event> existing = webhooks.eventForEncounter(job.getTelephoneEncounterId());
         if (existing.isPresent()) {
             return webhooks.pendingDeliveryIds(existing.get().id());

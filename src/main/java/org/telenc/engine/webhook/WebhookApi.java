@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.intake.RequestParser;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.webhook.signing.SignatureScheme;
@@ -43,7 +45,7 @@ public class WebhookApi {
         this.properties = properties;
     }
 
-    public String register(@ExchangeProperty("caller") Caller caller, @Body String body) {
+    public String register(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Body String body) {
         JsonNode request = RequestParser.readObject(body);
         JsonNode urlNode = request.get("webhook_url");
         if (urlNode == null || !urlNode.isTextual() || urlNode.textValue().isBlank()) {
@@ -63,7 +65,7 @@ public class WebhookApi {
                 .put("webhook_secret", secret).toString();
     }
 
-    public String list(@ExchangeProperty("caller") Caller caller) {
+    public String list(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         ObjectNode answer = json.createObjectNode().put("success", true);
         ArrayNode urls = answer.putArray("webhook_urls");
         for (WebhookRepository.Endpoint e : webhooks.endpoints(caller.clientPk())) {
@@ -72,7 +74,7 @@ public class WebhookApi {
         return answer.toString();
     }
 
-    public String delete(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+    public String delete(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.ID) String id) {
         WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
@@ -81,7 +83,7 @@ public class WebhookApi {
     }
 
     /** Rotate: a new secret now; the old one keeps verifying for 24 hours. */
-    public String rotateSecret(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+    public String rotateSecret(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.ID) String id) {
         WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
@@ -95,7 +97,7 @@ public class WebhookApi {
 
     /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */
     @org.springframework.transaction.annotation.Transactional
-    public List<String> resend(@ExchangeProperty("caller") Caller caller, @Header("event_id") String eventId) {
+    public List<String> resend(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.EVENT_ID) String eventId) {
         WebhookRepository.Event event = webhooks.event(eventId == null ? "" : eventId)
                 .filter(e -> e.clientPk().equals(caller.clientPk()))
                 .orElseThrow(() -> new ApiException(404, "webhook_event_not_found", "Webhook event not found."));
@@ -110,15 +112,15 @@ public class WebhookApi {
         return deliveries;
     }
 
-    public String resent(@Header("event_id") String eventId, @Body List<String> deliveries) {
+    public String resent(@Header(MessageHeaders.EVENT_ID) String eventId, @Body List<String> deliveries) {
         return json.createObjectNode().put("success", true).put("message", "Webhook event queued for delivery.")
                 .put("event_id", eventId).put("deliveries", deliveries.size()).toString();
     }
 
-    public String events(@ExchangeProperty("caller") Caller caller, @Header("job_id") String jobId,
-            @Header("event_type") String eventType, @Header("delivery_status") String deliveryStatus,
-            @Header("start_date") String startDate, @Header("end_date") String endDate, @Header("page") String page,
-            @Header("page_size") String pageSize, @Header("sort") String sort) throws Exception {
+    public String events(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.JOB_ID) String jobId,
+            @Header(MessageHeaders.EVENT_TYPE) String eventType, @Header(MessageHeaders.DELIVERY_STATUS) String deliveryStatus,
+            @Header(MessageHeaders.START_DATE) String startDate, @Header(MessageHeaders.END_DATE) String endDate, @Header(MessageHeaders.PAGE) String page,
+            @Header(MessageHeaders.PAGE_SIZE) String pageSize, @Header(MessageHeaders.SORT) String sort) throws Exception {
         int pageNo = intParam("page", page, 1, 1, Integer.MAX_VALUE);
         int size = intParam("page_size", pageSize, 50, 1, 100);
         String order = sort == null || sort.equals("-created_at") ? "desc"

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.SignedHeaders;
 
@@ -86,7 +87,7 @@ public class WebhookDeliveries {
     }
 
     /** The attempt for a queue message, or null when the delivery is no longer pending. */
-    public Attempt prepare(@Body String message, @ExchangeProperty("lane") String lane) throws Exception {
+    public Attempt prepare(@Body String message, @ExchangeProperty(ExchangeProperties.LANE) String lane) throws Exception {
         String id = json.readTree(message).path("delivery_id").asText();
         var delivery = webhooks.delivery(id).filter(d -> "pending".equals(d.status())).orElse(null);
         if (delivery == null) {
@@ -136,7 +137,7 @@ public class WebhookDeliveries {
     }
 
     /** Sets the signed headers for this attempt and returns the body to post. */
-    public String sign(@ExchangeProperty("attempt") Attempt attempt, @Headers Map<String, Object> headers) {
+    public String sign(@ExchangeProperty(ExchangeProperties.ATTEMPT) Attempt attempt, @Headers Map<String, Object> headers) {
         headers.putAll(SignedHeaders.forAttempt(attempt.scheme(), attempt.secrets(), attempt.eventId(),
                 attempt.eventCreated(), attempt.number(), clock.instant(), attempt.body()));
         headers.put(Exchange.HTTP_METHOD, "POST");
@@ -146,7 +147,7 @@ public class WebhookDeliveries {
     }
 
     /** Records the attempt and decides what follows. A null status means no HTTP answer at all. */
-    public Result recordAttempt(@ExchangeProperty("attempt") Attempt attempt,
+    public Result recordAttempt(@ExchangeProperty(ExchangeProperties.ATTEMPT) Attempt attempt,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure, @Body String responseBody) {
         if (attempt.mainLaneSlot()) {
