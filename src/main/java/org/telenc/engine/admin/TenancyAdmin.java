@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
+import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
@@ -231,11 +233,11 @@ public class TenancyAdmin {
     }
 
     String baseUrl(String url) {
-        if (url.equals(org.telenc.engine.emr.EmrConnections.EMBEDDED_SANDBOX)) {
+        if (url.equals(EmrConnections.EMBEDDED_SANDBOX)) {
             return url;
         }
         try {
-            java.net.URI uri = java.net.URI.create(url);
+            URI uri = URI.create(url);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw invalid("base_url must be an http(s) URL");
             }

@@ -1,6 +1,7 @@
 package org.telenc.engine.reference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,7 @@ public class ReferenceApi {
     public ReferenceApi(ReferenceRepository references, ObjectMapper json) {
         this.references = references;
         // reference rows are listed with the contract's snake_case names (ehr_id, ...)
-        this.json = json.copy().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        this.json = json.copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 
     public String providers(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {

@@ -1,5 +1,6 @@
 package org.telenc.engine.reference;
 
+import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
@@ -68,7 +69,7 @@ public class ReferenceChecks {
         if (adapters.supportsReferencePull(caller.emrType()) && !facts.everSynced()) {
             // no reference data yet (the engine just started): nothing can be checked, nothing is kept
             throw new ApiException(503, "service_unavailable", "The service is temporarily unavailable. Retry the request.",
-                    java.util.List.of(), 2);
+                    List.of(), 2);
         }
         if (!facts.user()) {
             throw new ApiException(404, "user_not_found", "User not found.");

@@ -13,11 +13,13 @@ import java.util.Optional;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.action.ActionOutcome;
 import org.telenc.engine.action.ActionRepository;
+import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.webhook.signing.CompactJson;
@@ -39,11 +41,11 @@ public class ActionEvents {
     private final ActionRepository actions;
     private final Clock clock;
 
-    private final org.telenc.engine.audit.AuditLog audit;
+    private final AuditLog audit;
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public ActionEvents(WebhookRepository webhooks, ActionRepository actions, Clock clock,
-            org.telenc.engine.audit.AuditLog audit) {
+            AuditLog audit) {
         this.audit = audit;
         this.webhooks = webhooks;
         this.actions = actions;

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.encounter.Outcome;
@@ -38,10 +39,10 @@ public class EncounterEvents {
     private final EncounterRepository encounters;
     private final Clock clock;
 
-    private final org.telenc.engine.audit.AuditLog audit;
+    private final AuditLog audit;
 
     public EncounterEvents(WebhookRepository webhooks, EncounterRepository encounters, Clock clock,
-            org.telenc.engine.audit.AuditLog audit) {
+            AuditLog audit) {
         this.audit = audit;
         this.webhooks = webhooks;
         this.encounters = encounters;

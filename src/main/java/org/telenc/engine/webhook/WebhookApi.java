@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,6 +18,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.intake.RequestParser;
@@ -35,10 +38,12 @@ public class WebhookApi {
     private final ObjectMapper json;
     private final EngineProperties properties;
     private final WebhookDestinationGuard guard;
+    private final Clock clock;
 
     public WebhookApi(WebhookRepository webhooks, JdbcTemplate jdbc, ObjectMapper json, EngineProperties properties,
-            WebhookDestinationGuard guard) {
+            WebhookDestinationGuard guard, Clock clock) {
         this.guard = guard;
+        this.clock = clock;
         this.webhooks = webhooks;
         this.jdbc = jdbc;
         this.json = json;
@@ -89,14 +94,14 @@ public class WebhookApi {
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
         String secret = SignatureScheme.STANDARD.wireName().equals(endpoint.scheme())
                 ? WebhookSignatures.newStandardSecret() : WebhookSignatures.newCobaltSecret();
-        webhooks.rotateSecret(endpoint.id(), secret, Instant.now().plus(java.time.Duration.ofHours(24)));
+        webhooks.rotateSecret(endpoint.id(), secret, clock.instant().plus(Duration.ofHours(24)));
         ObjectNode answer = json.createObjectNode().put("success", true);
         answer.putObject("webhook").put("id", endpoint.id()).put("secret", secret);
         return answer.toString();
     }
 
     /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */
-    @org.springframework.transaction.annotation.Transactional
+    @Transactional
     public List<String> resend(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.EVENT_ID) String eventId) {
         WebhookRepository.Event event = webhooks.event(eventId == null ? "" : eventId)
                 .filter(e -> e.clientPk().equals(caller.clientPk()))
