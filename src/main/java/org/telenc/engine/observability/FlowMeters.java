@@ -89,7 +89,7 @@ public class FlowMeters {
         if (result != null && "success".equals(result.status())) {
             return "success";
         }
-        if (result != null && result.isRetry()) {
+        if (result != null && result.retry()) {
             return "retry";
         }
         if (failure instanceof WebhookDestinationGuard.BlockedDestinationException) {

@@ -70,25 +70,28 @@ public class WebhookDeliveries {
             return new Attempt(deliveryId, null, null, null, List.of(), null, null, null, 0, 0, millis, queue, false);
         }
 
-        public String getQueueMessage() {
-            return queueMessage(QUEUE_JSON, deliveryId);
+        /** The queue message that brings this delivery back (read by the deliver route). */
+        public String queueMessage() {
+            return deliveryMessage(deliveryId);
         }
     }
 
     /** What follows an attempt: {@code retryDelayMillis} is set when the delivery is to be tried again. */
     public record Result(String deliveryId, String status, Long retryDelayMillis, String queueMessage) {
-        public boolean isRetry() {
+        public boolean retry() {
             return retryDelayMillis != null;
         }
     }
 
-    public static String queueMessage(ObjectMapper json, String deliveryId) {
-        return json.createObjectNode().put("delivery_id", deliveryId).toString();
+    /** The delivery queue's message for a delivery: {@code {"delivery_id":"..."}}. */
+    public static String deliveryMessage(String deliveryId) {
+        return WebhookBodies.write(QUEUE_JSON, new WebhookBodies.DeliveryMessage(deliveryId));
     }
 
     /** The attempt for a queue message, or null when the delivery is no longer pending. */
     public Attempt prepare(@Body String message, @ExchangeProperty(ExchangeProperties.LANE) String lane) throws Exception {
-        String id = json.readTree(message).path("delivery_id").asText();
+        WebhookBodies.DeliveryMessage queued = json.readValue(message, WebhookBodies.DeliveryMessage.class);
+        String id = queued == null || queued.deliveryId() == null ? "" : queued.deliveryId();
         var delivery = webhooks.delivery(id).filter(d -> "pending".equals(d.status())).orElse(null);
         if (delivery == null) {
             return null;
@@ -117,7 +120,8 @@ public class WebhookDeliveries {
             log.info("webhook delivery {} is held by another attempt; this message looks again in {} ms", id, recheck);
             return Attempt.requeue(id, RETRY_QUEUE, recheck);
         }
-        String created = json.readTree(event.body()).path("created").asText();
+        WebhookBodies.StoredEvent stored = json.readValue(event.body(), WebhookBodies.StoredEvent.class);
+        String created = stored == null || stored.created() == null ? "" : stored.created();
         SignatureScheme scheme = SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT);
         return new Attempt(id, endpoint.id(), endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
                 event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime(), null, null, mainLane);
@@ -184,12 +188,12 @@ public class WebhookDeliveries {
                     clock.instant().plusMillis(delay));
             log.info("webhook event {} attempt {} failed ({}), retry in {} ms", attempt.eventId(), attempt.number(),
                     code == null ? error : "HTTP " + code, delay);
-            return new Result(attempt.deliveryId(), "pending", delay, queueMessage(json, attempt.deliveryId()));
+            return new Result(attempt.deliveryId(), "pending", delay, deliveryMessage(attempt.deliveryId()));
         }
         webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, error, excerpt, "failed", null);
         log.warn("webhook event {} delivery {} failed for good after attempt {} ({})", attempt.eventId(),
                 attempt.deliveryId(), attempt.number(), code == null ? error : "HTTP " + code);
-        return new Result(attempt.deliveryId(), "failed", null, queueMessage(json, attempt.deliveryId()));
+        return new Result(attempt.deliveryId(), "failed", null, deliveryMessage(attempt.deliveryId()));
     }
 
     private long jittered(Duration base) {
@@ -200,6 +204,6 @@ public class WebhookDeliveries {
 
     /** Queue messages for delivery ids. */
     public List<String> queueMessages(@Body List<String> deliveryIds) {
-        return deliveryIds.stream().map(id -> queueMessage(json, id)).toList();
+        return deliveryIds.stream().map(id -> deliveryMessage(id)).toList();
     }
 }
