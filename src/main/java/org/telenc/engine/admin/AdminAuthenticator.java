@@ -4,6 +4,7 @@ import org.apache.camel.Header;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Secrets;
 
 /**
@@ -48,7 +49,7 @@ public class AdminAuthenticator {
         return demoToken;
     }
 
-    public void check(@Header("Authorization") String authorization) {
+    public void check(@Header(MessageHeaders.AUTHORIZATION) String authorization) {
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : "";
         boolean match = Secrets.sameDigest(Secrets.sha256Hex(presented), expectedHash);

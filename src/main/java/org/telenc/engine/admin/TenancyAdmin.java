@@ -1,9 +1,9 @@
 package org.telenc.engine.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -16,9 +16,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.admin.AdminBodies.ClientAnswer;
+import org.telenc.engine.admin.AdminBodies.ClientCreated;
+import org.telenc.engine.admin.AdminBodies.ClientSecret;
+import org.telenc.engine.admin.AdminBodies.ClientView;
+import org.telenc.engine.admin.AdminBodies.Clients;
+import org.telenc.engine.admin.AdminBodies.ConnectionAnswer;
+import org.telenc.engine.admin.AdminBodies.ConnectionView;
+import org.telenc.engine.admin.AdminBodies.Connections;
+import org.telenc.engine.admin.AdminBodies.CreateClient;
+import org.telenc.engine.admin.AdminBodies.CreateConnection;
+import org.telenc.engine.admin.AdminBodies.IssueToken;
+import org.telenc.engine.admin.AdminBodies.Synced;
+import org.telenc.engine.admin.AdminBodies.TokenAnswer;
+import org.telenc.engine.admin.AdminBodies.TokenIssued;
+import org.telenc.engine.admin.AdminBodies.TokenView;
+import org.telenc.engine.admin.AdminBodies.Tokens;
+import org.telenc.engine.admin.AdminBodies.UpdateClient;
+import org.telenc.engine.admin.AdminBodies.UpdateConnection;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
+import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
@@ -53,8 +73,8 @@ public class TenancyAdmin {
 
     @Transactional
     public String createClient(@Body String body) {
-        JsonNode request = object(body);
-        String clientId = required(request, "client_id");
+        CreateClient request = bind(body, CreateClient.class);
+        String clientId = required(request.clientId(), "client_id");
         if (!CLIENT_ID.matcher(clientId).matches()) {
             throw invalid("client_id must be 3 to 128 characters: letters, digits, '.', '_' or '-'");
         }
@@ -62,138 +82,122 @@ public class TenancyAdmin {
             throw new ApiException(409, "client_exists", "A client with this client_id exists.");
         }
         String secret = newSecret();
-        tenancy.insertClient(Secrets.newId(), clientId, Secrets.sha256Hex(secret), text(request, "name").orElse(clientId));
+        tenancy.insertClient(Secrets.newId(), clientId, Secrets.sha256Hex(secret), Optional.ofNullable(request.name()).orElse(clientId));
         log.info("admin: client {} created", clientId);
-        ObjectNode answer = ok();
-        answer.set("client", clientJson(clientId));
-        answer.put("client_secret", secret);
-        return answer.toString();
+        return write(new ClientCreated(true, clientView(clientId), secret));
     }
 
     public String listClients() {
-        ObjectNode answer = ok();
-        ArrayNode list = answer.putArray("clients");
-        tenancy.clients().forEach(c -> list.addObject().put("client_id", c.clientId()).put("name", c.name())
-                .put("status", c.status()).put("created_at", String.valueOf(c.createdAt())));
-        return answer.toString();
+        return write(new Clients(true, tenancy.clients().stream().map(TenancyAdmin::clientView).toList()));
     }
 
     @Transactional
-    public String updateClient(@Header("clientId") String clientId, @Body String body) {
+    public String updateClient(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Body String body) {
         TenancyRepository.ClientRow client = client(clientId);
-        JsonNode request = object(body);
-        String status = text(request, "status").orElse(client.status());
+        UpdateClient request = bind(body, UpdateClient.class);
+        String status = Optional.ofNullable(request.status()).orElse(client.status());
         if (!CLIENT_STATUSES.contains(status)) {
             throw invalid("status must be active or disabled");
         }
-        String name = text(request, "name").orElseGet(() -> tenancy.clients().stream()
+        String name = Optional.ofNullable(request.name()).orElseGet(() -> tenancy.clients().stream()
                 .filter(c -> c.clientId().equals(clientId)).findFirst().map(TenancyRepository.ClientSummary::name).orElse(clientId));
         tenancy.updateClient(client.id(), name, status);
         log.info("admin: client {} updated (status {})", clientId, status);
-        return ok().set("client", clientJson(clientId)).toString();
+        return write(new ClientAnswer(true, clientView(clientId)));
     }
 
     @Transactional
-    public String rotateClientSecret(@Header("clientId") String clientId) {
+    public String rotateClientSecret(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId) {
         TenancyRepository.ClientRow client = client(clientId);
         String secret = newSecret();
         tenancy.updateClientSecret(client.id(), Secrets.sha256Hex(secret));
         log.info("admin: client {} secret rotated", clientId);
-        return ok().put("client_id", clientId).put("client_secret", secret).toString();
+        return write(new ClientSecret(true, clientId, secret));
     }
 
     // --- EMR connections ---
 
     @Transactional
     public String createConnection(@Body String body) {
-        JsonNode request = object(body);
-        String name = required(request, "name");
+        CreateConnection request = bind(body, CreateConnection.class);
+        String name = required(request.name(), "name");
         if (tenancy.connectionAdmin(name).isPresent()) {
             throw new ApiException(409, "connection_exists", "An EMR connection with this name exists.");
         }
         String id = Secrets.newId();
         TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(id, name,
-                emrType(required(request, "emr_type")), baseUrl(required(request, "base_url")), settings(request.get("settings")),
-                sealedAuth(request.get("auth"), id), "active", null);
+                emrType(required(request.emrType(), "emr_type")), baseUrl(required(request.baseUrl(), "base_url")),
+                settings(request.settings()), sealedAuth(request.auth(), id), "active", null);
         tenancy.insertConnection(row);
         log.info("admin: EMR connection {} created (type {})", row.id(), row.emrType());
-        return ok().set("connection", connectionJson(row)).toString();
+        return write(new ConnectionAnswer(true, connectionView(row)));
     }
 
     @Transactional
-    public String updateConnection(@Header("connectionId") String idOrName, @Body String body) {
+    public String updateConnection(@Header(MessageHeaders.CONNECTION_ID) String idOrName, @Body String body) {
         TenancyRepository.ConnectionAdminRow current = connection(idOrName);
-        JsonNode request = object(body);
-        String status = text(request, "status").orElse(current.status());
+        UpdateConnection request = bind(body, UpdateConnection.class);
+        String status = Optional.ofNullable(request.status()).orElse(current.status());
         if (!CONNECTION_STATUSES.contains(status)) {
             throw invalid("status must be active, disabled or expired");
         }
         TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(current.id(),
-                text(request, "name").orElse(current.name()),
-                text(request, "emr_type").map(this::emrType).orElse(current.emrType()),
-                text(request, "base_url").map(this::baseUrl).orElse(current.baseUrl()),
-                request.has("settings") ? settings(request.get("settings")) : current.settings(),
-                request.has("auth") ? sealedAuth(request.get("auth"), current.id()) : current.sealedCredentials(), status,
+                Optional.ofNullable(request.name()).orElse(current.name()),
+                Optional.ofNullable(request.emrType()).map(this::emrType).orElse(current.emrType()),
+                Optional.ofNullable(request.baseUrl()).map(this::baseUrl).orElse(current.baseUrl()),
+                request.settings() != null ? settings(request.settings()) : current.settings(),
+                request.auth() != null ? sealedAuth(request.auth(), current.id()) : current.sealedCredentials(), status,
                 current.lastSyncedAt());
         tenancy.updateConnection(row);
         log.info("admin: EMR connection {} updated (status {})", row.id(), status);
-        return ok().set("connection", connectionJson(row)).toString();
+        return write(new ConnectionAnswer(true, connectionView(row)));
     }
 
     public String listConnections() {
-        ObjectNode answer = ok();
-        ArrayNode list = answer.putArray("connections");
-        tenancy.connections().forEach(row -> list.add(connectionJson(row)));
-        return answer.toString();
+        return write(new Connections(true, tenancy.connections().stream().map(this::connectionView).toList()));
     }
 
     /** The connection id for a sync request (404 if unknown). */
-    public String connectionIdForSync(@Header("connectionId") String idOrName) {
+    public String connectionIdForSync(@Header(MessageHeaders.CONNECTION_ID) String idOrName) {
         return connection(idOrName).id();
     }
 
-    public String synced(@Header("connectionId") String idOrName) {
+    public String synced(@Header(MessageHeaders.CONNECTION_ID) String idOrName) {
         TenancyRepository.ConnectionAdminRow row = connection(idOrName);
-        return ok().put("message", "Reference sync finished.").set("connection", connectionJson(row)).toString();
+        return write(new Synced(true, "Reference sync finished.", connectionView(row)));
     }
 
     // --- access tokens ---
 
     @Transactional
-    public String issueToken(@Header("clientId") String clientId, @Body String body) {
+    public String issueToken(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Body String body) {
         TenancyRepository.ClientRow client = client(clientId);
-        JsonNode request = object(body);
-        TenancyRepository.ConnectionAdminRow connection = connection(required(request, "connection"));
-        String user = required(request, "emr_user_ehr_id");
-        String reference = required(request, "access_token_reference_id");
-        Instant expires = text(request, "expires_at").map(this::instant).orElse(null);
+        IssueToken request = bind(body, IssueToken.class);
+        TenancyRepository.ConnectionAdminRow connection = connection(required(request.connection(), "connection"));
+        String user = required(request.emrUserEhrId(), "emr_user_ehr_id");
+        String reference = required(request.accessTokenReferenceId(), "access_token_reference_id");
+        Instant expires = Optional.ofNullable(request.expiresAt()).map(this::instant).orElse(null);
         String token = newSecret();
         String id = Secrets.newId();
         tenancy.insertToken(id, Secrets.sha256Hex(token), client.id(), connection.id(), user, reference, expires);
         log.info("admin: access token {} issued to client {} on connection {}", id, clientId, connection.id());
-        ObjectNode answer = ok();
-        answer.set("access_token_info", tokenJson(tenancy.token(id).orElseThrow()));
-        answer.put("access_token", token);
-        return answer.toString();
+        return write(new TokenIssued(true, tokenView(tenancy.token(id).orElseThrow()), token));
     }
 
-    public String listTokens(@Header("clientId") String clientId) {
+    public String listTokens(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId) {
         TenancyRepository.ClientRow client = client(clientId);
-        ObjectNode answer = ok();
-        ArrayNode list = answer.putArray("access_tokens");
-        tenancy.tokens(client.id()).forEach(t -> list.add(tokenJson(t)));
-        return answer.toString();
+        return write(new Tokens(true, tenancy.tokens(client.id()).stream().map(TenancyAdmin::tokenView).toList()));
     }
 
     @Transactional
-    public String revokeToken(@Header("clientId") String clientId, @Header("tokenId") String tokenId) {
+    public String revokeToken(@Header(MessageHeaders.ADMIN_CLIENT_ID) String clientId, @Header(MessageHeaders.TOKEN_ID) String tokenId) {
         TenancyRepository.ClientRow client = client(clientId);
         TenancyRepository.TokenSummary token = tenancy.token(tokenId == null ? "" : tokenId)
                 .filter(t -> t.clientPk().equals(client.id()))
                 .orElseThrow(() -> new ApiException(404, "access_token_not_found", "Access token not found."));
         tenancy.setTokenStatus(token.id(), "revoked");
         log.info("admin: access token {} of client {} revoked", token.id(), clientId);
-        return ok().set("access_token_info", tokenJson(tenancy.token(token.id()).orElseThrow())).toString();
+        return write(new TokenAnswer(true, tokenView(tenancy.token(token.id()).orElseThrow())));
     }
 
     // --- shared with the provisioning file ---
@@ -230,11 +234,11 @@ public class TenancyAdmin {
     }
 
     String baseUrl(String url) {
-        if (url.equals(org.telenc.engine.emr.EmrConnections.EMBEDDED_SANDBOX)) {
+        if (url.equals(EmrConnections.EMBEDDED_SANDBOX)) {
             return url;
         }
         try {
-            java.net.URI uri = java.net.URI.create(url);
+            URI uri = URI.create(url);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw invalid("base_url must be an http(s) URL");
             }
@@ -262,30 +266,26 @@ public class TenancyAdmin {
                 .orElseThrow(() -> new ApiException(404, "connection_not_found", "EMR connection not found."));
     }
 
-    private ObjectNode clientJson(String clientId) {
-        TenancyRepository.ClientSummary c = tenancy.clients().stream().filter(x -> x.clientId().equals(clientId)).findFirst()
-                .orElseThrow();
-        return json.createObjectNode().put("client_id", c.clientId()).put("name", c.name()).put("status", c.status())
-                .put("created_at", String.valueOf(c.createdAt()));
+    private ClientView clientView(String clientId) {
+        return clientView(tenancy.clients().stream().filter(x -> x.clientId().equals(clientId)).findFirst().orElseThrow());
     }
 
-    private ObjectNode connectionJson(TenancyRepository.ConnectionAdminRow row) {
-        ObjectNode node = json.createObjectNode().put("id", row.id()).put("name", row.name()).put("emr_type", row.emrType())
-                .put("base_url", row.baseUrl()).put("status", row.status())
-                .put("auth_type", row.sealedCredentials() == null ? "none"
-                        : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id())))
-                                .type().json())
-                .put("telephone_encounters_supported", adapters.supportsTelephoneEncounters(row.emrType()));
-        node.put("last_synced_at", row.lastSyncedAt() == null ? null : row.lastSyncedAt().toString());
-        node.set("settings", row.settings() == null ? json.createObjectNode() : readTree(row.settings()));
-        return node;
+    private static ClientView clientView(TenancyRepository.ClientSummary c) {
+        return new ClientView(c.clientId(), c.name(), c.status(), String.valueOf(c.createdAt()));
     }
 
-    private ObjectNode tokenJson(TenancyRepository.TokenSummary t) {
-        return json.createObjectNode().put("id", t.id()).put("connection_id", t.connectionId())
-                .put("emr_user_ehr_id", t.emrUserEhrId()).put("access_token_reference_id", t.referenceId())
-                .put("status", t.status()).put("expires_at", t.expiresAt() == null ? null : t.expiresAt().toString())
-                .put("created_at", String.valueOf(t.createdAt()));
+    private ConnectionView connectionView(TenancyRepository.ConnectionAdminRow row) {
+        String authType = row.sealedCredentials() == null ? "none"
+                : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id()))).type().json();
+        return new ConnectionView(row.id(), row.name(), row.emrType(), row.baseUrl(), row.status(), authType,
+                adapters.supportsTelephoneEncounters(row.emrType()),
+                row.lastSyncedAt() == null ? null : row.lastSyncedAt().toString(),
+                row.settings() == null ? json.createObjectNode() : readTree(row.settings()));
+    }
+
+    private static TokenView tokenView(TenancyRepository.TokenSummary t) {
+        return new TokenView(t.id(), t.connectionId(), t.emrUserEhrId(), t.referenceId(), t.status(),
+                t.expiresAt() == null ? null : t.expiresAt().toString(), String.valueOf(t.createdAt()));
     }
 
     private JsonNode readTree(String text) {
@@ -296,42 +296,41 @@ public class TenancyAdmin {
         }
     }
 
-    private JsonNode object(String body) {
+    /** The request body bound to {@code type}: not a JSON object is invalid_json; a field of the wrong kind, invalid_request. */
+    private <T> T bind(String body, Class<T> type) {
+        JsonNode node;
         try {
-            JsonNode node = body == null || body.isBlank() ? null : json.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiException.invalidJson();
-            }
-            return node;
-        } catch (ApiException e) {
-            throw e;
+            node = body == null || body.isBlank() ? null : json.readTree(body);
         } catch (Exception e) {
             throw ApiException.invalidJson();
         }
-    }
-
-    private static String required(JsonNode request, String field) {
-        return text(request, field).orElseThrow(() -> new ApiException(400, "missing_required_field",
-                "Missing required field: " + field));
-    }
-
-    private static Optional<String> text(JsonNode request, String field) {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalidJson();
         }
-        if (!value.isTextual() && !value.isIntegralNumber()) {
-            throw invalid(field + " must be a string");
+        try {
+            return json.treeToValue(node, type);
+        } catch (Exception e) {
+            ApiException api = AdminBodies.apiException(e);
+            throw api != null ? api : ApiException.invalidJson();
         }
-        String text = value.asText().trim();
-        return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
-    private ObjectNode ok() {
-        return json.createObjectNode().put("success", true);
+    private static String required(String value, String field) {
+        if (value == null) {
+            throw new ApiException(400, "missing_required_field", "Missing required field: " + field);
+        }
+        return value;
     }
 
-    private static ApiException invalid(String message) {
+    private String write(Object answer) {
+        try {
+            return json.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("admin answer not written", e);
+        }
+    }
+
+    static ApiException invalid(String message) {
         return new ApiException(400, "invalid_request", "Invalid request: " + message + ".");
     }
 

@@ -2,6 +2,8 @@ package org.telenc.engine.api;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,10 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class ApiErrorController implements ErrorController {
 
     private final ApiResponses responses;
-    private final org.springframework.boot.availability.ApplicationAvailability availability;
+    private final ApplicationAvailability availability;
 
     public ApiErrorController(ApiResponses responses,
-            org.springframework.boot.availability.ApplicationAvailability availability) {
+            ApplicationAvailability availability) {
         this.responses = responses;
         this.availability = availability;
     }
@@ -29,7 +31,7 @@ public class ApiErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
         boolean starting = availability.getReadinessState()
-                != org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC;
+                != ReadinessState.ACCEPTING_TRAFFIC;
         if (starting && status == 404) {
             // the web server answers before the routes are up: not "no such path", but "not yet"
             ApiResponse response = responses.serviceUnavailable();

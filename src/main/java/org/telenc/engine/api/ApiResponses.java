@@ -1,10 +1,13 @@
 package org.telenc.engine.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.ExchangeProperty;
+import jakarta.jms.JMSException;
+import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -35,12 +38,12 @@ public class ApiResponses {
         if (failure instanceof ApiException api) {
             return error(api);
         }
-        if (failure instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+        if (failure instanceof JsonProcessingException) {
             // the caller's body did not parse; the parser's message quotes the input, never used
             return error(ApiException.invalidJson());
         }
         if (failure instanceof DataAccessException || failure instanceof JmsException
-                || failure instanceof jakarta.jms.JMSException) {
+                || failure instanceof JMSException) {
             // the request could not be stored or queued: nothing was kept, nothing will be sent
             log.warn("request not accepted, store or queue unavailable: {}", failure.getClass().getSimpleName());
             return error(ApiException.serviceUnavailable());
@@ -52,9 +55,9 @@ public class ApiResponses {
 
     private static String frames(Throwable failure) {
         // the engine's own frames first: they say where; then the innermost few
-        java.util.List<StackTraceElement> stack = java.util.List.of(failure.getStackTrace());
-        java.util.List<StackTraceElement> ours = stack.stream().filter(f -> f.getClassName().startsWith("org.telenc.")).limit(4).toList();
-        java.util.List<StackTraceElement> shown = ours.isEmpty() ? stack.stream().limit(4).toList() : ours;
+        List<StackTraceElement> stack = List.of(failure.getStackTrace());
+        List<StackTraceElement> ours = stack.stream().filter(f -> f.getClassName().startsWith("org.telenc.")).limit(4).toList();
+        List<StackTraceElement> shown = ours.isEmpty() ? stack.stream().limit(4).toList() : ours;
         return String.join(" < ", shown.stream().map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber()).toList());
     }
 

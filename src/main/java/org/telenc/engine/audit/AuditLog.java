@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.storage.GroupCommit;
 import org.telenc.engine.tenancy.Caller;
 
@@ -44,13 +45,13 @@ public class AuditLog {
     }
 
     /** An API answer with a status (errors, and answers built as ApiResponse). */
-    public void apiResponse(@ExchangeProperty("caller") Caller caller, @Simple("${fromRouteId}") String operation,
+    public void apiResponse(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Simple("${fromRouteId}") String operation,
             @Body ApiResponse response) {
         api(caller, operation, response.status(), response.json());
     }
 
     /** A 200 answer written from a JSON string. */
-    public void apiOk(@ExchangeProperty("caller") Caller caller, @Simple("${fromRouteId}") String operation,
+    public void apiOk(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Simple("${fromRouteId}") String operation,
             @Body String body) {
         api(caller, operation, 200, body);
     }

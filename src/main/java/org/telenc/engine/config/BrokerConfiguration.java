@@ -4,6 +4,7 @@ import jakarta.jms.ConnectionFactory;
 import java.io.File;
 import java.util.List;
 import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQSslConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
@@ -14,6 +15,7 @@ import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.camel.component.activemq6.ActiveMQComponent;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,7 +32,7 @@ public class BrokerConfiguration {
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
     public BrokerService embeddedBroker(EngineProperties properties,
-            @org.springframework.beans.factory.annotation.Value("${engine.broker.name:engine}") String name) throws Exception {
+            @Value("${engine.broker.name:engine}") String name) throws Exception {
         File dir = new File(properties.dataDir(), "activemq");
         BrokerService broker = new BrokerService();
         // the vm:// name (engine.broker.url is vm://<name>?create=false); two engines in one JVM need two names
@@ -89,7 +91,7 @@ public class BrokerConfiguration {
     @Bean(destroyMethod = "stop")
     public JmsPoolConnectionFactory jmsConnectionFactory(EngineProperties properties,
             ObjectProvider<BrokerService> embeddedBroker,
-            @org.springframework.beans.factory.annotation.Value("${spring.activemq.broker-url:}") String externalUrl) {
+            @Value("${spring.activemq.broker-url:}") String externalUrl) {
         embeddedBroker.ifAvailable(broker -> { }); // the embedded broker must be up before a vm:// connection
         String url = StringUtils.hasText(externalUrl) ? externalUrl : properties.broker().url();
         ActiveMQConnectionFactory amq = connectionFactory(url, properties.broker());
@@ -97,7 +99,7 @@ public class BrokerConfiguration {
             amq.setUserName(properties.broker().user());
             amq.setPassword(properties.broker().password());
         }
-        amq.setTrustedPackages(java.util.List.of()); // JSON text only: no Java serialization
+        amq.setTrustedPackages(List.of()); // JSON text only: no Java serialization
         amq.setNonBlockingRedelivery(true);
         // the embedded broker sends no advisories; watching them would make every producer's
         // temporary reply queue look deleted, and MQ intake replies would fail
@@ -127,7 +129,7 @@ public class BrokerConfiguration {
         if (!url.contains("ssl://") || !StringUtils.hasText(broker.trustStore())) {
             return new ActiveMQConnectionFactory(url);
         }
-        org.apache.activemq.ActiveMQSslConnectionFactory ssl = new org.apache.activemq.ActiveMQSslConnectionFactory(url);
+        ActiveMQSslConnectionFactory ssl = new ActiveMQSslConnectionFactory(url);
         try {
             ssl.setTrustStore(broker.trustStore());
             ssl.setTrustStorePassword(broker.trustStorePassword());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.telenc.engine.emr.EmrConnections;
 
 /**
  * The engine's own settings (prefix {@code engine}). Everything environment-specific that Java
@@ -60,7 +61,7 @@ public record EngineProperties(
             @DefaultValue("demo-access-token") String accessToken,
             @DefaultValue("demo-clinic") String accessTokenReferenceId,
             @DefaultValue("12222") String emrUserId,
-            @DefaultValue(org.telenc.engine.emr.EmrConnections.EMBEDDED_SANDBOX) String emrBaseUrl,
+            @DefaultValue(EmrConnections.EMBEDDED_SANDBOX) String emrBaseUrl,
             @DefaultValue("") String webhookUrl) {
     }
 
@@ -93,8 +94,8 @@ public record EngineProperties(
             @DefaultValue("250ms") Duration busyUrlWait) {
 
         /** How long one attempt may hold its delivery: connect plus response timeout, and a margin. */
-        public java.time.Duration claimDuration() {
-            return java.time.Duration.ofMillis(2 * timeoutMs + 30_000);
+        public Duration claimDuration() {
+            return Duration.ofMillis(2 * timeoutMs + 30_000);
         }
     }
 }

@@ -102,24 +102,29 @@ public class EncounterJobs {
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
     public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        return partly(job, failure, "refill not added to", "refill_not_added",
-                "The refill request could not be added to the encounter: ");
+        if (!deferred(job, failure, "refill not added to")) {
+            job.partial("refill_not_added", "The refill request could not be added to the encounter: "
+                    + EmrFailures.describe(failure));
+        }
+        return job;
     }
 
     public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        return partly(job, failure, "pharmacy not added for", "pharmacy_not_added",
-                "The pharmacy could not be added to the patient's pharmacy list: ");
+        if (!deferred(job, failure, "pharmacy not added for")) {
+            job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: "
+                    + EmrFailures.describe(failure));
+        }
+        return job;
     }
 
-    /** Deferred (a retryable failure within the window), else the job records the partial reason. */
-    private EncounterJob partly(EncounterJob job, Exception failure, String logged, String code, String description) {
+    /** Deferred (a retryable failure within the window); else the failure is logged and false. */
+    private boolean deferred(EncounterJob job, Exception failure, String logged) {
         if (failures.deferred(job, failure)) {
-            return job;
+            return true;
         }
         log.warn("{} telephone encounter {}: {}", logged, job.getTelephoneEncounterId(), EmrFailures.safe(failure));
-        job.partial(code, description + EmrFailures.describe(failure));
-        return job;
+        return false;
     }
 
     /** An EMR failure before the encounter existed: deferred, or the job fails. */

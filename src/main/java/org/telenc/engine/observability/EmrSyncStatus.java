@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * The last reference-sync attempt of each EMR connection on this instance: when, and whether it
@@ -28,11 +29,11 @@ public class EmrSyncStatus {
         this.clock = clock;
     }
 
-    public void succeeded(@ExchangeProperty("connection") EmrConnection connection) {
+    public void succeeded(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection) {
         record(connection, false);
     }
 
-    public void failed(@ExchangeProperty("connection") EmrConnection connection) {
+    public void failed(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection) {
         record(connection, true);
     }
 

@@ -15,6 +15,7 @@ import org.telenc.engine.emr.fhir.FhirCall;
 import org.telenc.engine.emr.fhir.FhirResponses;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.Outcome;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.WebhookDeliveries;
 import org.telenc.engine.webhook.WebhookDestinationGuard;
 
@@ -27,9 +28,6 @@ import org.telenc.engine.webhook.WebhookDestinationGuard;
 @Component("flowMeters")
 public class FlowMeters {
 
-    /** Exchange property naming the intake channel; the MQ intake sets it to {@code mq} before running intake. */
-    public static final String INTAKE_CHANNEL = "intakeChannel";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EngineMeters meters;
@@ -39,12 +37,12 @@ public class FlowMeters {
     }
 
     /** The intake's channel: {@code mq} when the MQ intake runs it, else {@code http}. */
-    public String intakeChannel(@ExchangeProperty(INTAKE_CHANNEL) String channel) {
+    public String intakeChannel(@ExchangeProperty(ExchangeProperties.INTAKE_CHANNEL) String channel) {
         return "mq".equals(channel) ? "mq" : "http";
     }
 
     /** The intake's answer, as {@code api-respond} writes it: 200 accepted, anything else rejected with its error code. */
-    public void intakeAnswered(@Body ApiResponse response, @ExchangeProperty(INTAKE_CHANNEL) String channel) {
+    public void intakeAnswered(@Body ApiResponse response, @ExchangeProperty(ExchangeProperties.INTAKE_CHANNEL) String channel) {
         if (response == null) {
             return;
         }
@@ -53,7 +51,7 @@ public class FlowMeters {
     }
 
     /** A job's terminal outcome, counted once: a redelivered job that had already finished is not counted again. */
-    public void encounterEnded(@ExchangeProperty("job") EncounterJob job) {
+    public void encounterEnded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         if (job == null || job.isAlreadyFinished()) {
             return;
         }
@@ -68,7 +66,7 @@ public class FlowMeters {
     }
 
     /** An add-action job's terminal outcome, counted once like {@link #encounterEnded}. */
-    public void actionEnded(@ExchangeProperty("action") ActionJob action) {
+    public void actionEnded(@ExchangeProperty(ExchangeProperties.ACTION) ActionJob action) {
         if (action == null || action.isAlreadyFinished()) {
             return;
         }
@@ -91,7 +89,7 @@ public class FlowMeters {
         if (result != null && "success".equals(result.status())) {
             return "success";
         }
-        if (result != null && result.isRetry()) {
+        if (result != null && result.retry()) {
             return "retry";
         }
         if (failure instanceof WebhookDestinationGuard.BlockedDestinationException) {
@@ -109,13 +107,13 @@ public class FlowMeters {
     }
 
     /** The EMR answered: ok, retryable or permanent by its status, exactly as {@link FhirResponses#check} sorts it. */
-    public void emrCallAnswered(@ExchangeProperty("emrCallSample") Timer.Sample sample, @ExchangeProperty("fhirCall") FhirCall call,
+    public void emrCallAnswered(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         stop(sample, call, FhirResponses.outcome(status));
     }
 
     /** No answer at all (I/O error, timeout): retryable. */
-    public void emrCallNoAnswer(@ExchangeProperty("emrCallSample") Timer.Sample sample, @ExchangeProperty("fhirCall") FhirCall call) {
+    public void emrCallNoAnswer(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call) {
         stop(sample, call, "retryable");
     }
 

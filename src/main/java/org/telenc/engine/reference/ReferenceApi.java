@@ -1,9 +1,11 @@
 package org.telenc.engine.reference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 
 /** GET /v1/providers, /v1/locations, /v1/pharmacies, /v1/staff for the token's connection. */
@@ -16,22 +18,22 @@ public class ReferenceApi {
     public ReferenceApi(ReferenceRepository references, ObjectMapper json) {
         this.references = references;
         // reference rows are listed with the contract's snake_case names (ehr_id, ...)
-        this.json = json.copy().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        this.json = json.copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 
-    public String providers(@ExchangeProperty("caller") Caller caller) {
+    public String providers(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         return answer("providers", references.providers(caller.connectionId()));
     }
 
-    public String locations(@ExchangeProperty("caller") Caller caller) {
+    public String locations(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         return answer("locations", references.locations(caller.connectionId()));
     }
 
-    public String pharmacies(@ExchangeProperty("caller") Caller caller) {
+    public String pharmacies(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         return answer("pharmacies", references.pharmacies(caller.connectionId()));
     }
 
-    public String staff(@ExchangeProperty("caller") Caller caller) {
+    public String staff(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         return answer("staff", references.staff(caller.connectionId()));
     }
 

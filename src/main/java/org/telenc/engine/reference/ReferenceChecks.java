@@ -1,10 +1,12 @@
 package org.telenc.engine.reference;
 
+import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 
 /**
@@ -22,7 +24,7 @@ public class ReferenceChecks {
         this.adapters = adapters;
     }
 
-    public void check(@ExchangeProperty("caller") Caller caller, TelephoneEncounterRequest request) {
+    public void check(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, TelephoneEncounterRequest request) {
         String pharmacy = request.getPharmacyEhrId();
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 request.getProviderId(), request.getAssignedToId(), request.getLocationId(), pharmacy);
@@ -47,7 +49,7 @@ public class ReferenceChecks {
     }
 
     /** The add-action request's checks after validation: user_not_found, then unsupported_emr. */
-    public void checkAction(@ExchangeProperty("caller") Caller caller) {
+    public void checkAction(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         ReferenceRepository.IntakeFacts facts = references.intakeFacts(caller.connectionId(), caller.emrUserEhrId(),
                 null, null, null, null);
         checkUserAndEmr(caller, facts, adapters.supportsEncounterActions(caller.emrType()), true);
@@ -67,7 +69,7 @@ public class ReferenceChecks {
         if (adapters.supportsReferencePull(caller.emrType()) && !facts.everSynced()) {
             // no reference data yet (the engine just started): nothing can be checked, nothing is kept
             throw new ApiException(503, "service_unavailable", "The service is temporarily unavailable. Retry the request.",
-                    java.util.List.of(), 2);
+                    List.of(), 2);
         }
         if (!facts.user()) {
             throw new ApiException(404, "user_not_found", "User not found.");

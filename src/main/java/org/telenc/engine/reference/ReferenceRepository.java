@@ -1,13 +1,15 @@
 package org.telenc.engine.reference;
 
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.emr.EmrCapabilities;
 import org.telenc.engine.reference.ReferenceRecords.Address;
 import org.telenc.engine.reference.ReferenceRecords.Location;
 import org.telenc.engine.reference.ReferenceRecords.Pharmacy;
@@ -22,9 +24,11 @@ import org.telenc.engine.tenancy.Secrets;
 public class ReferenceRepository {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public ReferenceRepository(JdbcTemplate jdbc) {
+    public ReferenceRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     /**
@@ -119,9 +123,9 @@ public class ReferenceRepository {
      */
     @Transactional
     public void apply(String connectionId, Snapshot snapshot) {
-        // millisecond precision: the column keeps fewer digits than Instant.now(), and the
+        // millisecond precision: the column keeps fewer digits than the clock gives, and the
         // "not seen in this pull" comparison below must see this pull's rows as equal, not older
-        Timestamp now = Timestamp.from(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Timestamp now = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         for (Provider p : snapshot.providers()) {
             upsert("provider", connectionId, p.ehrId(), now,
                     new String[] {"name", "npi", "timezone", "status"},
@@ -177,7 +181,7 @@ public class ReferenceRepository {
         }
     }
 
-    public void recordCapabilities(String connectionId, org.telenc.engine.emr.EmrCapabilities capabilities) {
+    public void recordCapabilities(String connectionId, EmrCapabilities capabilities) {
         jdbc.update("update emr_connection set telephone_encounters = ?, capabilities = ? where id = ?",
                 capabilities.telephoneEncounters(), "{\"fhir_version\":" + (capabilities.fhirVersion() == null ? "null"
                         : "\"" + capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", "") + "\"")

@@ -3,12 +3,16 @@ package org.telenc.engine.reference;
 import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrAdapters;
+import org.telenc.engine.emr.EmrCapabilities;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 
 /** The sync flow's beans: which connections to pull, and applying what a pull returned. */
 @Component("referenceSync")
@@ -27,20 +31,20 @@ public class ReferenceSync {
     }
 
     /** Active connections whose type has an adapter with a reference pull; only one when asked for one. */
-    public List<EmrConnection> connections(@org.apache.camel.Header("syncConnectionId") String only) {
+    public List<EmrConnection> connections(@Header(MessageHeaders.SYNC_CONNECTION_ID) String only) {
         return connections.active().stream().filter(c -> adapters.supportsReferencePull(c.emrType()))
                 .filter(c -> only == null || only.equals(c.id())).toList();
     }
 
     /** Records what the connection's server can do; a server that cannot make telephone encounters gets unsupported_emr. */
-    public void capabilities(@ExchangeProperty("connection") EmrConnection connection,
-            @Body org.telenc.engine.emr.EmrCapabilities capabilities) {
+    public void capabilities(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection,
+            @Body EmrCapabilities capabilities) {
         references.recordCapabilities(connection.id(), capabilities);
         log.info("connection {} capabilities: FHIR {}, Patient search by identifier {}, Encounter create {}", connection.id(),
                 capabilities.fhirVersion(), capabilities.searchPatientByIdentifier(), capabilities.createEncounter());
     }
 
-    public void apply(@ExchangeProperty("connection") EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
+    public void apply(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
         references.apply(connection.id(), snapshot);
         log.info("reference sync of connection {}: {} providers, {} locations, {} staff, {} pharmacies, {} users",
                 connection.id(), snapshot.providers().size(), snapshot.locations().size(), snapshot.staff().size(),

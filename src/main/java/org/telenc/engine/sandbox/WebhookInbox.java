@@ -3,7 +3,7 @@ package org.telenc.engine.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,15 +29,17 @@ public class WebhookInbox {
     private static final int CAPACITY = 200;
     private final Deque<Map<String, Object>> received = new ArrayDeque<>();
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public WebhookInbox(ObjectMapper json) {
+    public WebhookInbox(ObjectMapper json, Clock clock) {
         this.json = json;
+        this.clock = clock;
     }
 
     @PostMapping(path = "/sandbox/webhook-inbox")
     public Map<String, Object> receive(@RequestHeader Map<String, String> headers, @RequestBody byte[] body) throws Exception {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("received_at", Instant.now().toString());
+        entry.put("received_at", clock.instant().toString());
         Map<String, String> webhookHeaders = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase();

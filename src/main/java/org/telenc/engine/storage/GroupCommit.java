@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -43,7 +45,7 @@ public class GroupCommit implements DisposableBean {
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean running = true;
     /** Taken shared to hand a unit over, exclusively to stop: no unit is queued after the writer's last look. */
-    private final java.util.concurrent.locks.ReadWriteLock handover = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReadWriteLock handover = new ReentrantReadWriteLock();
 
     public GroupCommit(PlatformTransactionManager transactionManager) {
         this.transactions = new TransactionTemplate(transactionManager);

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.routes.MessageHeaders;
 
 /**
  * Section 1 of the contract: client credentials, then the access token, then the state of its EMR
@@ -24,8 +25,8 @@ public class Authenticator {
         this.clock = clock;
     }
 
-    public Caller authenticate(@Header("client_id") String clientId, @Header("client_secret") String clientSecret,
-            @Header("access_token") String accessToken) {
+    public Caller authenticate(@Header(MessageHeaders.CLIENT_ID) String clientId, @Header(MessageHeaders.CLIENT_SECRET) String clientSecret,
+            @Header(MessageHeaders.ACCESS_TOKEN) String accessToken) {
         boolean tokenGiven = accessToken != null && !accessToken.isEmpty();
         // client and token in one read; the token's hash is computed for every call, found or not
         Optional<TenancyRepository.Credentials> credentials = clientId == null || clientId.isEmpty() ? Optional.empty()

@@ -2,6 +2,7 @@ package org.telenc.engine.tenancy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -248,7 +249,7 @@ public class SecretBox {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                if (channel instanceof java.nio.channels.FileChannel fileChannel) {
+                if (channel instanceof FileChannel fileChannel) {
                     fileChannel.force(true);
                 }
             }

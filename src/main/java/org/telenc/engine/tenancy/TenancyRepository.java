@@ -1,8 +1,12 @@
 package org.telenc.engine.tenancy;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -12,9 +16,11 @@ import org.springframework.stereotype.Repository;
 public class TenancyRepository {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public TenancyRepository(JdbcTemplate jdbc) {
+    public TenancyRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     public record ClientRow(String id, String clientId, String secretHash, String status) {
@@ -140,7 +146,7 @@ public class TenancyRepository {
     private static final String CONNECTION_ADMIN_COLUMNS =
             "select id, name, emr_type, base_url, settings, credentials, status, last_synced_at from emr_connection";
 
-    private static ConnectionAdminRow connectionAdminRow(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    private static ConnectionAdminRow connectionAdminRow(ResultSet rs, int i) throws SQLException {
         return new ConnectionAdminRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)));
     }
@@ -156,7 +162,7 @@ public class TenancyRepository {
 
     public Optional<String> sealedCredentials(String connectionId) {
         return jdbc.queryForList("select credentials from emr_connection where id = ?", String.class, connectionId)
-                .stream().filter(java.util.Objects::nonNull).findFirst();
+                .stream().filter(Objects::nonNull).findFirst();
     }
 
     /** A connection's sealed credentials, for re-sealing under a new key. */
@@ -198,7 +204,7 @@ public class TenancyRepository {
     private static final String TOKEN_SUMMARY_COLUMNS =
             "select id, client_pk, connection_id, emr_user_ehr_id, reference_id, status, expires_at, created_at from access_token";
 
-    private static TokenSummary tokenSummary(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    private static TokenSummary tokenSummary(ResultSet rs, int i) throws SQLException {
         return new TokenSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)));
     }
@@ -236,8 +242,8 @@ public class TenancyRepository {
         return jdbc.queryForObject("select emr_user_ehr_id from access_token where id = ?", String.class, tokenId);
     }
 
-    private static Timestamp now() {
-        return Timestamp.from(Instant.now());
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
     }
 
     private static Instant instant(Timestamp ts) {

@@ -1,11 +1,14 @@
 package org.telenc.engine.webhook;
 
+import static org.telenc.engine.webhook.WebhookBodies.write;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,11 +19,26 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.intake.RequestParser;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.webhook.WebhookBodies.Done;
+import org.telenc.engine.webhook.WebhookBodies.EventPage;
+import org.telenc.engine.webhook.WebhookBodies.EventRow;
+import org.telenc.engine.webhook.WebhookBodies.Listed;
+import org.telenc.engine.webhook.WebhookBodies.NewSecret;
+import org.telenc.engine.webhook.WebhookBodies.Pagination;
+import org.telenc.engine.webhook.WebhookBodies.Register;
+import org.telenc.engine.webhook.WebhookBodies.Registered;
+import org.telenc.engine.webhook.WebhookBodies.Resent;
+import org.telenc.engine.webhook.WebhookBodies.Rotated;
+import org.telenc.engine.webhook.WebhookBodies.StoredEvent;
+import org.telenc.engine.webhook.WebhookBodies.Url;
 import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.WebhookSignatures;
 
@@ -33,69 +51,62 @@ public class WebhookApi {
     private final ObjectMapper json;
     private final EngineProperties properties;
     private final WebhookDestinationGuard guard;
+    private final Clock clock;
 
     public WebhookApi(WebhookRepository webhooks, JdbcTemplate jdbc, ObjectMapper json, EngineProperties properties,
-            WebhookDestinationGuard guard) {
+            WebhookDestinationGuard guard, Clock clock) {
         this.guard = guard;
+        this.clock = clock;
         this.webhooks = webhooks;
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
     }
 
-    public String register(@ExchangeProperty("caller") Caller caller, @Body String body) {
-        JsonNode request = RequestParser.readObject(body);
-        JsonNode urlNode = request.get("webhook_url");
-        if (urlNode == null || !urlNode.isTextual() || urlNode.textValue().isBlank()) {
+    public String register(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Body String body) {
+        Register request = bind(RequestParser.readObject(body));
+        if (request.webhookUrl() == null || request.webhookUrl().isBlank()) {
             throw new ApiException(400, "missing_required_field", "Missing required field: webhook_url");
         }
-        String url = urlNode.textValue().strip();
+        String url = request.webhookUrl().strip();
         validateUrl(url);
-        JsonNode schemeNode = request.get("signature_scheme");
-        SignatureScheme scheme = schemeNode == null || schemeNode.isNull() ? SignatureScheme.COBALT
-                : SignatureScheme.fromWireName(schemeNode.asText()).orElseThrow(() -> new ApiException(400,
+        SignatureScheme scheme = request.signatureScheme() == null ? SignatureScheme.COBALT
+                : SignatureScheme.fromWireName(request.signatureScheme()).orElseThrow(() -> new ApiException(400,
                         "invalid_signature_scheme", "signature_scheme must be \"cobalt\" or \"standard\"."));
         String secret = scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
                 : WebhookSignatures.newCobaltSecret();
         String id = Secrets.newId();
         webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), secret, "enabled"));
-        return json.createObjectNode().put("success", true).put("webhook_id", id).put("webhook_url", url)
-                .put("webhook_secret", secret).toString();
+        return write(json, new Registered(true, id, url, secret));
     }
 
-    public String list(@ExchangeProperty("caller") Caller caller) {
-        ObjectNode answer = json.createObjectNode().put("success", true);
-        ArrayNode urls = answer.putArray("webhook_urls");
-        for (WebhookRepository.Endpoint e : webhooks.endpoints(caller.clientPk())) {
-            urls.addObject().put("id", e.id()).put("url", e.url()).put("signature_scheme", e.scheme()).put("status", e.status());
-        }
-        return answer.toString();
+    public String list(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
+        return write(json, new Listed(true, webhooks.endpoints(caller.clientPk()).stream()
+                .map(e -> new Url(e.id(), e.url(), e.scheme(), e.status())).toList()));
     }
 
-    public String delete(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+    public String delete(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.ID) String id) {
         WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
         webhooks.setEndpointStatus(endpoint.id(), "deleted");
-        return json.createObjectNode().put("success", true).put("message", "Webhook URL removed successfully").toString();
+        return write(json, new Done(true, "Webhook URL removed successfully"));
     }
 
     /** Rotate: a new secret now; the old one keeps verifying for 24 hours. */
-    public String rotateSecret(@ExchangeProperty("caller") Caller caller, @Header("id") String id) {
+    public String rotateSecret(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.ID) String id) {
         WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
         String secret = SignatureScheme.STANDARD.wireName().equals(endpoint.scheme())
                 ? WebhookSignatures.newStandardSecret() : WebhookSignatures.newCobaltSecret();
-        webhooks.rotateSecret(endpoint.id(), secret, Instant.now().plus(java.time.Duration.ofHours(24)));
-        ObjectNode answer = json.createObjectNode().put("success", true);
-        answer.putObject("webhook").put("id", endpoint.id()).put("secret", secret);
-        return answer.toString();
+        webhooks.rotateSecret(endpoint.id(), secret, clock.instant().plus(Duration.ofHours(24)));
+        return write(json, new Rotated(true, new NewSecret(endpoint.id(), secret)));
     }
 
     /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */
-    @org.springframework.transaction.annotation.Transactional
-    public List<String> resend(@ExchangeProperty("caller") Caller caller, @Header("event_id") String eventId) {
+    @Transactional
+    public List<String> resend(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.EVENT_ID) String eventId) {
         WebhookRepository.Event event = webhooks.event(eventId == null ? "" : eventId)
                 .filter(e -> e.clientPk().equals(caller.clientPk()))
                 .orElseThrow(() -> new ApiException(404, "webhook_event_not_found", "Webhook event not found."));
@@ -104,21 +115,20 @@ public class WebhookApi {
             if ("enabled".equals(endpoint.status())) {
                 String id = Secrets.newId();
                 webhooks.insertDelivery(id, event.id(), endpoint);
-                deliveries.add(WebhookDeliveries.queueMessage(json, id));
+                deliveries.add(WebhookDeliveries.deliveryMessage(id));
             }
         }
         return deliveries;
     }
 
-    public String resent(@Header("event_id") String eventId, @Body List<String> deliveries) {
-        return json.createObjectNode().put("success", true).put("message", "Webhook event queued for delivery.")
-                .put("event_id", eventId).put("deliveries", deliveries.size()).toString();
+    public String resent(@Header(MessageHeaders.EVENT_ID) String eventId, @Body List<String> deliveries) {
+        return write(json, new Resent(true, "Webhook event queued for delivery.", eventId, deliveries.size()));
     }
 
-    public String events(@ExchangeProperty("caller") Caller caller, @Header("job_id") String jobId,
-            @Header("event_type") String eventType, @Header("delivery_status") String deliveryStatus,
-            @Header("start_date") String startDate, @Header("end_date") String endDate, @Header("page") String page,
-            @Header("page_size") String pageSize, @Header("sort") String sort) throws Exception {
+    public String events(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.JOB_ID) String jobId,
+            @Header(MessageHeaders.EVENT_TYPE) String eventType, @Header(MessageHeaders.DELIVERY_STATUS) String deliveryStatus,
+            @Header(MessageHeaders.START_DATE) String startDate, @Header(MessageHeaders.END_DATE) String endDate, @Header(MessageHeaders.PAGE) String page,
+            @Header(MessageHeaders.PAGE_SIZE) String pageSize, @Header(MessageHeaders.SORT) String sort) throws Exception {
         int pageNo = intParam("page", page, 1, 1, Integer.MAX_VALUE);
         int size = intParam("page_size", pageSize, 50, 1, 100);
         String order = sort == null || sort.equals("-created_at") ? "desc"
@@ -155,28 +165,29 @@ public class WebhookApi {
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(size);
         pageArgs.add((long) (pageNo - 1) * size);
-        ObjectNode answer = json.createObjectNode().put("success", true);
-        ArrayNode list = answer.putArray("webhook_events");
-        jdbc.query("select e.id, e.event_type, d.url, coalesce(d.status, 'pending'), e.body, e.created_at, e.job_id, e.access_token_reference_id"
-                + where + " order by e.created_at " + order + ", e.id, d.id limit ? offset ?", rs -> {
-                    ObjectNode row = list.addObject();
-                    row.put("event_id", rs.getString(1));
-                    row.put("event_type", rs.getString(2));
-                    row.put("webhook_url", rs.getString(3));
-                    row.put("delivery_status", rs.getString(4));
-                    try {
-                        row.set("data", json.readTree(rs.getString(5)).get("data"));
-                    } catch (Exception e) {
-                        throw new IllegalStateException("stored event is not JSON");
-                    }
-                    row.put("created_at", rs.getTimestamp(6).toInstant().toString());
-                    row.put("job_id", String.valueOf(rs.getLong(7)));
-                    row.put("access_token_reference_id", rs.getString(8));
-                }, pageArgs.toArray());
+        List<EventRow> rows = jdbc.query("select e.id, e.event_type, d.url, coalesce(d.status, 'pending'), e.body, e.created_at, e.job_id, e.access_token_reference_id"
+                + where + " order by e.created_at " + order + ", e.id, d.id limit ? offset ?", (rs, i) -> new EventRow(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), storedData(rs.getString(5)),
+                        rs.getTimestamp(6).toInstant().toString(), String.valueOf(rs.getLong(7)), rs.getString(8)),
+                pageArgs.toArray());
         long count = total == null ? 0 : total;
-        answer.putObject("pagination").put("current_page", pageNo).put("total_pages", (count + size - 1) / size)
-                .put("total_count", count).put("page_size", size);
-        return answer.toString();
+        return write(json, new EventPage(true, rows, new Pagination(pageNo, (count + size - 1) / size, count, size)));
+    }
+
+    private Register bind(JsonNode request) {
+        try {
+            return json.treeToValue(request, Register.class);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidJson();
+        }
+    }
+
+    private JsonNode storedData(String body) {
+        try {
+            return json.readValue(body, StoredEvent.class).data();
+        } catch (Exception e) {
+            throw new IllegalStateException("stored event is not JSON");
+        }
     }
 
     private void validateUrl(String url) {

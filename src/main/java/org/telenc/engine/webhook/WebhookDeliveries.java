@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.SignedHeaders;
 
@@ -69,25 +70,28 @@ public class WebhookDeliveries {
             return new Attempt(deliveryId, null, null, null, List.of(), null, null, null, 0, 0, millis, queue, false);
         }
 
-        public String getQueueMessage() {
-            return queueMessage(QUEUE_JSON, deliveryId);
+        /** The queue message that brings this delivery back (read by the deliver route). */
+        public String queueMessage() {
+            return deliveryMessage(deliveryId);
         }
     }
 
     /** What follows an attempt: {@code retryDelayMillis} is set when the delivery is to be tried again. */
     public record Result(String deliveryId, String status, Long retryDelayMillis, String queueMessage) {
-        public boolean isRetry() {
+        public boolean retry() {
             return retryDelayMillis != null;
         }
     }
 
-    public static String queueMessage(ObjectMapper json, String deliveryId) {
-        return json.createObjectNode().put("delivery_id", deliveryId).toString();
+    /** The delivery queue's message for a delivery: {@code {"delivery_id":"..."}}. */
+    public static String deliveryMessage(String deliveryId) {
+        return WebhookBodies.write(QUEUE_JSON, new WebhookBodies.DeliveryMessage(deliveryId));
     }
 
     /** The attempt for a queue message, or null when the delivery is no longer pending. */
-    public Attempt prepare(@Body String message, @ExchangeProperty("lane") String lane) throws Exception {
-        String id = json.readTree(message).path("delivery_id").asText();
+    public Attempt prepare(@Body String message, @ExchangeProperty(ExchangeProperties.LANE) String lane) throws Exception {
+        WebhookBodies.DeliveryMessage queued = json.readValue(message, WebhookBodies.DeliveryMessage.class);
+        String id = queued == null || queued.deliveryId() == null ? "" : queued.deliveryId();
         var delivery = webhooks.delivery(id).filter(d -> "pending".equals(d.status())).orElse(null);
         if (delivery == null) {
             return null;
@@ -116,7 +120,8 @@ public class WebhookDeliveries {
             log.info("webhook delivery {} is held by another attempt; this message looks again in {} ms", id, recheck);
             return Attempt.requeue(id, RETRY_QUEUE, recheck);
         }
-        String created = json.readTree(event.body()).path("created").asText();
+        WebhookBodies.StoredEvent stored = json.readValue(event.body(), WebhookBodies.StoredEvent.class);
+        String created = stored == null || stored.created() == null ? "" : stored.created();
         SignatureScheme scheme = SignatureScheme.fromWireName(endpoint.scheme()).orElse(SignatureScheme.COBALT);
         return new Attempt(id, endpoint.id(), endpoint.url(), scheme, signingSecrets(scheme, webhooks.secrets(endpoint.id(), clock.instant())),
                 event.id(), created, event.body(), delivery.attemptCount() + 1, System.nanoTime(), null, null, mainLane);
@@ -136,7 +141,7 @@ public class WebhookDeliveries {
     }
 
     /** Sets the signed headers for this attempt and returns the body to post. */
-    public String sign(@ExchangeProperty("attempt") Attempt attempt, @Headers Map<String, Object> headers) {
+    public String sign(@ExchangeProperty(ExchangeProperties.ATTEMPT) Attempt attempt, @Headers Map<String, Object> headers) {
         headers.putAll(SignedHeaders.forAttempt(attempt.scheme(), attempt.secrets(), attempt.eventId(),
                 attempt.eventCreated(), attempt.number(), clock.instant(), attempt.body()));
         headers.put(Exchange.HTTP_METHOD, "POST");
@@ -146,7 +151,7 @@ public class WebhookDeliveries {
     }
 
     /** Records the attempt and decides what follows. A null status means no HTTP answer at all. */
-    public Result recordAttempt(@ExchangeProperty("attempt") Attempt attempt,
+    public Result recordAttempt(@ExchangeProperty(ExchangeProperties.ATTEMPT) Attempt attempt,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure, @Body String responseBody) {
         if (attempt.mainLaneSlot()) {
@@ -183,12 +188,12 @@ public class WebhookDeliveries {
                     clock.instant().plusMillis(delay));
             log.info("webhook event {} attempt {} failed ({}), retry in {} ms", attempt.eventId(), attempt.number(),
                     code == null ? error : "HTTP " + code, delay);
-            return new Result(attempt.deliveryId(), "pending", delay, queueMessage(json, attempt.deliveryId()));
+            return new Result(attempt.deliveryId(), "pending", delay, deliveryMessage(attempt.deliveryId()));
         }
         webhooks.recordAttempt(attempt.deliveryId(), attempt.number(), code, latency, error, excerpt, "failed", null);
         log.warn("webhook event {} delivery {} failed for good after attempt {} ({})", attempt.eventId(),
                 attempt.deliveryId(), attempt.number(), code == null ? error : "HTTP " + code);
-        return new Result(attempt.deliveryId(), "failed", null, queueMessage(json, attempt.deliveryId()));
+        return new Result(attempt.deliveryId(), "failed", null, deliveryMessage(attempt.deliveryId()));
     }
 
     private long jittered(Duration base) {
@@ -199,6 +204,6 @@ public class WebhookDeliveries {
 
     /** Queue messages for delivery ids. */
     public List<String> queueMessages(@Body List<String> deliveryIds) {
-        return deliveryIds.stream().map(id -> queueMessage(json, id)).toList();
+        return deliveryIds.stream().map(id -> deliveryMessage(id)).toList();
     }
 }

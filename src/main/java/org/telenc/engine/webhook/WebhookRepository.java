@@ -1,6 +1,7 @@
 package org.telenc.engine.webhook;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,9 +13,11 @@ import org.springframework.stereotype.Repository;
 public class WebhookRepository {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public WebhookRepository(JdbcTemplate jdbc) {
+    public WebhookRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     public record Endpoint(String id, String clientPk, String url, String scheme, String secret, String status) {
@@ -164,7 +167,7 @@ public class WebhookRepository {
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), now(), deliveryId);
     }
 
-    private static Timestamp now() {
-        return Timestamp.from(Instant.now());
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
     }
 }

@@ -16,7 +16,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Add Action against a real HTTP EMR that answers 503 for a while: the action is deferred through

@@ -28,7 +28,7 @@ import org.telenc.engine.intake.ActionIntake;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Add Action end to end over HTTP: an encounter created through POST /v1/telephone-encounters, an

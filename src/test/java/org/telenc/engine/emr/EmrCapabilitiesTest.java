@@ -9,7 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.sandbox.fhir.LimitedFhirServer;
 import org.telenc.engine.support.EngineTest;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Issue 4, capabilities: the sync reads each server's CapabilityStatement; a server that cannot

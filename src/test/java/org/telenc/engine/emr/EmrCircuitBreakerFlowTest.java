@@ -13,7 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * One dead EMR does not starve the others: the dead clinic's circuit opens, its jobs wait without

@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * An EMR refusal the flow turns into a {@code failed} outcome is an outcome, not an engine fault:

@@ -12,7 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Adapter setting pharmacy_list: a List resource per patient (created once, then extended under

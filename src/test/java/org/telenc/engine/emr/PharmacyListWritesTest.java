@@ -23,7 +23,7 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirConfiguration;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * pharmacy_list: list against a server with a search cache (the sandbox told to keep one, like

@@ -21,7 +21,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Contract 2.4 steps 7 and 8 against a real HTTP EMR that answers 503 for a while: the job is

@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 
 /**
  * Scrapes /actuator/prometheus after real flows on an engine of its own (so every count is exact):

@@ -15,7 +15,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.sandbox.fhir.LimitedFhirServer;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
-import org.telenc.engine.tenancy.DemoTenant;
+import org.telenc.engine.sandbox.DemoTenant;
 import org.telenc.engine.tenancy.SecretBox;
 
 /**

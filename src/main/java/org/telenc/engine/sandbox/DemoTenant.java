@@ -1,4 +1,4 @@
-package org.telenc.engine.tenancy;
+package org.telenc.engine.sandbox;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,8 +8,10 @@ import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.telenc.engine.admin.AdminAuthenticator;
 import org.telenc.engine.config.EngineProperties;
-import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.webhook.WebhookRepository;
 import org.telenc.engine.webhook.signing.WebhookSignatures;
 
@@ -32,7 +34,7 @@ public class DemoTenant {
     private int port;
 
     public DemoTenant(TenancyRepository tenancy, WebhookRepository webhooks, EngineProperties properties,
-            org.telenc.engine.admin.AdminAuthenticator admin) {
+            AdminAuthenticator admin) {
         this.adminTokenConfigured = !admin.usesDemoToken();
         this.tenancy = tenancy;
         this.webhooks = webhooks;
@@ -94,7 +96,7 @@ public class DemoTenant {
     }
 
     private String adminToken() {
-        return adminTokenConfigured ? "as configured" : org.telenc.engine.admin.AdminAuthenticator.DEMO_TOKEN;
+        return adminTokenConfigured ? "as configured" : AdminAuthenticator.DEMO_TOKEN;
     }
 
     private String inboxUrl() {

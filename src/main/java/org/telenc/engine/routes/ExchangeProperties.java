@@ -1,0 +1,68 @@
+package org.telenc.engine.routes;
+
+import java.util.Map;
+
+/**
+ * Names of the exchange properties the routes and the beans share. Every name a route sets or
+ * reads and every {@code @ExchangeProperty} a bean binds is one of these (Camel's own
+ * {@code Camel...} properties aside); {@code RouteBeanContractTest} checks it.
+ */
+public final class ExchangeProperties {
+
+    /** The authenticated API caller ({@code Caller}), set first by every API route. */
+    public static final String CALLER = "caller";
+    /** {@code http} or {@code mq}: which intake channel runs the intake route. */
+    public static final String INTAKE_CHANNEL = "intakeChannel";
+    /** The Idempotency-Key lookup of an intake request (a replay or a reservation). */
+    public static final String IDEMPOTENCY = "idempotency";
+    /** What intake stored for an accepted request: the queue message and its message group. */
+    public static final String ACCEPTED = "accepted";
+    /** The telephone-encounter job a process route works on. */
+    public static final String JOB = "job";
+    /** The add-action job a process route works on (the second job kind's {@link #JOB}). */
+    public static final String ACTION = "action";
+    /** The JMS message group of the job being processed, kept for re-queueing it. */
+    public static final String MESSAGE_GROUP = "messageGroup";
+    /** The EMR connection a sync run or an adapter call works with. */
+    public static final String CONNECTION = "connection";
+    /**
+     * The EMR connection of the job an EMR call is made for: the same object as {@link #CONNECTION}
+     * under a second name (see {@link #ALIASES}); the EMR call guard and authorization bind it.
+     */
+    public static final String EMR_CONNECTION = "emrConnection";
+    /** The FHIR call being made: method, url, body and conditional headers. */
+    public static final String FHIR_CALL = "fhirCall";
+    /** The timer sample of the EMR call in flight. */
+    public static final String EMR_CALL_SAMPLE = "emrCallSample";
+    /** The pages of a paged FHIR search read so far. */
+    public static final String FHIR_PAGES = "fhirPages";
+    /** The pharmacy-list write in progress (read, change, conditional write). */
+    public static final String PHARMACY_WRITE = "pharmacyWrite";
+    /** The reference pull in progress of a sync run. */
+    public static final String PULL = "pull";
+    /** {@code main} or {@code retry}: which delivery queue a webhook attempt came from. */
+    public static final String LANE = "lane";
+    /** The webhook delivery attempt being made. */
+    public static final String ATTEMPT = "attempt";
+    /** The webhook event a resend was asked for. */
+    public static final String EVENT_ID = "eventId";
+    /** The deliveries a resend queued. */
+    public static final String DELIVERIES = "deliveries";
+    /** Where the MQ intake sends its reply. */
+    public static final String REPLY_TO = "replyTo";
+    /** The correlation id of the MQ intake's reply. */
+    public static final String CORRELATION_ID = "correlationId";
+    /** The MQ intake's request as it arrived. */
+    public static final String REQUEST = "request";
+    /** The HTTP status the intake route answered an MQ intake request with (set by the queue intake bean). */
+    public static final String INTAKE_STATUS = "intakeStatus";
+
+    /**
+     * Names that denote the same object twice, alias → name; each is a debt (one name per object),
+     * listed so that the contract test fails on any new one.
+     */
+    public static final Map<String, String> ALIASES = Map.of(EMR_CONNECTION, CONNECTION);
+
+    private ExchangeProperties() {
+    }
+}
