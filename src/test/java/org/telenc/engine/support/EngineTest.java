@@ -34,8 +34,8 @@ public abstract class EngineTest {
 
     protected static WebhookReceiver receiver;
     private static String receiverSecret;
-    /** The receiver's webhook secret per engine in this JVM, by its port. */
-    private static final Map<Integer, String> SECRETS = new ConcurrentHashMap<>();
+    /** The receiver's webhook secret by the id of its registration (one per database in this JVM). */
+    private static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
 
     @LocalServerPort
     protected int port;
@@ -96,18 +96,27 @@ public abstract class EngineTest {
     @BeforeEach
     void syncAndRegister() throws Exception {
         camel.requestBody("direct:reference-sync", (Object) null);
-        // an engine of its own (ownEngine) has its own database, so its own registration and secret
-        String secret = SECRETS.get(port);
-        if (secret == null || !registeredHere()) {
+        // the receiver's registration in this engine's database, if any: engines of their own
+        // (ownEngine) have a database and so a registration and secret of their own, while contexts
+        // on the shared database share one (a second registration would deliver everything twice)
+        String registration = registrationHere();
+        String secret = registration == null ? null : SECRETS.get(registration);
+        if (secret == null) {
             JsonNode answer = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + receiver.url() + "\"}").body());
             secret = answer.path("webhook_secret").asText();
-            SECRETS.put(port, secret);
+            SECRETS.put(answer.path("webhook_id").asText(), secret);
         }
         receiverSecret = secret;
     }
 
-    private boolean registeredHere() throws Exception {
-        return get("/v1/webhook").body().contains(receiver.url());
+    /** The id of the receiver's webhook registration in this engine, or null. */
+    private String registrationHere() throws Exception {
+        for (JsonNode webhook : JSON.readTree(get("/v1/webhook").body()).path("webhook_urls")) {
+            if (webhook.path("url").asText().equals(receiver.url())) {
+                return webhook.path("id").asText();
+            }
+        }
+        return null;
     }
 
     protected static String receiverSecret() {
