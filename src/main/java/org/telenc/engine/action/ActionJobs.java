@@ -19,11 +19,10 @@ import org.telenc.engine.emr.EmrOperations.EncounterRead;
 import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.NoteCreated;
 import org.telenc.engine.emr.EmrOperations.ReadEncounter;
-import org.telenc.engine.intake.ActionField;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
-import org.telenc.engine.reference.ReferenceRecords;
+import org.telenc.engine.emr.ReferenceRecords;
 import org.telenc.engine.reference.ReferenceRepository;
 import org.telenc.engine.tenancy.TenancyRepository;
 

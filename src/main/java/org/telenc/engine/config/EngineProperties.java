@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.telenc.engine.emr.EmrConnections;
 
 /**
  * The engine's own settings (prefix {@code engine}). Everything environment-specific that Java
@@ -18,6 +17,10 @@ public record EngineProperties(
         @DefaultValue Demo demo,
         @DefaultValue Emr emr,
         @DefaultValue Webhook webhook) {
+
+    /** The base URL that names the engine's own FHIR sandbox as a connection's EMR. */
+    public static final String EMBEDDED_SANDBOX = "embedded:sandbox";
+
 
     /** The message broker: embedded (default) or external through spring.activemq.broker-url. */
     public record Broker(
@@ -61,7 +64,7 @@ public record EngineProperties(
             @DefaultValue("demo-access-token") String accessToken,
             @DefaultValue("demo-clinic") String accessTokenReferenceId,
             @DefaultValue("12222") String emrUserId,
-            @DefaultValue(EmrConnections.EMBEDDED_SANDBOX) String emrBaseUrl,
+            @DefaultValue(EMBEDDED_SANDBOX) String emrBaseUrl,
             @DefaultValue("") String webhookUrl) {
     }
 

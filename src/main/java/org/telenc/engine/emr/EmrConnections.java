@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.TenancyRepository;
@@ -17,7 +18,7 @@ import org.telenc.engine.tenancy.TenancyRepository;
 public class EmrConnections {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmrConnections.class);
-    public static final String EMBEDDED_SANDBOX = "embedded:sandbox";
+    public static final String EMBEDDED_SANDBOX = EngineProperties.EMBEDDED_SANDBOX;
     public static final String SANDBOX_PATH = "/sandbox/fhir/r4";
 
     private final TenancyRepository tenancy;

@@ -4,11 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
-import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobHeader;
 import org.telenc.engine.job.JobOutcome;
-import org.telenc.engine.reference.ReferenceRecords;
+import org.telenc.engine.emr.ReferenceRecords;
 
 /**
  * One queued telephone encounter request while it is processed, a kind of {@link EmrJob}: what was

@@ -24,8 +24,6 @@ import org.telenc.engine.emr.EmrOperations.PatientMatch;
 import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrOperations.RefillAdded;
 import org.telenc.engine.emr.EmrOperations.RefillableMedication;
-import org.telenc.engine.intake.RequestField;
-import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;

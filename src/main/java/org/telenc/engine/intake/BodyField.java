@@ -1,5 +1,8 @@
 package org.telenc.engine.intake;
 
+import org.telenc.engine.action.ActionField;
+import org.telenc.engine.encounter.RequestField;
+
 /**
  * A field of a request body as the parser binds it: its JSON name, the JSON types it takes, and
  * whether it is required. Implemented by enums ({@link RequestField}, {@link ActionField}) whose

@@ -63,7 +63,7 @@ public class IdempotencyKeys {
     }
 
     /** Called inside the intake transaction: a concurrent twin that got here first makes this one 409/422. */
-    void claim(Caller caller, Idempotency idempotency, String encounterId, ApiResponse response) {
+    public void claim(Caller caller, Idempotency idempotency, String encounterId, ApiResponse response) {
         if (idempotency == null || idempotency.key() == null) {
             return;
         }
@@ -97,7 +97,7 @@ public class IdempotencyKeys {
         }
     }
 
-    void release(String encounterId) {
+    public void release(String encounterId) {
         jdbc.update("delete from idempotency_key where encounter_id = ?", encounterId);
     }
 

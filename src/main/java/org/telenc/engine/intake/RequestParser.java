@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 
@@ -15,7 +16,8 @@ import org.telenc.engine.api.ApiException;
  * object; required fields absent, null or blank are missing; ids may be integers (taken as their
  * decimal string); the flag may be a boolean; any other type is invalid. Unknown fields are ignored.
  * The route's unmarshal already refuses duplicate keys and trailing content. The same rules bind
- * the create request ({@link #parse}) and the add-action request ({@link #parseAction}).
+ * every job kind's request: each kind's binder ({@code encounterRequests}, {@code actionRequests})
+ * calls {@link #bind} with its fields.
  */
 @Component("requestParser")
 public class RequestParser {
@@ -33,29 +35,16 @@ public class RequestParser {
         }
     }
 
-    /** The same binding from raw text (the parsing rules of the route's camel-jackson unmarshal). */
-    public TelephoneEncounterRequest parseText(String body) {
-        return parse(readObject(body));
-    }
-
-    public TelephoneEncounterRequest parse(JsonNode root) {
-        Map<RequestField, String> values = new LinkedHashMap<>();
-        Map<RequestField, String> violations = new LinkedHashMap<>();
-        bindAll(root, RequestField.values(), values, violations);
-        return new TelephoneEncounterRequest(values, violations);
-    }
-
-    /** The add-action request, by the same rules. */
-    public TelephoneEncounterActionRequest parseAction(JsonNode root) {
-        Map<ActionField, String> values = new LinkedHashMap<>();
-        Map<ActionField, String> violations = new LinkedHashMap<>();
-        bindAll(root, ActionField.values(), values, violations);
-        return new TelephoneEncounterActionRequest(values, violations);
-    }
-
-    /** {@link #parseAction} from raw text. */
-    public TelephoneEncounterActionRequest parseActionText(String body) {
-        return parseAction(readObject(body));
+    /**
+     * Binds a JSON object to a kind's request by the shared rules: {@code fields} are the kind's
+     * body fields, {@code request} makes its request from the bound values and the violations.
+     */
+    public static <F extends BodyField, R> R bind(JsonNode root, F[] fields,
+            BiFunction<Map<F, String>, Map<F, String>, R> request) {
+        Map<F, String> values = new LinkedHashMap<>();
+        Map<F, String> violations = new LinkedHashMap<>();
+        bindAll(root, fields, values, violations);
+        return request.apply(values, violations);
     }
 
     private static <F extends BodyField> void bindAll(JsonNode root, F[] fields, Map<F, String> values,

@@ -10,13 +10,13 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.emr.EmrCapabilities;
-import org.telenc.engine.reference.ReferenceRecords.Address;
-import org.telenc.engine.reference.ReferenceRecords.Location;
-import org.telenc.engine.reference.ReferenceRecords.Pharmacy;
-import org.telenc.engine.reference.ReferenceRecords.Provider;
-import org.telenc.engine.reference.ReferenceRecords.Snapshot;
-import org.telenc.engine.reference.ReferenceRecords.Staff;
-import org.telenc.engine.reference.ReferenceRecords.User;
+import org.telenc.engine.emr.ReferenceRecords.Address;
+import org.telenc.engine.emr.ReferenceRecords.Location;
+import org.telenc.engine.emr.ReferenceRecords.Pharmacy;
+import org.telenc.engine.emr.ReferenceRecords.Provider;
+import org.telenc.engine.emr.ReferenceRecords.Snapshot;
+import org.telenc.engine.emr.ReferenceRecords.Staff;
+import org.telenc.engine.emr.ReferenceRecords.User;
 import org.telenc.engine.tenancy.Secrets;
 
 /** The synced reference tables of each EMR connection. */

@@ -11,6 +11,7 @@ import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.EmrCapabilities;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.emr.ReferenceRecords;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.routes.MessageHeaders;
 

@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.telenc.engine.config.BrokerConfiguration;
 import org.telenc.engine.config.EngineProperties;
-import org.telenc.engine.intake.IntakeService;
+import org.telenc.engine.encounter.IntakeService;
 import org.telenc.engine.tenancy.Secrets;
 
 /**

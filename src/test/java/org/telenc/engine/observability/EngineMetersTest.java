@@ -22,7 +22,7 @@ import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.emr.fhir.FhirCall;
 import org.telenc.engine.encounter.EncounterJob;
-import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.encounter.TelephoneEncounterRequest;
 import org.telenc.engine.webhook.WebhookDeliveries;
 import org.telenc.engine.webhook.WebhookDestinationGuard;
 

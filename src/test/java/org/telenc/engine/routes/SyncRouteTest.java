@@ -36,7 +36,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.observability.EmrSyncStatus;
 import org.telenc.engine.reference.ReferenceRepository;
-import org.telenc.engine.reference.ReferenceRecords;
+import org.telenc.engine.emr.ReferenceRecords;
 import org.telenc.engine.reference.ReferenceSync;
 
 /**

@@ -14,7 +14,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
-import org.telenc.engine.reference.ReferenceRecords;
+import org.telenc.engine.emr.ReferenceRecords;
 
 /**
  * Maps a FHIR server's directory into reference rows: every Practitioner is a staff member and an

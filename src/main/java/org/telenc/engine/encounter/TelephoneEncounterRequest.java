@@ -1,10 +1,13 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.encounter;
 
 import jakarta.validation.constraints.Pattern;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.telenc.engine.intake.BoundRequest;
+import org.telenc.engine.intake.CodePointLength;
+import org.telenc.engine.intake.WellFormedRequest;
 
 /**
  * A create-telephone-encounter request as bound from JSON. Values arrive as strings (integer ids and

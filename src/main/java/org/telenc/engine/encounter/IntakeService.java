@@ -1,4 +1,4 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.encounter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,8 +7,7 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiResponse;
-import org.telenc.engine.encounter.EncounterMessage;
-import org.telenc.engine.encounter.EncounterRepository;
+import org.telenc.engine.intake.IdempotencyKeys;
 import org.telenc.engine.job.JobIntake;
 import org.telenc.engine.job.JobIntake.Accepted;
 import org.telenc.engine.job.JobQueue;

@@ -1,4 +1,4 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.encounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,12 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.intake.ValidationErrors;
 
 /** Binding and validation ordering without Camel or Spring. */
 class RequestParserTest {
 
-    final RequestParser parser = new RequestParser();
+    final EncounterRequests parser = new EncounterRequests();
     final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
     final ValidationErrors errors = new ValidationErrors();
 

@@ -1,4 +1,6 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.action;
+
+import org.telenc.engine.intake.BodyField;
 
 /**
  * The fields of an add-action request ({@code POST /v1/telephone-encounters/actions}), in the

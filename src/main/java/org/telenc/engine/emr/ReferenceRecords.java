@@ -1,4 +1,4 @@
-package org.telenc.engine.reference;
+package org.telenc.engine.emr;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.encounter;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -11,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.telenc.engine.encounter.EncounterMessage;
-import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.job.JobQueue;
 
 /**

@@ -1,11 +1,11 @@
-package org.telenc.engine.reference;
+package org.telenc.engine.encounter;
 
 import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
-import org.telenc.engine.intake.TelephoneEncounterRequest;
+import org.telenc.engine.reference.ReferenceRepository;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 

@@ -1,11 +1,10 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.action;
 
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import org.telenc.engine.action.ActionMessage;
-import org.telenc.engine.action.ActionRepository;
 import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.intake.IdempotencyKeys;
 import org.telenc.engine.job.JobIntake;
 import org.telenc.engine.job.JobIntake.Accepted;
 import org.telenc.engine.job.JobQueue;

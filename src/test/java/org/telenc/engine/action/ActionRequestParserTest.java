@@ -1,4 +1,4 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,23 +7,24 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.intake.ValidationErrors;
 
 /** Binding and validation ordering of the add-action request, without Camel or Spring. */
 class ActionRequestParserTest {
 
-    final RequestParser parser = new RequestParser();
+    final ActionRequests parser = new ActionRequests();
     final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
     final ValidationErrors errors = new ValidationErrors();
 
     ApiException firstError(String json) {
-        var violations = validator.validate((Object) parser.parseActionText(json));
+        var violations = validator.validate((Object) parser.parseText(json));
         assertThat(violations).isNotEmpty();
         return errors.toApiException(violations);
     }
 
     @Test
     void anIntegerEncounterIdBecomesItsDecimalStringAndABooleanFlagItsText() {
-        TelephoneEncounterActionRequest r = parser.parseActionText(
+        TelephoneEncounterActionRequest r = parser.parseText(
                 "{\"emr_appointment_id\":12345678901234567890,\"text\":\"Called back\",\"is_high_priority\":true,\"other\":[1]}");
         assertThat(r.getEmrAppointmentId()).isEqualTo("12345678901234567890");
         assertThat(r.getText()).isEqualTo("Called back");
@@ -31,13 +32,13 @@ class ActionRequestParserTest {
         assertThat(r.highPriority()).isTrue();
         assertThat(r.shapeViolations()).isEmpty();
         assertThat(validator.validate(r)).isEmpty();
-        assertThat(parser.parseActionText("{\"emr_appointment_id\":\"enc-1\",\"text\":\"x\"}").highPriority()).isFalse();
+        assertThat(parser.parseText("{\"emr_appointment_id\":\"enc-1\",\"text\":\"x\"}").highPriority()).isFalse();
     }
 
     @Test
     void notAnObjectIsInvalidJson() {
         for (String body : new String[] {"", "  ", "null", "1", "[]", "{\"text\":\"a\"} trailing", "{\"text\":\"a\",\"text\":\"b\"}"}) {
-            assertThatThrownBy(() -> parser.parseActionText(body)).as(body).isInstanceOfSatisfying(ApiException.class,
+            assertThatThrownBy(() -> parser.parseText(body)).as(body).isInstanceOfSatisfying(ApiException.class,
                     e -> assertThat(e.code()).isEqualTo("invalid_json"));
         }
     }
@@ -73,7 +74,7 @@ class ActionRequestParserTest {
     @Test
     void textLengthCountsCodePointsAndComesBeforeThePriorityCheck() {
         String base = "{\"emr_appointment_id\":\"e\",\"text\":\"";
-        assertThat(validator.validate(parser.parseActionText(base + "😀".repeat(10000) + "\"}"))).isEmpty();
+        assertThat(validator.validate(parser.parseText(base + "😀".repeat(10000) + "\"}"))).isEmpty();
         ApiException tooLong = firstError(base + "😀".repeat(10001) + "\"}");
         assertThat(tooLong.code()).isEqualTo("text_too_long");
         assertThat(tooLong.getMessage()).isEqualTo("Text must be 10000 characters or less.");
@@ -86,9 +87,9 @@ class ActionRequestParserTest {
     @Test
     void thePriorityIsTrueOrFalse() {
         String base = "{\"emr_appointment_id\":\"e\",\"text\":\"x\",\"is_high_priority\":";
-        assertThat(validator.validate(parser.parseActionText(base + "\"false\"}"))).isEmpty();
-        assertThat(validator.validate(parser.parseActionText(base + "false}"))).isEmpty();
-        assertThat(validator.validate(parser.parseActionText(base + "null}"))).isEmpty();
+        assertThat(validator.validate(parser.parseText(base + "\"false\"}"))).isEmpty();
+        assertThat(validator.validate(parser.parseText(base + "false}"))).isEmpty();
+        assertThat(validator.validate(parser.parseText(base + "null}"))).isEmpty();
         for (String bad : new String[] {"\"yes\"", "\"TRUE\"", "\"\""}) {
             ApiException e = firstError(base + bad + "}");
             assertThat(e.code()).as(bad).isEqualTo("invalid_is_high_priority");
@@ -102,6 +103,6 @@ class ActionRequestParserTest {
         ApiException e = firstError("{\"emr_appointment_id\":\"e\",\"text\":\"" + secret + "\"}");
         assertThat(e.getMessage()).doesNotContain("SECRET");
         assertThat(e.errors().toString()).doesNotContain("SECRET");
-        assertThat(parser.parseActionText("{\"emr_appointment_id\":\"e\",\"text\":\"SECRET\"}").toString()).doesNotContain("SECRET");
+        assertThat(parser.parseText("{\"emr_appointment_id\":\"e\",\"text\":\"SECRET\"}").toString()).doesNotContain("SECRET");
     }
 }

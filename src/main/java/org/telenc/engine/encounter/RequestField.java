@@ -1,6 +1,7 @@
-package org.telenc.engine.intake;
+package org.telenc.engine.encounter;
 
 import java.util.Optional;
+import org.telenc.engine.intake.BodyField;
 
 /**
  * The fields of a create-telephone-encounter request, in the order of contract table 2.1: checks
