@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Per EMR connection, around every call: a Resilience4j circuit breaker (a connection whose calls
@@ -49,7 +50,7 @@ public class EmrCallGuard {
     }
 
     /** Before a call: throws {@link EmrThrottledException} when the breaker is open or the budget spent. */
-    public void beforeCall(@ExchangeProperty("emrConnection") EmrConnection connection) {
+    public void beforeCall(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         if (connection == null) {
             return;
         }
@@ -64,7 +65,7 @@ public class EmrCallGuard {
     }
 
     /** After an answer: 408, 429 and 5xx count as failures of the connection, anything else as success. */
-    public void afterResponse(@ExchangeProperty("emrConnection") EmrConnection connection,
+    public void afterResponse(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         if (connection == null) {
             return;
@@ -74,7 +75,7 @@ public class EmrCallGuard {
     }
 
     /** After no answer at all (I/O error, timeout): a failure; the exception goes on. */
-    public void afterFailure(@ExchangeProperty("emrConnection") EmrConnection connection,
+    public void afterFailure(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
         if (connection != null) {
             record(connection.id(), true);

@@ -12,6 +12,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
 
@@ -45,7 +47,7 @@ public class IdempotencyKeys {
     private record Row(String hash, String state, int status, String body, Instant createdAt) {
     }
 
-    public Idempotency lookup(@ExchangeProperty("caller") Caller caller, @Header("Idempotency-Key") String key,
+    public Idempotency lookup(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.IDEMPOTENCY_KEY) String key,
             @Body String body) {
         if (key == null) {
             return new Idempotency(null, null, null);
@@ -83,8 +85,8 @@ public class IdempotencyKeys {
         }
     }
 
-    public void complete(@ExchangeProperty("caller") Caller caller,
-            @ExchangeProperty("idempotency") Idempotency idempotency) {
+    public void complete(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller,
+            @ExchangeProperty(ExchangeProperties.IDEMPOTENCY) Idempotency idempotency) {
         if (idempotency == null || idempotency.key() == null) {
             return;
         }

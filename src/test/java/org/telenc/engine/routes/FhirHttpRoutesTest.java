@@ -140,8 +140,7 @@ class FhirHttpRoutesTest {
     /** Calls fhir-r4-call as an operation route does: the call in the body, the connection in a property. */
     private Exchange call(String endpoint, FhirCall call) {
         return producer.send(endpoint, exchange -> {
-            exchange.setProperty("emrConnection", CONNECTION);
-            exchange.setProperty("connection", CONNECTION);
+            exchange.setProperty(ExchangeProperties.EMR_CONNECTION, CONNECTION);
             exchange.getMessage().setHeader("internal-header", "must not reach the EMR");
             exchange.getMessage().setBody(call);
         });

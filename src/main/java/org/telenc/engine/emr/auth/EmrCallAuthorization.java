@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
@@ -38,7 +39,7 @@ public class EmrCallAuthorization {
     }
 
     /** The Authorization header value, or null for a connection without authentication. */
-    public String header(@ExchangeProperty("emrConnection") EmrConnection connection) {
+    public String header(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         if (connection == null) {
             return null;
         }
@@ -46,7 +47,7 @@ public class EmrCallAuthorization {
     }
 
     /** Counts 401s in a row per connection; throws to retry with a fresh token, or marks the link expired. */
-    public void afterResponse(@ExchangeProperty("emrConnection") EmrConnection connection,
+    public void afterResponse(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Header(org.apache.camel.Exchange.HTTP_RESPONSE_CODE) Integer status) {
         if (connection == null || status == null) {
             return;

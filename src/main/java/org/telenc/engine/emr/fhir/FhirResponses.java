@@ -37,6 +37,7 @@ import org.telenc.engine.emr.EmrOperations.RefillableMedications;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.emr.EmrVersionConflictException;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Reads FHIR R4 answers into the results of the adapter operations (the records of
@@ -53,7 +54,7 @@ public class FhirResponses {
     }
 
     /** The body of a 2xx answer; otherwise the failure, typed by whether a retry can help. */
-    public String check(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty("fhirCall") FhirCall call,
+    public String check(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call,
             @Body String body) {
         int code = status == null ? 0 : status;
         if (code >= 200 && code < 300) {
@@ -151,7 +152,7 @@ public class FhirResponses {
         return new EncounterCreated(resource(body).getIdElement().getIdPart());
     }
 
-    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(FhirRequests.INPUT) AddEncounterDetails input) {
+    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
         return new EncounterDetailsAdded(input.encounterId());
     }
 
