@@ -8,6 +8,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -87,7 +88,7 @@ public class EmrCallGuard {
      * Tells the listener the connection id of every breaker there is now and of each one made from
      * now on (a breaker is made on a connection's first call), so metrics can follow each connection.
      */
-    public void onBreakerAdded(java.util.function.Consumer<String> listener) {
+    public void onBreakerAdded(Consumer<String> listener) {
         breakers.getEventPublisher().onEntryAdded(event -> listener.accept(event.getAddedEntry().getName()));
         breakers.getAllCircuitBreakers().forEach(breaker -> listener.accept(breaker.getName()));
     }

@@ -23,7 +23,6 @@ import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.PatientMatch;
 import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrOperations.RefillAdded;
-import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.intake.RequestField;
 import org.telenc.engine.intake.TelephoneEncounterRequest;
 import org.telenc.engine.job.EmrFailures;
@@ -188,7 +187,7 @@ public class EncounterJobs {
     /** The medication the caller asked for among the refillable ones: the matched order, or the failure with its list. */
     public void medicationMatched(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body MedicationMatcher.Match match) {
         if (match instanceof MedicationMatcher.Matched m) {
-            job.setMatchedMedication(new EncounterJob.RefillableMedication(m.medication().orderId(), m.medication().name()));
+            job.setMatchedMedication(m.medication());
         } else if (match instanceof MedicationMatcher.Ambiguous a) {
             job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
             job.setAvailableMedications(a.candidates());
@@ -220,9 +219,8 @@ public class EncounterJobs {
 
     public AddRefill refillInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         TelephoneEncounterRequest request = job.getRequest();
-        EncounterJob.RefillableMedication matched = job.getMatchedMedication();
         return new AddRefill(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
-                new RefillableMedication(matched.orderId(), matched.name()), request.getProviderId(),
+                job.getMatchedMedication(), request.getProviderId(),
                 request.getPharmacyEhrId() == null ? null : pharmacy(job));
     }
 

@@ -3,6 +3,7 @@ package org.telenc.engine.emr.auth;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public class EmrCallAuthorization {
 
     /** Counts 401s in a row per connection; throws to retry with a fresh token, or marks the link expired. */
     public void afterResponse(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
-            @Header(org.apache.camel.Exchange.HTTP_RESPONSE_CODE) Integer status) {
+            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         if (connection == null || status == null) {
             return;
         }

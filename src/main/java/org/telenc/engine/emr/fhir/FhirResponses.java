@@ -2,6 +2,7 @@ package org.telenc.engine.emr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,9 +49,11 @@ import org.telenc.engine.routes.ExchangeProperties;
 public class FhirResponses {
 
     private final FhirContext fhir;
+    private final Clock clock;
 
-    public FhirResponses(FhirContext fhir) {
+    public FhirResponses(FhirContext fhir, Clock clock) {
         this.fhir = fhir;
+        this.clock = clock;
     }
 
     /** The body of a 2xx answer; otherwise the failure, typed by whether a retry can help. */
@@ -136,9 +139,10 @@ public class FhirResponses {
                 medications.put("Medication/" + m.getIdElement().getIdPart(), m);
             }
         }
+        Instant now = clock.instant();
         List<RefillableMedication> refillable = new ArrayList<>();
         for (Resource resource : resources) {
-            if (resource instanceof MedicationRequest order && isRefillable(order)) {
+            if (resource instanceof MedicationRequest order && isRefillable(order, now)) {
                 String name = medicationName(order, medications);
                 if (name != null) {
                     refillable.add(new RefillableMedication(order.getIdElement().getIdPart(), name));
@@ -195,7 +199,7 @@ public class FhirResponses {
         return new NoteCreated(resource(body).getIdElement().getIdPart());
     }
 
-    static boolean isRefillable(MedicationRequest order) {
+    static boolean isRefillable(MedicationRequest order, Instant now) {
         if (order.getStatus() != MedicationRequest.MedicationRequestStatus.ACTIVE
                 || order.getIntent() != MedicationRequest.MedicationRequestIntent.ORDER) {
             return false;
@@ -205,7 +209,7 @@ public class FhirResponses {
             return false;
         }
         return !(dispense.hasValidityPeriod() && dispense.getValidityPeriod().hasEnd()
-                && dispense.getValidityPeriod().getEnd().toInstant().isBefore(Instant.now()));
+                && dispense.getValidityPeriod().getEnd().toInstant().isBefore(now));
     }
 
     static String medicationName(MedicationRequest order, Map<String, Medication> included) {
