@@ -42,7 +42,7 @@ public class QueueIntake implements AggregationStrategy {
         String accessToken = text(headers.get(MessageHeaders.ACCESS_TOKEN));
         String key = text(headers.get(MessageHeaders.IDEMPOTENCY_KEY));
         if (key == null) {
-            key = text(headers.get(MessageHeaders.IDEMPOTENCY_KEY_UNDERSCORED));
+            key = text(headers.get("idempotency_key"));
         }
         String messageId = text(headers.get(MessageHeaders.JMS_MESSAGE_ID));
         if (key == null && messageId != null && messageId.length() <= MAX_KEY_LENGTH - 4) {

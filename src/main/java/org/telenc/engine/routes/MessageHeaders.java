@@ -15,8 +15,6 @@ public final class MessageHeaders {
     public static final String CLIENT_SECRET = "client_secret";
     public static final String ACCESS_TOKEN = "access_token";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** The Idempotency-Key as an MQ client that cannot put a hyphen in a JMS property name sends it. */
-    public static final String IDEMPOTENCY_KEY_UNDERSCORED = "idempotency_key";
 
     // path parameters of the API and the admin API
     /** {@code {id}}: a telephone encounter's job id or a webhook's id. */
