@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.job.JobEvents;
 import org.telenc.engine.job.JobOutcome;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.WebhookRepository;
 
 /**
@@ -29,7 +30,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
         this.actions = actions;
     }
 
-    public Map<String, Object> created(@ExchangeProperty("action") ActionJob action) {
+    public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("action_id", action.getActionId());
         data.put("emr_appointment_id", action.getEmrAppointmentId());
@@ -37,7 +38,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
         return data;
     }
 
-    public Map<String, Object> failed(@ExchangeProperty("action") ActionJob action) {
+    public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("action_id", action.getActionId());
         data.put("emr_appointment_id", action.getEmrAppointmentId());
@@ -47,7 +48,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
 
     /** Stores outcome, event and deliveries; returns the delivery ids to queue. */
     @Transactional
-    public List<String> record(@ExchangeProperty("action") ActionJob action, Map<String, Object> data) {
+    public List<String> record(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action, Map<String, Object> data) {
         return recordOutcome(action, data);
     }
 

@@ -8,6 +8,7 @@ import org.telenc.engine.intake.IdempotencyKeys;
 import org.telenc.engine.job.JobIntake;
 import org.telenc.engine.job.JobIntake.Accepted;
 import org.telenc.engine.job.JobQueue;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 
 /**
@@ -33,7 +34,7 @@ public class ActionIntake {
     }
 
     @Transactional
-    public Accepted accept(@ExchangeProperty("caller") Caller caller, TelephoneEncounterActionRequest request) {
+    public Accepted accept(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, TelephoneEncounterActionRequest request) {
         String id = intake.newId();
         long jobId = actions.insertAccepted(id, caller.clientPk(), caller.accessTokenId(), caller.connectionId(),
                 request.getEmrAppointmentId(), intake.payload(request.valuesByJsonName()));
@@ -63,11 +64,11 @@ public class ActionIntake {
 
     /** Undoes {@link #accept} when the action could not be queued. */
     @Transactional
-    public void discard(@ExchangeProperty("accepted") Accepted accepted) {
+    public void discard(@ExchangeProperty(ExchangeProperties.ACCEPTED) Accepted accepted) {
         actions.delete(accepted.id());
     }
 
-    public ApiResponse response(@ExchangeProperty("accepted") Accepted accepted) {
+    public ApiResponse response(@ExchangeProperty(ExchangeProperties.ACCEPTED) Accepted accepted) {
         return accepted.response();
     }
 }

@@ -24,6 +24,8 @@ import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.emr.ReferenceRecords;
 import org.telenc.engine.reference.ReferenceRepository;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
@@ -83,13 +85,13 @@ public class ActionJobs {
      * internal_error (routes/_shared/job-faults); null when no stored action is tied to it.
      */
     public ActionJob failedForGood(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
-            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId,
+            @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) throws Exception {
         return faults.failedForGood(message, ActionMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
     /** Names the acting staff member from the synced staff, else user, rows (else the note shows the id). */
-    public ActionJob enrich(@ExchangeProperty("action") ActionJob action) {
+    public ActionJob enrich(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         String connection = action.getConnection().id();
         String ehrId = action.getActingUserEhrId();
         Optional<String> name = references.staffMember(connection, ehrId).map(ReferenceRecords.Staff::name)
@@ -100,7 +102,7 @@ public class ActionJobs {
     }
 
     /** The note line, stamped now in the clinic's time zone. */
-    public ActionJob composeNote(@ExchangeProperty("action") ActionJob action) {
+    public ActionJob composeNote(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Instant now = clock.instant();
         EmrConnection.FhirSettings settings = action.getConnection().settings();
         action.setNote(now, NoteLines.format(now, settings.timezone(), action.getActingUserName(),
@@ -113,26 +115,26 @@ public class ActionJobs {
      * the action (safe: the note is a conditional create on the action's identifier); otherwise the
      * action fails with login_required, emr_rejected or emr_unavailable.
      */
-    public ActionJob emrFailed(@ExchangeProperty("action") ActionJob action,
+    public ActionJob emrFailed(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         failures.failed(action, failure);
         return action;
     }
 
     /** The queue message of the action's next try. */
-    public String retryMessage(@ExchangeProperty("action") ActionJob action) {
+    public String retryMessage(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         return queue.write(ActionMessage.retry(action));
     }
 
     // The EMR operations (EmrOperations): each adapter input built from the action, each result
     // handed back to the action, which decides what it means.
 
-    public ReadEncounter readEncounterInput(@ExchangeProperty("action") ActionJob action) {
+    public ReadEncounter readEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         return new ReadEncounter(action.getEmrAppointmentId());
     }
 
     /** The encounter exists: the note will be about its subject. Not found: the action fails, encounter_not_found. */
-    public void encounterRead(@ExchangeProperty("action") ActionJob action, @Body EncounterRead read) {
+    public void encounterRead(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action, @Body EncounterRead read) {
         if (read.found()) {
             action.encounterFound(read.subject());
             return;
@@ -141,13 +143,13 @@ public class ActionJobs {
         action.fail("encounter_not_found", "The encounter was not found in the EMR");
     }
 
-    public AddEncounterNote noteInput(@ExchangeProperty("action") ActionJob action) {
+    public AddEncounterNote noteInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         return new AddEncounterNote(action.getActionId(), action.getEmrAppointmentId(), action.getEncounterSubject(),
                 new Named(action.getActingUserEhrId(), action.getActingUserName()), action.isHighPriority(),
                 action.getNotedAt(), action.getNoteLine());
     }
 
-    public void noteCreated(@ExchangeProperty("action") ActionJob action, @Body NoteCreated created) {
+    public void noteCreated(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action, @Body NoteCreated created) {
         action.setNoteId(created.noteId());
     }
 }

@@ -2,7 +2,9 @@ package org.telenc.engine.emr;
 
 import java.util.List;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Which EMR types can take telephone encounters: exactly those whose adapter file
@@ -31,7 +33,7 @@ public class EmrAdapters {
     }
 
     /** Whether the adapter of this type has the optional operation (e.g. read-capabilities). */
-    public boolean supportsOperation(@org.apache.camel.ExchangeProperty("connection") EmrConnection connection, String operation) {
+    public boolean supportsOperation(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, String operation) {
         String emrType = connection == null ? null : connection.emrType();
         return emrType != null && emrType.matches("[a-z0-9-]+") && camel.getRoute("emr-" + emrType + "-" + operation) != null;
     }

@@ -8,6 +8,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Per EMR connection, around every call: a Resilience4j circuit breaker (a connection whose calls
@@ -49,7 +51,7 @@ public class EmrCallGuard {
     }
 
     /** Before a call: throws {@link EmrThrottledException} when the breaker is open or the budget spent. */
-    public void beforeCall(@ExchangeProperty("emrConnection") EmrConnection connection) {
+    public void beforeCall(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         if (connection == null) {
             return;
         }
@@ -64,7 +66,7 @@ public class EmrCallGuard {
     }
 
     /** After an answer: 408, 429 and 5xx count as failures of the connection, anything else as success. */
-    public void afterResponse(@ExchangeProperty("emrConnection") EmrConnection connection,
+    public void afterResponse(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         if (connection == null) {
             return;
@@ -74,7 +76,7 @@ public class EmrCallGuard {
     }
 
     /** After no answer at all (I/O error, timeout): a failure; the exception goes on. */
-    public void afterFailure(@ExchangeProperty("emrConnection") EmrConnection connection,
+    public void afterFailure(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
         if (connection != null) {
             record(connection.id(), true);
@@ -86,7 +88,7 @@ public class EmrCallGuard {
      * Tells the listener the connection id of every breaker there is now and of each one made from
      * now on (a breaker is made on a connection's first call), so metrics can follow each connection.
      */
-    public void onBreakerAdded(java.util.function.Consumer<String> listener) {
+    public void onBreakerAdded(Consumer<String> listener) {
         breakers.getEventPublisher().onEntryAdded(event -> listener.accept(event.getAddedEntry().getName()));
         breakers.getAllCircuitBreakers().forEach(breaker -> listener.accept(breaker.getName()));
     }

@@ -1,12 +1,20 @@
 package org.telenc.engine.emr;
 
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.telenc.engine.emr.auth.EmrAuthSettings;
+
 /**
  * An EMR connection as adapters use it: its type (which names the adapter routes), the resolved
  * base URL, the adapter settings, how calls authenticate, and its status ({@code active}, or
  * {@code expired} once the EMR keeps refusing the engine's credentials).
  */
 public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings,
-        org.telenc.engine.emr.auth.EmrAuthSettings auth, String status) {
+        EmrAuthSettings auth, String status) {
 
     public static final String EXPIRED = "expired";
 
@@ -21,8 +29,8 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
      */
     public record FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl,
             String pharmacyTypeSystem, String pharmacyTypeCode, String templateExtensionUrl, String npiSystem,
-            java.time.ZoneId timezone, int callsPerMinute, String refillStatus, String refillIntent, String pharmacyList,
-            java.util.Map<String, String> templateCodes, String pharmacyListCode, String practitionerIdSystem,
+            ZoneId timezone, int callsPerMinute, String refillStatus, String refillIntent, String pharmacyList,
+            Map<String, String> templateCodes, String pharmacyListCode, String practitionerIdSystem,
             String locationIdSystem, String pharmacyIdSystem) {
 
         /** {@code pharmacy_list}: the patient's pharmacies live in a Patient extension, a List resource, or nowhere. */
@@ -32,14 +40,14 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
         public static final String DEFAULT_PHARMACY_LIST_CODE = "http://telenc.org/fhir/CodeSystem/list-kind|preferred-pharmacies";
 
         public FhirSettings {
-            templateCodes = templateCodes == null ? java.util.Map.of() : java.util.Map.copyOf(templateCodes);
+            templateCodes = templateCodes == null ? Map.of() : Map.copyOf(templateCodes);
         }
 
         /** Settings as they were before the rate limit, refill and template keys: those take their defaults. */
         public FhirSettings(String mrnSystem, String jobIdentifierSystem, String pharmacyExtensionUrl, String pharmacyTypeSystem,
-                String pharmacyTypeCode, String templateExtensionUrl, String npiSystem, java.time.ZoneId timezone) {
+                String pharmacyTypeCode, String templateExtensionUrl, String npiSystem, ZoneId timezone) {
             this(mrnSystem, jobIdentifierSystem, pharmacyExtensionUrl, pharmacyTypeSystem, pharmacyTypeCode, templateExtensionUrl,
-                    npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, java.util.Map.of(),
+                    npiSystem, timezone, 0, "draft", "proposal", PHARMACY_LIST_EXTENSION, Map.of(),
                     DEFAULT_PHARMACY_LIST_CODE, "", "", "");
         }
 
@@ -48,7 +56,7 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
                     "http://telenc.org/fhir/StructureDefinition/preferred-pharmacy",
                     "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PHARM",
                     "http://telenc.org/fhir/StructureDefinition/encounter-template",
-                    "http://hl7.org/fhir/sid/us-npi", java.time.ZoneId.of("UTC"));
+                    "http://hl7.org/fhir/sid/us-npi", ZoneId.of("UTC"));
         }
 
         /**
@@ -56,23 +64,23 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
          * {@code Type/id} when the EMR's ehr ids are FHIR logical ids (no id system set), else a
          * logical reference by identifier ({@code Reference.identifier} with that system).
          */
-        public org.hl7.fhir.r4.model.Reference reference(String type, String ehrId, String display) {
+        public Reference reference(String type, String ehrId, String display) {
             String system = switch (type) {
                 case "Practitioner" -> practitionerIdSystem;
                 case "Location" -> locationIdSystem;
                 case "Organization" -> pharmacyIdSystem;
                 default -> "";
             };
-            org.hl7.fhir.r4.model.Reference reference = system == null || system.isBlank()
-                    ? new org.hl7.fhir.r4.model.Reference(type + "/" + ehrId)
-                    : new org.hl7.fhir.r4.model.Reference().setType(type)
-                            .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue(ehrId));
+            Reference reference = system == null || system.isBlank()
+                    ? new Reference(type + "/" + ehrId)
+                    : new Reference().setType(type)
+                            .setIdentifier(new Identifier().setSystem(system).setValue(ehrId));
             return display == null ? reference : reference.setDisplay(display);
         }
 
         /** Whether a reference points at this ehr id, either way {@link #reference} may have written it. */
-        public boolean refersTo(org.hl7.fhir.r4.model.Reference reference, String type, String ehrId) {
-            org.hl7.fhir.r4.model.Reference expected = reference(type, ehrId, null);
+        public boolean refersTo(Reference reference, String type, String ehrId) {
+            Reference expected = reference(type, ehrId, null);
             if (expected.hasIdentifier()) {
                 return reference.hasIdentifier() && expected.getIdentifier().getSystem().equals(reference.getIdentifier().getSystem())
                         && ehrId.equals(reference.getIdentifier().getValue());
@@ -81,10 +89,10 @@ public record EmrConnection(String id, String emrType, String baseUrl, FhirSetti
         }
 
         /** The ehr id a synced resource is known by: its identifier in the id system when one is set, else its logical id. */
-        public String ehrId(String type, org.hl7.fhir.r4.model.Resource resource, java.util.List<org.hl7.fhir.r4.model.Identifier> identifiers) {
+        public String ehrId(String type, Resource resource, List<Identifier> identifiers) {
             String system = reference(type, "x", null).hasIdentifier() ? reference(type, "x", null).getIdentifier().getSystem() : null;
             if (system != null) {
-                for (org.hl7.fhir.r4.model.Identifier identifier : identifiers) {
+                for (Identifier identifier : identifiers) {
                     if (system.equals(identifier.getSystem()) && identifier.hasValue()) {
                         return identifier.getValue();
                     }

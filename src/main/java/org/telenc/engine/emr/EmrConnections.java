@@ -1,7 +1,16 @@
 package org.telenc.engine.emr;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -17,7 +26,7 @@ import org.telenc.engine.tenancy.TenancyRepository;
 @Component("emrConnections")
 public class EmrConnections {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmrConnections.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmrConnections.class);
     public static final String EMBEDDED_SANDBOX = EngineProperties.EMBEDDED_SANDBOX;
     public static final String SANDBOX_PATH = "/sandbox/fhir/r4";
 
@@ -46,12 +55,12 @@ public class EmrConnections {
 
     /** Active connections; one that cannot be resolved (say, credentials sealed under another key) is skipped, not fatal. */
     public List<EmrConnection> active() {
-        List<EmrConnection> active = new java.util.ArrayList<>();
+        List<EmrConnection> active = new ArrayList<>();
         for (TenancyRepository.ConnectionRow row : tenancy.activeConnections()) {
             try {
                 active.add(resolve(row));
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(EmrConnections.class).warn("EMR connection {} skipped: {}", row.id(),
+                LOG.warn("EMR connection {} skipped: {}", row.id(),
                         e.getMessage());
             }
         }
@@ -104,26 +113,26 @@ public class EmrConnections {
     }
 
     private static String oneOf(String value, String... allowed) {
-        if (java.util.Arrays.asList(allowed).contains(value)) {
+        if (Arrays.asList(allowed).contains(value)) {
             return value;
         }
         throw new IllegalStateException("EMR connection setting value not allowed; expected one of " + String.join(", ", allowed));
     }
 
-    private static java.util.Map<String, String> templateCodes(com.fasterxml.jackson.databind.JsonNode node) {
-        java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+    private static Map<String, String> templateCodes(JsonNode node) {
+        Map<String, String> codes = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
         return codes;
     }
 
     /** The clinic's IANA time zone; an unknown id falls back to the default (UTC), with a warning. */
-    static java.time.ZoneId zone(String id, java.time.ZoneId fallback) {
+    static ZoneId zone(String id, ZoneId fallback) {
         if (id == null || id.isBlank()) {
             return fallback;
         }
         try {
-            return java.time.ZoneId.of(id.strip());
-        } catch (java.time.DateTimeException e) {
+            return ZoneId.of(id.strip());
+        } catch (DateTimeException e) {
             LOG.warn("EMR connection setting timezone is not an IANA time zone id; using {}", fallback);
             return fallback;
         }

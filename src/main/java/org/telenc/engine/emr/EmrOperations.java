@@ -2,19 +2,18 @@ package org.telenc.engine.emr;
 
 import java.time.Instant;
 import java.util.List;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * The adapter contract of the job operations, as values. Every {@code direct:emr-<type>-<operation>}
- * route of a job takes the job's {@link EmrConnection} in the exchange property {@link #CONNECTION}
- * and the operation's input record as the body, and leaves the operation's result record as the
- * body; an EMR failure is thrown ({@link EmrPermanentException}, {@link EmrRetryableException},
+ * route of a job takes the job's {@link EmrConnection} in the exchange property
+ * {@link ExchangeProperties#EMR_CONNECTION} and the operation's input record as the body, and
+ * leaves the operation's result record as the body; an EMR failure is thrown
+ * ({@link EmrPermanentException}, {@link EmrRetryableException},
  * {@link EmrNotFoundException}). The adapter knows no job: the calling flow builds the input from
  * its job and hands the result back to the job, which decides what it means.
  */
 public final class EmrOperations {
-
-    /** The exchange property holding the connection every EMR call of the exchange goes to. */
-    public static final String CONNECTION = "emrConnection";
 
     private EmrOperations() {
     }

@@ -6,6 +6,8 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Caller;
 
 /** GET /v1/telephone-encounters/{id}: the status of one of the caller's encounters. */
@@ -20,7 +22,7 @@ public class EncounterApi {
         this.json = json;
     }
 
-    public String get(@ExchangeProperty("caller") Caller caller, @Header("id") String id) throws Exception {
+    public String get(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.ID) String id) throws Exception {
         EncounterRepository.EncounterRow row = encounters.find(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()))
                 .orElseThrow(() -> new ApiException(404, "telephone_encounter_not_found", "Telephone encounter not found."));

@@ -14,6 +14,7 @@ import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobEvents;
 import org.telenc.engine.job.JobOutcome;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.WebhookRepository;
 
 /**
@@ -31,7 +32,7 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
         this.encounters = encounters;
     }
 
-    public Map<String, Object> created(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("telephone_encounter_id", job.getTelephoneEncounterId());
         data.put("emr_appointment_id", job.getEncounterId());
@@ -45,13 +46,13 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
         return data;
     }
 
-    public Map<String, Object> createdPartial(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> createdPartial(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = created(job);
         addReasons(data, job.getPartialReasons());
         return data;
     }
 
-    public Map<String, Object> failed(@ExchangeProperty("job") EncounterJob job) {
+    public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("telephone_encounter_id", job.getTelephoneEncounterId());
         data.put("patient_mrn", job.getRequest().getPatientMrn());
@@ -65,7 +66,7 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
 
     /** Stores outcome, event and deliveries; returns the delivery ids to queue. */
     @Transactional
-    public List<String> record(@ExchangeProperty("job") EncounterJob job, Map<String, Object> data) {
+    public List<String> record(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, Map<String, Object> data) {
         return recordOutcome(job, data);
     }
 

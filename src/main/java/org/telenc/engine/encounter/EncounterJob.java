@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobHeader;
 import org.telenc.engine.job.JobOutcome;
@@ -25,7 +26,6 @@ public class EncounterJob extends EmrJob {
     private ReferenceRecords.Pharmacy pharmacy;
 
     private String patientId;
-    private List<RefillableMedication> refillableMedications = List.of();
     private RefillableMedication matchedMedication;
     private String encounterId;
     private boolean refillAdded;
@@ -43,10 +43,6 @@ public class EncounterJob extends EmrJob {
             int emrAttempt) {
         this(new JobHeader(telephoneEncounterId, jobId, clientPk, accessTokenReferenceId, connection, alreadyFinished,
                 acceptedAt, emrAttempt), request);
-    }
-
-    /** A refillable order of the patient: the order's EMR id and the medication's display name. */
-    public record RefillableMedication(String orderId, String name) {
     }
 
     /** created, created_partial or failed; null while still pending or deferred. */
@@ -138,14 +134,6 @@ public class EncounterJob extends EmrJob {
 
     public void setPatientId(String patientId) {
         this.patientId = patientId;
-    }
-
-    public List<RefillableMedication> getRefillableMedications() {
-        return refillableMedications;
-    }
-
-    public void setRefillableMedications(List<RefillableMedication> refillableMedications) {
-        this.refillableMedications = List.copyOf(refillableMedications);
     }
 
     public RefillableMedication getMatchedMedication() {

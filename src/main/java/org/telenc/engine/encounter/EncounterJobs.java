@@ -28,6 +28,8 @@ import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.reference.ReferenceRepository;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 
 /** Turns a queue message back into a job and enriches it with the reference rows. */
 @Component("encounterJobs")
@@ -75,12 +77,12 @@ public class EncounterJobs {
      * internal_error (routes/_shared/job-faults); null when no stored request is tied to it.
      */
     public EncounterJob failedForGood(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header("JMSMessageID") String messageId,
-            @Header("JMSXDeliveryCount") Integer deliveryCount) throws Exception {
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId,
+            @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) throws Exception {
         return faults.failedForGood(message, EncounterMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
-    public EncounterJob enrich(@ExchangeProperty("job") EncounterJob job) {
+    public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         if (job.getConnection().isExpired()) {
             log.warn("telephone encounter {}: its EMR connection's link is expired", job.getTelephoneEncounterId());
             job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
@@ -98,7 +100,7 @@ public class EncounterJobs {
     }
 
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
-    public EncounterJob refillNotAdded(@ExchangeProperty("job") EncounterJob job,
+    public EncounterJob refillNotAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         if (!deferred(job, failure, "refill not added to")) {
             job.partial("refill_not_added", "The refill request could not be added to the encounter: "
@@ -107,7 +109,7 @@ public class EncounterJobs {
         return job;
     }
 
-    public EncounterJob pharmacyNotAdded(@ExchangeProperty("job") EncounterJob job,
+    public EncounterJob pharmacyNotAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         if (!deferred(job, failure, "pharmacy not added for")) {
             job.partial("pharmacy_not_added", "The pharmacy could not be added to the patient's pharmacy list: "
@@ -126,14 +128,14 @@ public class EncounterJobs {
     }
 
     /** An EMR failure before the encounter existed: deferred, or the job fails. */
-    public EncounterJob emrFailed(@ExchangeProperty("job") EncounterJob job,
+    public EncounterJob emrFailed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         failures.failed(job, failure);
         return job;
     }
 
     /** The queue message of the job's next try. */
-    public String retryMessage(@ExchangeProperty("job") EncounterJob job) {
+    public String retryMessage(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         return queue.write(EncounterMessage.retry(job));
     }
 
@@ -162,12 +164,12 @@ public class EncounterJobs {
     // The EMR operations (EmrOperations): each adapter input built from the job, each result
     // handed back to the job, which decides what it means.
 
-    public FindPatient findPatientInput(@ExchangeProperty("job") EncounterJob job) {
+    public FindPatient findPatientInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         return new FindPatient(job.getRequest().getPatientMrn());
     }
 
     /** Exactly one patient has the MRN: the job goes on with it; none or several: patient_not_found. */
-    public void patientFound(@ExchangeProperty("job") EncounterJob job, @Body PatientMatch match) {
+    public void patientFound(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body PatientMatch match) {
         if (match.patientId() != null) {
             job.setPatientId(match.patientId());
         } else if (match.patientIds().isEmpty()) {
@@ -177,14 +179,14 @@ public class EncounterJobs {
         }
     }
 
-    public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty("job") EncounterJob job) {
+    public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         return new ListRefillableMedications(job.getPatientId());
     }
 
     /** The medication the caller asked for among the refillable ones: the matched order, or the failure with its list. */
-    public void medicationMatched(@ExchangeProperty("job") EncounterJob job, @Body MedicationMatcher.Match match) {
+    public void medicationMatched(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body MedicationMatcher.Match match) {
         if (match instanceof MedicationMatcher.Matched m) {
-            job.setMatchedMedication(new EncounterJob.RefillableMedication(m.medication().orderId(), m.medication().name()));
+            job.setMatchedMedication(m.medication());
         } else if (match instanceof MedicationMatcher.Ambiguous a) {
             job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
             job.setAvailableMedications(a.candidates());
@@ -194,7 +196,7 @@ public class EncounterJobs {
         }
     }
 
-    public CreateEncounter createEncounterInput(@ExchangeProperty("job") EncounterJob job) {
+    public CreateEncounter createEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         TelephoneEncounterRequest request = job.getRequest();
         return new CreateEncounter(job.getTelephoneEncounterId(), job.getPatientId(), request.highPriority(),
                 new Named(request.getProviderId(), job.getProvider() == null ? null : job.getProvider().name()),
@@ -203,34 +205,33 @@ public class EncounterJobs {
     }
 
     /** The encounter exists from here on, even if a later step fails. */
-    public void encounterCreated(@ExchangeProperty("job") EncounterJob job, @Body EncounterCreated created) {
+    public void encounterCreated(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body EncounterCreated created) {
         job.setEncounterId(created.encounterId());
     }
 
-    public AddEncounterDetails encounterDetailsInput(@ExchangeProperty("job") EncounterJob job) {
+    public AddEncounterDetails encounterDetailsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         TelephoneEncounterRequest request = job.getRequest();
         return new AddEncounterDetails(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
                 request.highPriority(), request.getCaller(), request.getMessage(),
                 new Named(request.getAssignedToId(), job.getAssignee() == null ? null : job.getAssignee().name()));
     }
 
-    public AddRefill refillInput(@ExchangeProperty("job") EncounterJob job) {
+    public AddRefill refillInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         TelephoneEncounterRequest request = job.getRequest();
-        EncounterJob.RefillableMedication matched = job.getMatchedMedication();
         return new AddRefill(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
-                new RefillableMedication(matched.orderId(), matched.name()), request.getProviderId(),
+                job.getMatchedMedication(), request.getProviderId(),
                 request.getPharmacyEhrId() == null ? null : pharmacy(job));
     }
 
-    public void refillAdded(@ExchangeProperty("job") EncounterJob job, @Body RefillAdded added) {
+    public void refillAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body RefillAdded added) {
         job.setRefillAdded(true);
     }
 
-    public EnsurePatientPharmacy pharmacyInput(@ExchangeProperty("job") EncounterJob job) {
+    public EnsurePatientPharmacy pharmacyInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         return new EnsurePatientPharmacy(job.getPatientId(), pharmacy(job));
     }
 
-    public void pharmacyEnsured(@ExchangeProperty("job") EncounterJob job, @Body PharmacyEnsured ensured) {
+    public void pharmacyEnsured(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body PharmacyEnsured ensured) {
         job.setPharmacyAdded(true);
     }
 

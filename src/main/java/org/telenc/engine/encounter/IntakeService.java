@@ -11,6 +11,7 @@ import org.telenc.engine.intake.IdempotencyKeys;
 import org.telenc.engine.job.JobIntake;
 import org.telenc.engine.job.JobIntake.Accepted;
 import org.telenc.engine.job.JobQueue;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.storage.GroupCommit;
 import org.telenc.engine.tenancy.Caller;
 
@@ -43,8 +44,8 @@ public class IntakeService {
      * Stores the request, and its Idempotency-Key with the answer, in one transaction (shared with
      * concurrent requests: one commit for all of them); returns once it is committed.
      */
-    public Accepted accept(@ExchangeProperty("caller") Caller caller,
-            @ExchangeProperty("idempotency") IdempotencyKeys.Idempotency idempotency, TelephoneEncounterRequest request) {
+    public Accepted accept(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller,
+            @ExchangeProperty(ExchangeProperties.IDEMPOTENCY) IdempotencyKeys.Idempotency idempotency, TelephoneEncounterRequest request) {
         String id = intake.newId();
         String payload = intake.payload(request.valuesByJsonName());
         String group = messageGroup(caller.connectionId(), request.getPatientMrn());
@@ -73,12 +74,12 @@ public class IntakeService {
 
     /** Undoes {@link #accept} when the request could not be queued: request and key are gone. */
     @Transactional
-    public void discard(@ExchangeProperty("accepted") Accepted accepted) {
+    public void discard(@ExchangeProperty(ExchangeProperties.ACCEPTED) Accepted accepted) {
         idempotencyKeys.release(accepted.id());
         encounters.delete(accepted.id());
     }
 
-    public ApiResponse response(@ExchangeProperty("accepted") Accepted accepted) {
+    public ApiResponse response(@ExchangeProperty(ExchangeProperties.ACCEPTED) Accepted accepted) {
         return accepted.response();
     }
 }

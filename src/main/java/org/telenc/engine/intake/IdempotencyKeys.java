@@ -4,14 +4,21 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.api.ApiResponse;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
 
@@ -25,7 +32,7 @@ import org.telenc.engine.tenancy.Secrets;
 @Component("idempotencyKeys")
 public class IdempotencyKeys {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdempotencyKeys.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
     static final Duration RETENTION = Duration.ofHours(24);
     /** An {@code accepting} row this old outlived its request's answer (crash or lost update). */
     static final Duration ACCEPTING_TIMEOUT = Duration.ofSeconds(60);
@@ -45,7 +52,7 @@ public class IdempotencyKeys {
     private record Row(String hash, String state, int status, String body, Instant createdAt) {
     }
 
-    public Idempotency lookup(@ExchangeProperty("caller") Caller caller, @Header("Idempotency-Key") String key,
+    public Idempotency lookup(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Header(MessageHeaders.IDEMPOTENCY_KEY) String key,
             @Body String body) {
         if (key == null) {
             return new Idempotency(null, null, null);
@@ -76,22 +83,22 @@ public class IdempotencyKeys {
                                                 response_status, response_body, created_at)
                     values (?,?,?,?, 'accepting', ?,?,?,?)""", caller.clientPk(), caller.accessTokenId(), idempotency.key(),
                     idempotency.requestHash(), encounterId, response.status(), response.json(), Timestamp.from(now));
-        } catch (org.springframework.dao.DuplicateKeyException e) {
+        } catch (DuplicateKeyException e) {
             // a twin got here first; its retry sees the replay or the 422 (and on PostgreSQL this
             // transaction is aborted now, so nothing more is read here)
             throw inUse();
         }
     }
 
-    public void complete(@ExchangeProperty("caller") Caller caller,
-            @ExchangeProperty("idempotency") Idempotency idempotency) {
+    public void complete(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller,
+            @ExchangeProperty(ExchangeProperties.IDEMPOTENCY) Idempotency idempotency) {
         if (idempotency == null || idempotency.key() == null) {
             return;
         }
         try {
             jdbc.update("update idempotency_key set state = 'done' where client_pk = ? and access_token_id = ? and idem_key = ?",
                     caller.clientPk(), caller.accessTokenId(), idempotency.key());
-        } catch (org.springframework.dao.DataAccessException e) {
+        } catch (DataAccessException e) {
             // the request is queued: answer 200 anyway; the row counts as done after ACCEPTING_TIMEOUT
             LOG.warn("Idempotency-Key not marked done ({}); it replays after {}", e.getClass().getSimpleName(), ACCEPTING_TIMEOUT);
         }
@@ -127,6 +134,6 @@ public class IdempotencyKeys {
 
     private static ApiException inUse() {
         return new ApiException(409, "idempotency_key_in_use",
-                "A request with this Idempotency-Key is still being accepted. Retry shortly.", java.util.List.of(), 1);
+                "A request with this Idempotency-Key is still being accepted. Retry shortly.", List.of(), 1);
     }
 }

@@ -8,6 +8,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 
 /**
  * Contract section 3: the message-queue twin of {@code POST /v1/telephone-encounters}. The message
@@ -22,8 +24,6 @@ import org.springframework.stereotype.Component;
 @Component("queueIntake")
 public class QueueIntake implements AggregationStrategy {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    public static final String STATUS_PROPERTY = "intakeStatus";
     private static final int MAX_KEY_LENGTH = 255;
 
     private final ObjectMapper json;
@@ -37,26 +37,26 @@ public class QueueIntake implements AggregationStrategy {
      * header reaches intake, and the credentials do not travel on with the reply.
      */
     public void useIntakeHeaders(@Headers Map<String, Object> headers) {
-        String clientId = text(headers.get("client_id"));
-        String clientSecret = text(headers.get("client_secret"));
-        String accessToken = text(headers.get("access_token"));
-        String key = text(headers.get(IDEMPOTENCY_KEY));
+        String clientId = text(headers.get(MessageHeaders.CLIENT_ID));
+        String clientSecret = text(headers.get(MessageHeaders.CLIENT_SECRET));
+        String accessToken = text(headers.get(MessageHeaders.ACCESS_TOKEN));
+        String key = text(headers.get(MessageHeaders.IDEMPOTENCY_KEY));
         if (key == null) {
             key = text(headers.get("idempotency_key"));
         }
-        String messageId = text(headers.get("JMSMessageID"));
+        String messageId = text(headers.get(MessageHeaders.JMS_MESSAGE_ID));
         if (key == null && messageId != null && messageId.length() <= MAX_KEY_LENGTH - 4) {
             key = "jms:" + messageId;
         }
         headers.clear();
-        put(headers, "client_id", clientId);
-        put(headers, "client_secret", clientSecret);
-        put(headers, "access_token", accessToken);
-        put(headers, IDEMPOTENCY_KEY, key);
+        put(headers, MessageHeaders.CLIENT_ID, clientId);
+        put(headers, MessageHeaders.CLIENT_SECRET, clientSecret);
+        put(headers, MessageHeaders.ACCESS_TOKEN, accessToken);
+        put(headers, MessageHeaders.IDEMPOTENCY_KEY, key);
     }
 
     /** The reply's correlation id: the request's, else its message id (the JMS request/reply idiom). */
-    public String correlationId(@Header("JMSCorrelationID") String correlationId, @Header("JMSMessageID") String messageId) {
+    public String correlationId(@Header(MessageHeaders.JMS_CORRELATION_ID) String correlationId, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId) {
         return correlationId != null && !correlationId.isEmpty() ? correlationId : messageId;
     }
 
@@ -75,7 +75,7 @@ public class QueueIntake implements AggregationStrategy {
      */
     @Override
     public Exchange aggregate(Exchange original, Exchange intake) {
-        original.setProperty(STATUS_PROPERTY, intake.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 500, Integer.class));
+        original.setProperty(ExchangeProperties.INTAKE_STATUS, intake.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 500, Integer.class));
         original.getMessage().setBody(intake.getMessage().getBody(String.class));
         return original;
     }

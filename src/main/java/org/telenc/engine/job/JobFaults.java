@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.routes.MessageHeaders;
 
 /**
  * What a job of any kind that threw (anything the flows do not turn into an outcome: a bug, an
@@ -47,7 +48,7 @@ public class JobFaults {
      * or stored payload that is not JSON fails the same way however often it is read.
      */
     public boolean givesUp(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-            @Header("JMSXDeliveryCount") Integer deliveryCount) {
+            @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) {
         return neverClears(failure) || delivery(deliveryCount) > maximumRedeliveries;
     }
 
@@ -68,7 +69,7 @@ public class JobFaults {
     /** Not the last delivery: one WARN line, then the transaction rolls back and the broker redelivers. */
     public void redelivering(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId,
-            @Header("JMSMessageID") String messageId, @Header("JMSXDeliveryCount") Integer deliveryCount) {
+            @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId, @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) {
         log.warn("queue message {} failed in route {} on delivery {} of {} ({}); the broker redelivers it", messageId,
                 routeId, delivery(deliveryCount), maximumRedeliveries + 1, className(failure));
     }

@@ -29,11 +29,11 @@ public class EmrSyncStatus {
         this.clock = clock;
     }
 
-    public void succeeded(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection) {
+    public void succeeded(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         record(connection, false);
     }
 
-    public void failed(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection) {
+    public void failed(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         record(connection, true);
     }
 

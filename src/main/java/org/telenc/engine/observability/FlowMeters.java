@@ -66,7 +66,7 @@ public class FlowMeters {
     }
 
     /** An add-action job's terminal outcome, counted once like {@link #encounterEnded}. */
-    public void actionEnded(@ExchangeProperty(ExchangeProperties.ACTION) ActionJob action) {
+    public void actionEnded(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         if (action == null || action.isAlreadyFinished()) {
             return;
         }

@@ -38,14 +38,14 @@ public class ReferenceSync {
     }
 
     /** Records what the connection's server can do; a server that cannot make telephone encounters gets unsupported_emr. */
-    public void capabilities(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection,
+    public void capabilities(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body EmrCapabilities capabilities) {
         references.recordCapabilities(connection.id(), capabilities);
         log.info("connection {} capabilities: FHIR {}, Patient search by identifier {}, Encounter create {}", connection.id(),
                 capabilities.fhirVersion(), capabilities.searchPatientByIdentifier(), capabilities.createEncounter());
     }
 
-    public void apply(@ExchangeProperty(ExchangeProperties.CONNECTION) EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
+    public void apply(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
         references.apply(connection.id(), snapshot);
         log.info("reference sync of connection {}: {} providers, {} locations, {} staff, {} pharmacies, {} users",
                 connection.id(), snapshot.providers().size(), snapshot.locations().size(), snapshot.staff().size(),

@@ -1,11 +1,10 @@
 package org.telenc.engine.routes;
 
-import java.util.Map;
-
 /**
  * Names of the exchange properties the routes and the beans share. Every name a route sets or
  * reads and every {@code @ExchangeProperty} a bean binds is one of these (Camel's own
- * {@code Camel...} properties aside); {@code RouteBeanContractTest} checks it.
+ * {@code Camel...} properties aside), and each object has one name: {@code RouteBeanContractTest}
+ * checks both, failing on two properties set to the same value.
  */
 public final class ExchangeProperties {
 
@@ -17,19 +16,18 @@ public final class ExchangeProperties {
     public static final String IDEMPOTENCY = "idempotency";
     /** What intake stored for an accepted request: the queue message and its message group. */
     public static final String ACCEPTED = "accepted";
-    /** The telephone-encounter job a process route works on. */
+    /** The job a process route works on, whatever its kind (telephone encounter, add action). */
     public static final String JOB = "job";
-    /** The add-action job a process route works on (the second job kind's {@link #JOB}). */
-    public static final String ACTION = "action";
     /** The JMS message group of the job being processed, kept for re-queueing it. */
     public static final String MESSAGE_GROUP = "messageGroup";
-    /** The EMR connection a sync run or an adapter call works with. */
-    public static final String CONNECTION = "connection";
     /**
-     * The EMR connection of the job an EMR call is made for: the same object as {@link #CONNECTION}
-     * under a second name (see {@link #ALIASES}); the EMR call guard and authorization bind it.
+     * The EMR connection every EMR call of the exchange goes to: the job's connection in a process
+     * route, the connection being synced in a sync run. The adapters, the EMR call guard and the
+     * authorization bind it.
      */
     public static final String EMR_CONNECTION = "emrConnection";
+    /** The input record of an adapter operation, kept while the operation makes more than one call. */
+    public static final String FHIR_INPUT = "fhirInput";
     /** The FHIR call being made: method, url, body and conditional headers. */
     public static final String FHIR_CALL = "fhirCall";
     /** The timer sample of the EMR call in flight. */
@@ -44,7 +42,12 @@ public final class ExchangeProperties {
     public static final String LANE = "lane";
     /** The webhook delivery attempt being made. */
     public static final String ATTEMPT = "attempt";
-    /** The webhook event a resend was asked for. */
+    /**
+     * The webhook event a resend was asked for. The API hands the event's id on as the path
+     * parameter header {@link MessageHeaders#EVENT_ID} ({@code event_id}); the resend route keeps
+     * it in this property, as the same value under the engine's own spelling, before the header
+     * is dropped.
+     */
     public static final String EVENT_ID = "eventId";
     /** The deliveries a resend queued. */
     public static final String DELIVERIES = "deliveries";
@@ -56,12 +59,6 @@ public final class ExchangeProperties {
     public static final String REQUEST = "request";
     /** The HTTP status the intake route answered an MQ intake request with (set by the queue intake bean). */
     public static final String INTAKE_STATUS = "intakeStatus";
-
-    /**
-     * Names that denote the same object twice, alias → name; each is a debt (one name per object),
-     * listed so that the contract test fails on any new one.
-     */
-    public static final Map<String, String> ALIASES = Map.of(EMR_CONNECTION, CONNECTION);
 
     private ExchangeProperties() {
     }

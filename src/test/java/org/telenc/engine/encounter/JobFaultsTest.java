@@ -33,6 +33,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.action.ActionJob;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
 
@@ -105,12 +106,11 @@ class JobFaultsTest extends EngineTest {
     }
 
     static String marker(Exchange exchange) {
-        EncounterJob job = exchange.getProperty("job", EncounterJob.class);
-        if (job != null) {
-            return String.valueOf(job.getRequest().getCaller());
+        Object job = exchange.getProperty(ExchangeProperties.JOB);
+        if (job instanceof EncounterJob encounter) {
+            return String.valueOf(encounter.getRequest().getCaller());
         }
-        ActionJob action = exchange.getProperty("action", ActionJob.class);
-        return action == null ? "" : String.valueOf(action.getText());
+        return job instanceof ActionJob action ? String.valueOf(action.getText()) : "";
     }
 
     record Accepted(String id, String jobId, String marker) {

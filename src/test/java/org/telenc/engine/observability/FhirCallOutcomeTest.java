@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.emr.fhir.FhirCall;
@@ -14,7 +15,7 @@ class FhirCallOutcomeTest {
 
     @Test
     void theOutcomeOfEveryStatusMatchesWhatCheckDoes() {
-        FhirResponses responses = new FhirResponses(FhirContext.forR4Cached());
+        FhirResponses responses = new FhirResponses(FhirContext.forR4Cached(), Clock.systemUTC());
         FhirCall call = FhirCall.get("find-patient", "https://emr.example/Patient");
         for (int status = 100; status < 600; status++) {
             int code = status;

@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.telenc.engine.config.ClockConfiguration;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.config.FhirConfiguration;
 import org.telenc.engine.emr.EmrCallGuard;
@@ -77,7 +78,7 @@ class FhirHttpRoutesTest {
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({FhirConfiguration.class, EmrCallRedelivery.class, FhirResponses.class, FhirPaging.class, FhirHttpHeaders.class,
-            EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class, EngineMeters.class})
+            EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class, EngineMeters.class, ClockConfiguration.class})
     static class Beans {
 
         @Bean
@@ -140,8 +141,7 @@ class FhirHttpRoutesTest {
     /** Calls fhir-r4-call as an operation route does: the call in the body, the connection in a property. */
     private Exchange call(String endpoint, FhirCall call) {
         return producer.send(endpoint, exchange -> {
-            exchange.setProperty("emrConnection", CONNECTION);
-            exchange.setProperty("connection", CONNECTION);
+            exchange.setProperty(ExchangeProperties.EMR_CONNECTION, CONNECTION);
             exchange.getMessage().setHeader("internal-header", "must not reach the EMR");
             exchange.getMessage().setBody(call);
         });

@@ -43,8 +43,7 @@ import org.yaml.snakeyaml.Yaml;
  * that is no bean, a method that is not there or cannot be bound as the route calls it, an
  * exchange property or header name that is not declared in {@link ExchangeProperties} /
  * {@link MessageHeaders}, a property a bean binds that no route sets, and two properties set to
- * the same value side by side (one object under two names) that the contract does not list as a
- * known alias. No Spring context: beans are found by scanning for {@code @Component} (and its
+ * the same value side by side (one object under two names: there is no known alias). No Spring context: beans are found by scanning for {@code @Component} (and its
  * stereotypes) and {@code @Bean} methods, named as Spring names them.
  */
 final class RouteBeanContract {
@@ -304,16 +303,12 @@ final class RouteBeanContract {
                 value.remove("description");
                 String key = value.toString();
                 String other = namesByValue.putIfAbsent(key, name);
-                if (other != null && !isKnownAlias(other, name)) {
+                if (other != null) {
                     problems.add(where + ": exchange properties '" + other + "' and '" + name + "' are set to the same "
                             + key + ": one object, two names");
                 }
             }
         }
-    }
-
-    private static boolean isKnownAlias(String a, String b) {
-        return b.equals(ExchangeProperties.ALIASES.get(a)) || a.equals(ExchangeProperties.ALIASES.get(b));
     }
 
     private void beanCall(String where, Object value, UnaryOperator<String> text) {

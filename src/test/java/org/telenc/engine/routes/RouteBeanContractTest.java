@@ -3,8 +3,11 @@ package org.telenc.engine.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,21 @@ class RouteBeanContractTest {
     }
 
     @Test
+    void everyObjectHasOneName() throws IllegalAccessException {
+        List<String> names = new ArrayList<>();
+        for (Field field : ExchangeProperties.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                names.add((String) field.get(null));
+            }
+        }
+        assertThat(names).as("exchange property names").doesNotHaveDuplicates()
+                .contains(ExchangeProperties.JOB, ExchangeProperties.EMR_CONNECTION)
+                .doesNotContain("connection", "action");
+        assertThat(contract.problems).as("properties set to the same value under two names")
+                .noneMatch(p -> p.contains("two names"));
+    }
+
+    @Test
     void anOffendingRouteFileIsListedWithWhereAndWhy(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
@@ -87,7 +105,7 @@ class RouteBeanContractTest {
     @Test
     void methodSpecsCountTopLevelArguments() {
         assertThat(RouteBeanContract.arguments("")).isZero();
-        assertThat(RouteBeanContract.arguments("${exchangeProperty.connection}")).isEqualTo(1);
+        assertThat(RouteBeanContract.arguments("${exchangeProperty.emrConnection}")).isEqualTo(1);
         assertThat(RouteBeanContract.arguments("*, 'read-capabilities'")).isEqualTo(2);
         assertThat(RouteBeanContract.arguments("'a,b', ${body.split(',')}")).isEqualTo(2);
     }

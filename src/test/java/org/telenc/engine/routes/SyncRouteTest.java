@@ -123,7 +123,7 @@ class SyncRouteTest {
     }
 
     private static String connectionOf(Exchange exchange) {
-        return exchange.getProperty("connection", EmrConnection.class).id();
+        return exchange.getProperty(ExchangeProperties.EMR_CONNECTION, EmrConnection.class).id();
     }
 
     private void adaptersAnswer() {
@@ -136,10 +136,10 @@ class SyncRouteTest {
         when(connections.active()).thenReturn(List.of(ALPHA, BETA, GAMMA, NO_ADAPTER));
         adaptersAnswer();
         pullReferences.expectedMessageCount(3);
-        pullReferences.expectedPropertyValuesReceivedInAnyOrder("connection", List.of(ALPHA, BETA, GAMMA));
+        pullReferences.expectedPropertyValuesReceivedInAnyOrder(ExchangeProperties.EMR_CONNECTION, List.of(ALPHA, BETA, GAMMA));
         // the optional operation only where the adapter has it
         readCapabilities.expectedMessageCount(2);
-        readCapabilities.expectedPropertyValuesReceivedInAnyOrder("connection", List.of(ALPHA, BETA));
+        readCapabilities.expectedPropertyValuesReceivedInAnyOrder(ExchangeProperties.EMR_CONNECTION, List.of(ALPHA, BETA));
 
         producer.sendBody("direct:reference-sync-tick", null);
 
@@ -203,7 +203,7 @@ class SyncRouteTest {
         when(connections.active()).thenReturn(List.of(ALPHA, GAMMA));
         adaptersAnswer();
         pullReferences.expectedMessageCount(1);
-        pullReferences.expectedPropertyValuesReceivedInAnyOrder("connection", List.of(GAMMA));
+        pullReferences.expectedPropertyValuesReceivedInAnyOrder(ExchangeProperties.EMR_CONNECTION, List.of(GAMMA));
 
         producer.sendBodyAndHeader("direct:reference-sync", null, "syncConnectionId", "conn-gamma");
 

@@ -3,6 +3,7 @@ package org.telenc.engine.emr.auth;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
@@ -38,7 +40,7 @@ public class EmrCallAuthorization {
     }
 
     /** The Authorization header value, or null for a connection without authentication. */
-    public String header(@ExchangeProperty("emrConnection") EmrConnection connection) {
+    public String header(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         if (connection == null) {
             return null;
         }
@@ -46,8 +48,8 @@ public class EmrCallAuthorization {
     }
 
     /** Counts 401s in a row per connection; throws to retry with a fresh token, or marks the link expired. */
-    public void afterResponse(@ExchangeProperty("emrConnection") EmrConnection connection,
-            @Header(org.apache.camel.Exchange.HTTP_RESPONSE_CODE) Integer status) {
+    public void afterResponse(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
         if (connection == null || status == null) {
             return;
         }

@@ -3,6 +3,7 @@ package org.telenc.engine.emr.fhir;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /** Bean face of {@link FhirPages} for the search-all route. */
 @Component("fhirPaging")
@@ -18,7 +19,7 @@ public class FhirPaging {
         return new FhirPages(first);
     }
 
-    public FhirPages add(@ExchangeProperty("fhirPages") FhirPages pages, @Body String body) {
+    public FhirPages add(@ExchangeProperty(ExchangeProperties.FHIR_PAGES) FhirPages pages, @Body String body) {
         pages.add(responses.bundle(body));
         return pages;
     }

@@ -16,6 +16,8 @@ import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
 import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrVersionConflictException;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.routes.MessageHeaders;
 
 /**
  * Ensure-patient-pharmacy as a loop over {@link PharmacyListWrite}: a pharmacy counts as added only
@@ -41,8 +43,8 @@ public class FhirPharmacyLists {
     }
 
     /** The next read: the List by id once known, else the List search (list mode) or the Patient (extension mode). */
-    public FhirCall read(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
-            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write) {
+    public FhirCall read(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @ExchangeProperty(ExchangeProperties.PHARMACY_WRITE) PharmacyListWrite write) {
         if (write.nextTry() > PharmacyListWrite.MAXIMUM_TRIES) {
             throw new EmrPermanentException("emr_rejected", 200, "EMR call ensure-patient-pharmacy: the pharmacy list still"
                     + " lacks the pharmacy after " + PharmacyListWrite.MAXIMUM_TRIES + " writes");
@@ -57,8 +59,8 @@ public class FhirPharmacyLists {
      * The write that adds the pharmacy to what was read, guarded by its version ({@code ETag}, else
      * {@code meta.versionId}); null, and the operation done, when the read shows it held already.
      */
-    public FhirCall write(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
-            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write, @Body String body, @Header("ETag") String etag) {
+    public FhirCall write(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @ExchangeProperty(ExchangeProperties.PHARMACY_WRITE) PharmacyListWrite write, @Body String body, @Header(MessageHeaders.ETAG) String etag) {
         IBaseResource read = responses.pharmacyList(body);
         if (requests.holdsPharmacy(connection, write.input(), read)) {
             write.held();
@@ -77,8 +79,8 @@ public class FhirPharmacyLists {
      * conditional create that matched an existing List, an answer without a body) the resource
      * it names is read again on the next round.
      */
-    public void written(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
-            @ExchangeProperty("pharmacyWrite") PharmacyListWrite write, @Body String body, @Header("Location") String location) {
+    public void written(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @ExchangeProperty(ExchangeProperties.PHARMACY_WRITE) PharmacyListWrite write, @Body String body, @Header(MessageHeaders.LOCATION) String location) {
         IBaseResource answer = body == null || body.isBlank() ? null : responses.resource(body);
         if (answer != null && !(answer instanceof OperationOutcome)) {
             if (requests.holdsPharmacy(connection, write.input(), answer)) {
@@ -94,12 +96,12 @@ public class FhirPharmacyLists {
     }
 
     /** The operation's result, once the loop has seen the list hold the pharmacy. */
-    public PharmacyEnsured ensured(@ExchangeProperty("pharmacyWrite") PharmacyListWrite write) {
+    public PharmacyEnsured ensured(@ExchangeProperty(ExchangeProperties.PHARMACY_WRITE) PharmacyListWrite write) {
         return new PharmacyEnsured(write.input().pharmacy().ehrId());
     }
 
     /** 412 on the guarded write: read again and redo the change, unless the tries are used up. */
-    public void conflict(@ExchangeProperty("pharmacyWrite") PharmacyListWrite write,
+    public void conflict(@ExchangeProperty(ExchangeProperties.PHARMACY_WRITE) PharmacyListWrite write,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrVersionConflictException conflict) {
         if (write.tries() >= PharmacyListWrite.MAXIMUM_TRIES) {
             throw conflict;

@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.ReferenceRecords;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Maps a FHIR server's directory into reference rows: every Practitioner is a staff member and an
@@ -43,8 +44,8 @@ public class FhirReferences {
         return new Pull();
     }
 
-    public ReferenceRecords.Snapshot practitioners(@ExchangeProperty("pull") Pull pull,
-            @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
+    public ReferenceRecords.Snapshot practitioners(@ExchangeProperty(ExchangeProperties.PULL) Pull pull,
+            @ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Practitioner p) {
                 String id = connection.settings().ehrId("Practitioner", p, p.getIdentifier());
@@ -61,8 +62,8 @@ public class FhirReferences {
         return pull.snapshot();
     }
 
-    public ReferenceRecords.Snapshot locations(@ExchangeProperty("pull") Pull pull,
-            @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
+    public ReferenceRecords.Snapshot locations(@ExchangeProperty(ExchangeProperties.PULL) Pull pull,
+            @ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Location l) {
                 Address a = l.getAddress();
@@ -80,8 +81,8 @@ public class FhirReferences {
         return pull.snapshot();
     }
 
-    public ReferenceRecords.Snapshot pharmacies(@ExchangeProperty("pull") Pull pull,
-            @ExchangeProperty("connection") EmrConnection connection, @Body List<Resource> resources) {
+    public ReferenceRecords.Snapshot pharmacies(@ExchangeProperty(ExchangeProperties.PULL) Pull pull,
+            @ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body List<Resource> resources) {
         for (Resource resource : resources) {
             if (resource instanceof Organization o) {
                 String status = !o.hasActive() || o.getActive() ? "active" : "inactive";

@@ -36,6 +36,7 @@ import org.telenc.engine.emr.EmrOperations.ListRefillableMedications;
 import org.telenc.engine.emr.EmrOperations.ReadEncounter;
 import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.emr.EmrPermanentException;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Builds the FHIR R4 calls of the adapter (architecture section 2). Every created resource carries
@@ -50,30 +51,27 @@ public class FhirRequests {
     static final String ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority";
     static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
-    /** The exchange property an adapter route keeps its input record in while the body holds calls and answers. */
-    public static final String INPUT = "fhirInput";
-
     private final FhirContext fhir;
 
     public FhirRequests(FhirContext fhir) {
         this.fhir = fhir;
     }
 
-    public FhirCall findPatient(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+    public FhirCall findPatient(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body FindPatient input) {
         FhirSettings s = connection.settings();
         return FhirCall.get("find-patient", connection.baseUrl() + "/Patient?identifier="
                 + token(s.mrnSystem(), input.mrn()) + "&_count=2");
     }
 
-    public FhirCall refillableMedications(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+    public FhirCall refillableMedications(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body ListRefillableMedications input) {
         return FhirCall.get("list-refillable-medications", connection.baseUrl()
                 + "/MedicationRequest?patient=" + enc("Patient/" + input.patientId())
                 + "&intent=order&status=active&_include=" + enc("MedicationRequest:medication") + "&_count=100");
     }
 
-    public FhirCall createEncounter(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+    public FhirCall createEncounter(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body CreateEncounter input) {
         FhirSettings s = connection.settings();
         Encounter encounter = new Encounter();
@@ -98,8 +96,8 @@ public class FhirRequests {
     }
 
     /** The caller and message, as a Communication about the encounter; null when neither was sent. */
-    public FhirCall createCommunication(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
-            @ExchangeProperty(INPUT) AddEncounterDetails input) {
+    public FhirCall createCommunication(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
         if (input.caller() == null && input.message() == null) {
             return null;
         }
@@ -120,8 +118,8 @@ public class FhirRequests {
     }
 
     /** The assignee, as the owner of a Task on the encounter. */
-    public FhirCall createTask(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
-            @ExchangeProperty(INPUT) AddEncounterDetails input) {
+    public FhirCall createTask(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
+            @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
         Task task = new Task();
         task.addIdentifier(jobIdentifier(connection, input.jobKey(), ":task"));
         task.setStatus(Task.TaskStatus.REQUESTED);
@@ -136,7 +134,7 @@ public class FhirRequests {
     }
 
     /** The refill request: a proposal based on the matched order, for the given pharmacy. */
-    public FhirCall addRefill(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection, @Body AddRefill input) {
+    public FhirCall addRefill(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body AddRefill input) {
         RefillableMedication matched = input.medication();
         MedicationRequest refill = new MedicationRequest();
         refill.addIdentifier(jobIdentifier(connection, input.jobKey(), ":refill"));
@@ -253,7 +251,7 @@ public class FhirRequests {
      * Reads the encounter an action names. An id that cannot name a FHIR resource (FHIR ids are 1-64
      * of {@code A-Z a-z 0-9 - .}) is not looked up at all: no such encounter can exist.
      */
-    public FhirCall readEncounter(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+    public FhirCall readEncounter(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body ReadEncounter input) {
         String id = input.encounterId();
         if (!isFhirId(id)) {
@@ -267,7 +265,7 @@ public class FhirRequests {
      * with a job-scoped identifier ({@code jobIdentifierSystem + ":action"}, the action id) and sent as a
      * conditional create, so a redelivered action finds its note instead of writing it twice.
      */
-    public FhirCall createEncounterNote(@ExchangeProperty(EmrOperations.CONNECTION) EmrConnection connection,
+    public FhirCall createEncounterNote(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body AddEncounterNote input) {
         FhirSettings s = connection.settings();
         Identifier identifier = new Identifier().setSystem(s.jobIdentifierSystem() + ":action").setValue(input.actionId());

@@ -2,6 +2,7 @@ package org.telenc.engine.emr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import org.telenc.engine.emr.EmrOperations.RefillableMedications;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.emr.EmrVersionConflictException;
+import org.telenc.engine.routes.ExchangeProperties;
 
 /**
  * Reads FHIR R4 answers into the results of the adapter operations (the records of
@@ -47,13 +49,15 @@ import org.telenc.engine.emr.EmrVersionConflictException;
 public class FhirResponses {
 
     private final FhirContext fhir;
+    private final Clock clock;
 
-    public FhirResponses(FhirContext fhir) {
+    public FhirResponses(FhirContext fhir, Clock clock) {
         this.fhir = fhir;
+        this.clock = clock;
     }
 
     /** The body of a 2xx answer; otherwise the failure, typed by whether a retry can help. */
-    public String check(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty("fhirCall") FhirCall call,
+    public String check(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call,
             @Body String body) {
         int code = status == null ? 0 : status;
         if (code >= 200 && code < 300) {
@@ -135,9 +139,10 @@ public class FhirResponses {
                 medications.put("Medication/" + m.getIdElement().getIdPart(), m);
             }
         }
+        Instant now = clock.instant();
         List<RefillableMedication> refillable = new ArrayList<>();
         for (Resource resource : resources) {
-            if (resource instanceof MedicationRequest order && isRefillable(order)) {
+            if (resource instanceof MedicationRequest order && isRefillable(order, now)) {
                 String name = medicationName(order, medications);
                 if (name != null) {
                     refillable.add(new RefillableMedication(order.getIdElement().getIdPart(), name));
@@ -151,7 +156,7 @@ public class FhirResponses {
         return new EncounterCreated(resource(body).getIdElement().getIdPart());
     }
 
-    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(FhirRequests.INPUT) AddEncounterDetails input) {
+    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
         return new EncounterDetailsAdded(input.encounterId());
     }
 
@@ -194,7 +199,7 @@ public class FhirResponses {
         return new NoteCreated(resource(body).getIdElement().getIdPart());
     }
 
-    static boolean isRefillable(MedicationRequest order) {
+    static boolean isRefillable(MedicationRequest order, Instant now) {
         if (order.getStatus() != MedicationRequest.MedicationRequestStatus.ACTIVE
                 || order.getIntent() != MedicationRequest.MedicationRequestIntent.ORDER) {
             return false;
@@ -204,7 +209,7 @@ public class FhirResponses {
             return false;
         }
         return !(dispense.hasValidityPeriod() && dispense.getValidityPeriod().hasEnd()
-                && dispense.getValidityPeriod().getEnd().toInstant().isBefore(Instant.now()));
+                && dispense.getValidityPeriod().getEnd().toInstant().isBefore(now));
     }
 
     static String medicationName(MedicationRequest order, Map<String, Medication> included) {
