@@ -158,7 +158,7 @@ class FhirAdapterRouteTest {
     /** Calls an operation as a flow does: the input record as the body, the job's connection in the adapter's property. */
     private Exchange call(String operation, Object input) {
         return producer.send("direct:emr-fhir-r4-" + operation, exchange -> {
-            exchange.setProperty(EmrOperations.CONNECTION, CONNECTION);
+            exchange.setProperty(ExchangeProperties.EMR_CONNECTION, CONNECTION);
             exchange.getMessage().setBody(input);
         });
     }

@@ -256,7 +256,7 @@ class ProcessRouteTest {
     /** The operation answers with this result record, after checking it got the job's connection. */
     private static void answers(MockEndpoint operation, Object result) {
         operation.whenAnyExchangeReceived(exchange -> {
-            assertThat(exchange.getProperty(EmrOperations.CONNECTION)).isEqualTo(CONNECTION);
+            assertThat(exchange.getProperty(ExchangeProperties.EMR_CONNECTION)).isEqualTo(CONNECTION);
             exchange.getMessage().setBody(result);
         });
     }
