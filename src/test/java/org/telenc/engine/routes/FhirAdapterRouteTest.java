@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.config.FhirConfiguration;
+import org.telenc.engine.config.ClockConfiguration;
 import org.telenc.engine.emr.EmrCallGuard;
 import org.telenc.engine.emr.EmrCallRedelivery;
 import org.telenc.engine.emr.EmrConnection;
@@ -98,7 +99,7 @@ class FhirAdapterRouteTest {
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({FhirConfiguration.class, FhirRequests.class, FhirResponses.class, FhirPharmacyLists.class, FhirPaging.class,
             FhirHttpHeaders.class, EmrCallRedelivery.class, EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class,
-            EngineMeters.class})
+            EngineMeters.class, ClockConfiguration.class})
     static class Beans {
 
         @Bean
