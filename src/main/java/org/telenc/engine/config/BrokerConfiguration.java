@@ -29,6 +29,9 @@ import org.springframework.util.StringUtils;
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
 
+    /** How long a commit right after a failover waits for the new broker to replay its messages. */
+    static final long FAILOVER_REDELIVERY_WAIT_MILLIS = 4000;
+
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
     public BrokerService embeddedBroker(EngineProperties properties,
@@ -101,6 +104,11 @@ public class BrokerConfiguration {
         }
         amq.setTrustedPackages(List.of()); // JSON text only: no Java serialization
         amq.setNonBlockingRedelivery(true);
+        // after a failover, a transaction whose messages the new broker has not replayed yet is rolled
+        // back at once by default; the broker replays them moments after the consumer re-registers, so
+        // the commit waits for them (a failover's commit only: nothing waits otherwise). A rollback in
+        // that race could strand a message group until the consumer closes.
+        amq.setConsumerFailoverRedeliveryWaitPeriod(FAILOVER_REDELIVERY_WAIT_MILLIS);
         // the embedded broker sends no advisories; watching them would make every producer's
         // temporary reply queue look deleted, and MQ intake replies would fail
         amq.setWatchTopicAdvisories(false);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.support.EngineTest;
@@ -15,6 +15,7 @@ import org.telenc.engine.support.EngineTest;
  * another process, reached by a failover URL with user and password. The whole flow works; the
  * broker is killed and restarted, and the engine reconnects by itself and goes on.
  */
+@DirtiesContext // its broker is gone after the class: an engine left retrying it would log for the rest of the run
 class ExternalBrokerTest extends EngineTest {
 
     static final BrokerProcess BROKER;
@@ -22,6 +23,15 @@ class ExternalBrokerTest extends EngineTest {
     static {
         try {
             BROKER = new BrokerProcess();
+            // stopped when the JVM ends, after the engine's context (closed after the class) is gone:
+            // an engine stopping against a dead broker waits on its reconnect loop for a minute
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    BROKER.close();
+                } catch (Exception e) {
+                    // the JVM is ending
+                }
+            }));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -34,11 +44,6 @@ class ExternalBrokerTest extends EngineTest {
                 () -> "failover:(" + BROKER.url() + ")?initialReconnectDelay=100&maxReconnectDelay=1000");
         registry.add("engine.broker.user", () -> BrokerProcess.USER);
         registry.add("engine.broker.password", () -> BrokerProcess.PASSWORD);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        BROKER.close();
     }
 
     String completes(String body) throws Exception {
