@@ -42,7 +42,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("action_id", action.getActionId());
         data.put("emr_appointment_id", action.getEmrAppointmentId());
-        addReasons(data, action.getFailures());
+        addReasons(data, action.failures());
         return data;
     }
 
@@ -64,7 +64,7 @@ public class ActionEvents extends JobEvents<ActionJob> {
 
     @Override
     protected void insertEvent(String eventId, ActionJob action, JobOutcome outcome, String body, Instant created) {
-        webhooks.insertActionEvent(eventId, action.getClientPk(), action.getActionId(), action.getJobId(),
-                outcome.eventType(), action.getAccessTokenReferenceId(), body, created);
+        webhooks.insertActionEvent(eventId, action.clientPk(), action.getActionId(), action.jobId(),
+                outcome.eventType(), action.accessTokenReferenceId(), body, created);
     }
 }

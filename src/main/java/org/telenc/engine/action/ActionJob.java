@@ -43,10 +43,10 @@ public class ActionJob extends EmrJob {
     /** created or failed; null while still pending or deferred. */
     @Override
     public ActionOutcome outcome() {
-        if (isDeferred()) {
+        if (deferred()) {
             return null;
         }
-        if (!getFailures().isEmpty()) {
+        if (!failures().isEmpty()) {
             return ActionOutcome.FAILED;
         }
         return noteId == null ? null : ActionOutcome.CREATED;
@@ -133,6 +133,6 @@ public class ActionJob extends EmrJob {
     /** Ids only: the text is PHI. */
     @Override
     public String toString() {
-        return "ActionJob[" + getActionId() + ", job " + getJobId() + "]";
+        return "ActionJob[" + getActionId() + ", job " + jobId() + "]";
     }
 }

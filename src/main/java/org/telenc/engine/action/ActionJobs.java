@@ -92,7 +92,7 @@ public class ActionJobs {
 
     /** Names the acting staff member from the synced staff, else user, rows (else the note shows the id). */
     public ActionJob enrich(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
-        String connection = action.getConnection().id();
+        String connection = action.connection().id();
         String ehrId = action.getActingUserEhrId();
         Optional<String> name = references.staffMember(connection, ehrId).map(ReferenceRecords.Staff::name)
                 .filter(n -> !n.isBlank())
@@ -104,7 +104,7 @@ public class ActionJobs {
     /** The note line, stamped now in the clinic's time zone. */
     public ActionJob composeNote(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Instant now = clock.instant();
-        EmrConnection.FhirSettings settings = action.getConnection().settings();
+        EmrConnection.FhirSettings settings = action.connection().settings();
         action.setNote(now, NoteLines.format(now, settings.timezone(), action.getActingUserName(),
                 action.getActingUserEhrId(), action.getText()));
         return action;

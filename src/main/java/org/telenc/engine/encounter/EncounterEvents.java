@@ -56,9 +56,9 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("telephone_encounter_id", job.getTelephoneEncounterId());
         data.put("patient_mrn", job.getRequest().getPatientMrn());
-        addReasons(data, job.getFailures());
+        addReasons(data, job.failures());
         if (!job.getAvailableMedications().isEmpty()
-                || job.getFailures().stream().anyMatch(r -> r.code().startsWith("medication_"))) {
+                || job.failures().stream().anyMatch(r -> r.code().startsWith("medication_"))) {
             data.put("available_medications", new ArrayList<>(job.getAvailableMedications()));
         }
         return data;
@@ -82,8 +82,8 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
 
     @Override
     protected void insertEvent(String eventId, EncounterJob job, JobOutcome outcome, String body, Instant created) {
-        webhooks.insertEvent(eventId, job.getClientPk(), job.getTelephoneEncounterId(), job.getJobId(),
-                outcome.eventType(), job.getAccessTokenReferenceId(), body, created);
+        webhooks.insertEvent(eventId, job.clientPk(), job.getTelephoneEncounterId(), job.jobId(),
+                outcome.eventType(), job.accessTokenReferenceId(), body, created);
     }
 
 

@@ -48,10 +48,10 @@ public class EncounterJob extends EmrJob {
     /** created, created_partial or failed; null while still pending or deferred. */
     @Override
     public Outcome outcome() {
-        if (isDeferred()) {
+        if (deferred()) {
             return null;
         }
-        if (!getFailures().isEmpty()) {
+        if (!failures().isEmpty()) {
             return Outcome.FAILED;
         }
         if (encounterId == null) {
@@ -73,7 +73,7 @@ public class EncounterJob extends EmrJob {
     /** A created encounter carries its partial reasons; a failed one its failures. */
     @Override
     protected List<Reason> reasonsOf(JobOutcome outcome) {
-        return outcome.isFailure() ? getFailures() : getPartialReasons();
+        return outcome.isFailure() ? failures() : getPartialReasons();
     }
 
     public boolean refillRequested() {
@@ -183,6 +183,6 @@ public class EncounterJob extends EmrJob {
     /** Ids only: the request and the matched medication are PHI. */
     @Override
     public String toString() {
-        return "EncounterJob[" + getTelephoneEncounterId() + ", job " + getJobId() + "]";
+        return "EncounterJob[" + getTelephoneEncounterId() + ", job " + jobId() + "]";
     }
 }

@@ -83,12 +83,12 @@ public class EncounterJobs {
     }
 
     public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        if (job.getConnection().isExpired()) {
+        if (job.connection().isExpired()) {
             log.warn("telephone encounter {}: its EMR connection's link is expired", job.getTelephoneEncounterId());
             job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
             return job;
         }
-        String connection = job.getConnection().id();
+        String connection = job.connection().id();
         TelephoneEncounterRequest request = job.getRequest();
         references.provider(connection, request.getProviderId()).ifPresent(job::setProvider);
         references.location(connection, request.getLocationId()).ifPresent(job::setLocation);

@@ -384,7 +384,7 @@ class ProcessRouteTest {
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("failed");
         assertThat(job.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(codes(job.getFailures())).containsExactly("patient_not_found");
+        assertThat(codes(job.failures())).containsExactly("patient_not_found");
     }
 
     @Test
@@ -490,7 +490,7 @@ class ProcessRouteTest {
 
         MockEndpoint.assertIsSatisfied(camel);
         ActionJob action = recordedAction(false);
-        assertThat(action.getFailures()).extracting(ActionJob.Reason::code).containsExactly("encounter_not_found");
+        assertThat(action.failures()).extracting(ActionJob.Reason::code).containsExactly("encounter_not_found");
     }
 
     @Test
