@@ -58,7 +58,7 @@ public class FlowMeters {
         Outcome outcome = job.outcome() == null ? Outcome.FAILED : job.outcome();
         List<EncounterJob.Reason> reasons = switch (outcome) {
             case CREATED -> List.of();
-            case CREATED_PARTIAL -> job.getPartialReasons();
+            case CREATED_PARTIAL -> job.partialReasons();
             case FAILED -> job.failures();
         };
         meters.encounterEnded(outcome.eventType().substring(outcome.eventType().indexOf('.') + 1),

@@ -89,11 +89,11 @@ class ActionJobsTest {
     @Test
     void theNoteIsStampedNowInTheConnectionsZone() {
         ActionJob action = action(ZoneId.of("America/New_York"), 1);
-        action.setActingUserName("Jane Nurse");
+        action.recordActingUserName("Jane Nurse");
         Instant now = Instant.parse("2026-11-24T15:15:00Z");
         jobs(now).composeNote(action);
-        assertThat(action.getNoteLine()).isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: Called back");
-        assertThat(action.getNotedAt()).isEqualTo(now);
+        assertThat(action.noteLine()).isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: Called back");
+        assertThat(action.notedAt()).isEqualTo(now);
     }
 
     @Test

@@ -348,8 +348,8 @@ class ProcessRouteTest {
         assertThat(refill.encounterId()).isEqualTo("enc-1");
         EncounterJob job = recorded("created");
         assertThat(job.outcome()).isEqualTo(Outcome.CREATED);
-        assertThat(job.isRefillAdded()).isTrue();
-        assertThat(job.isPharmacyAdded()).isTrue();
+        assertThat(job.refillAdded()).isTrue();
+        assertThat(job.pharmacyAdded()).isTrue();
     }
 
     @Test
@@ -402,8 +402,8 @@ class ProcessRouteTest {
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("createdPartial");
         assertThat(job.outcome()).isEqualTo(Outcome.CREATED_PARTIAL);
-        assertThat(job.getEncounterId()).isEqualTo("enc-1");
-        assertThat(codes(job.getPartialReasons())).containsExactly("refill_not_added");
+        assertThat(job.encounterId()).isEqualTo("enc-1");
+        assertThat(codes(job.partialReasons())).containsExactly("refill_not_added");
     }
 
     @Test
@@ -420,7 +420,7 @@ class ProcessRouteTest {
 
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("createdPartial");
-        assertThat(codes(job.getPartialReasons())).containsExactly("pharmacy_not_added");
+        assertThat(codes(job.partialReasons())).containsExactly("pharmacy_not_added");
     }
 
     // actions
