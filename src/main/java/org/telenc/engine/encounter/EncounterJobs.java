@@ -1,8 +1,5 @@
 package org.telenc.engine.encounter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
@@ -37,21 +34,24 @@ public class EncounterJobs {
 
     private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
 
+    /** The request of a finished job whose stored payload retention purged. */
+    private static final TelephoneEncounterRequest PURGED = new TelephoneEncounterRequest(Map.of(), Map.of());
+
     private final EncounterRepository encounters;
     private final ReferenceRepository references;
     private final JobQueue queue;
     private final EmrFailures failures;
     private final JobFaults faults;
-    private final ObjectMapper json;
+    private final EncounterRequests requests;
 
     public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, ObjectMapper json) {
+            EmrFailures failures, JobFaults faults, EncounterRequests requests) {
         this.encounters = encounters;
         this.references = references;
         this.queue = queue;
         this.failures = failures;
         this.faults = faults;
-        this.json = json;
+        this.requests = requests;
     }
 
     /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
@@ -61,15 +61,14 @@ public class EncounterJobs {
         Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
         Optional<String> payload = encounters.payload(id);
         boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && row.get().isFinished();
-        if (finishedAndPurged) {
-            payload = Optional.of("{}"); // retention purged it; a finished job only re-queues its deliveries
-        }
-        if (row.isEmpty() || payload.isEmpty()) {
+        if (row.isEmpty() || (payload.isEmpty() && !finishedAndPurged)) {
             log.warn("queue message for unknown telephone encounter {} discarded", id);
             return null;
         }
         encounters.markStarted(id);
-        return new EncounterJob(queue.header(row.get(), queued, "telephone encounter"), request(payload.get()));
+        // retention purged a finished job's payload: it only re-queues its deliveries, no request is needed
+        TelephoneEncounterRequest request = payload.map(requests::parseText).orElse(PURGED);
+        return new EncounterJob(queue.header(row.get(), queued, "telephone encounter"), request);
     }
 
     /**
@@ -147,18 +146,6 @@ public class EncounterJobs {
     /** As {@link EmrFailures#describe}. */
     public static String describe(Exception failure) {
         return EmrFailures.describe(failure);
-    }
-
-    private TelephoneEncounterRequest request(String payload) throws Exception {
-        JsonNode node = json.readTree(payload);
-        Map<RequestField, String> values = new LinkedHashMap<>();
-        for (RequestField field : RequestField.values()) {
-            JsonNode value = node.get(field.jsonName());
-            if (value != null && !value.isNull()) {
-                values.put(field, value.asText());
-            }
-        }
-        return new TelephoneEncounterRequest(values, Map.of());
     }
 
     // The EMR operations (EmrOperations): each adapter input built from the job, each result

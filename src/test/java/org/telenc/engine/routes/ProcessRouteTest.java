@@ -65,6 +65,7 @@ import org.telenc.engine.encounter.EncounterEvents;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterJobs;
 import org.telenc.engine.encounter.EncounterRepository;
+import org.telenc.engine.encounter.EncounterRequests;
 import org.telenc.engine.encounter.MedicationMatcher;
 import org.telenc.engine.encounter.Outcome;
 import org.telenc.engine.job.EmrFailures;
@@ -106,8 +107,8 @@ class ProcessRouteTest {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
-    @Import({EncounterJobs.class, ActionJobs.class, JobQueue.class, EmrFailures.class, EmrRetryPolicy.class, JobFaults.class,
-            MedicationMatcher.class, FlowMeters.class, EngineMeters.class})
+    @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobQueue.class, EmrFailures.class,
+            EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class})
     static class Beans {
 
         @Bean
