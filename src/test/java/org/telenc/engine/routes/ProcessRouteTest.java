@@ -326,6 +326,21 @@ class ProcessRouteTest {
     }
 
     @Test
+    void anEncounterThatAlreadyFinishedAndWasPurgedOnlyQueuesItsDeliveriesAgain() throws Exception {
+        storedEncounter("created", "");
+        when(encounters.payload("te-1")).thenReturn(Optional.empty());
+        findPatient.expectedMessageCount(0);
+        requeueEncounter.expectedMessageCount(0);
+        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+
+        consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
+
+        MockEndpoint.assertIsSatisfied(camel);
+        verify(encounterEvents).record(any(), any());
+        verify(references, never()).provider(anyString(), anyString());
+    }
+
+    @Test
     void aCreatedEncounterGoesThroughEveryStepItAsksForAndIsRecordedCreated() throws Exception {
         storedEncounter("processing", ",\"refill_medication_name\":\"lisinopril\",\"pharmacy_ehr_id\":\"ph-1\"");
         encounterCreatable();
