@@ -32,17 +32,17 @@ public class ActionEvents extends JobEvents<ActionJob> {
 
     public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("action_id", action.getActionId());
-        data.put("emr_appointment_id", action.getEmrAppointmentId());
-        data.put("note_id", action.getNoteId());
+        data.put("action_id", action.actionId());
+        data.put("emr_appointment_id", action.emrAppointmentId());
+        data.put("note_id", action.noteId());
         return data;
     }
 
     public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("action_id", action.getActionId());
-        data.put("emr_appointment_id", action.getEmrAppointmentId());
-        addReasons(data, action.getFailures());
+        data.put("action_id", action.actionId());
+        data.put("emr_appointment_id", action.emrAppointmentId());
+        addReasons(data, action.failures());
         return data;
     }
 
@@ -59,12 +59,12 @@ public class ActionEvents extends JobEvents<ActionJob> {
 
     @Override
     protected void storeOutcome(ActionJob action, JobOutcome outcome, String reasonsJson) {
-        actions.updateOutcome(action.getActionId(), outcome.status(), action.getNoteId(), reasonsJson);
+        actions.updateOutcome(action.actionId(), outcome.status(), action.noteId(), reasonsJson);
     }
 
     @Override
     protected void insertEvent(String eventId, ActionJob action, JobOutcome outcome, String body, Instant created) {
-        webhooks.insertActionEvent(eventId, action.getClientPk(), action.getActionId(), action.getJobId(),
-                outcome.eventType(), action.getAccessTokenReferenceId(), body, created);
+        webhooks.insertActionEvent(eventId, action.clientPk(), action.actionId(), action.jobId(),
+                outcome.eventType(), action.accessTokenReferenceId(), body, created);
     }
 }

@@ -43,10 +43,10 @@ public class ActionJob extends EmrJob {
     /** created or failed; null while still pending or deferred. */
     @Override
     public ActionOutcome outcome() {
-        if (isDeferred()) {
+        if (deferred()) {
             return null;
         }
-        if (!getFailures().isEmpty()) {
+        if (!failures().isEmpty()) {
             return ActionOutcome.FAILED;
         }
         return noteId == null ? null : ActionOutcome.CREATED;
@@ -62,77 +62,77 @@ public class ActionJob extends EmrJob {
         return "action";
     }
 
-    public String getActionId() {
+    public String actionId() {
         return requestId();
     }
 
-    public String getEmrAppointmentId() {
+    public String emrAppointmentId() {
         return emrAppointmentId;
     }
 
     /** The note text (PHI). */
-    public String getText() {
+    public String text() {
         return text;
     }
 
-    public boolean isHighPriority() {
+    public boolean highPriority() {
         return highPriority;
     }
 
     /** The access token's EMR user: the staff member the note is written as. */
-    public String getActingUserEhrId() {
+    public String actingUserEhrId() {
         return actingUserEhrId;
     }
 
-    public String getActingUserName() {
+    public String actingUserName() {
         return actingUserName;
     }
 
-    public void setActingUserName(String actingUserName) {
+    public void recordActingUserName(String actingUserName) {
         this.actingUserName = actingUserName;
     }
 
     /** The encounter's subject as the EMR holds it (e.g. {@code Patient/123}), or null if it has none. */
-    public String getEncounterSubject() {
+    public String encounterSubject() {
         return encounterSubject;
     }
 
     /** The EMR has the encounter: records its subject. */
-    public void encounterFound(String subject) {
+    public void recordEncounterFound(String subject) {
         this.encounterFound = true;
         this.encounterSubject = subject;
     }
 
-    public boolean isEncounterFound() {
+    public boolean encounterFound() {
         return encounterFound;
     }
 
-    public Instant getNotedAt() {
+    public Instant notedAt() {
         return notedAt;
     }
 
     /** The note line (PHI: it holds the text). */
-    public String getNoteLine() {
+    public String noteLine() {
         return noteLine;
     }
 
-    public void setNote(Instant notedAt, String noteLine) {
+    public void recordNote(Instant notedAt, String noteLine) {
         this.notedAt = notedAt;
         this.noteLine = noteLine;
     }
 
     /** The EMR's id of the written note. */
-    public String getNoteId() {
+    public String noteId() {
         return noteId;
     }
 
-    public void setNoteId(String noteId) {
+    public void recordNoteId(String noteId) {
         this.noteId = noteId;
     }
 
     /** Ids only: the text is PHI. */
     @Override
     public String toString() {
-        return "ActionJob[" + getActionId() + ", job " + getJobId() + "]";
+        return "ActionJob[" + actionId() + ", job " + jobId() + "]";
     }
 }

@@ -92,21 +92,21 @@ public class ActionJobs {
 
     /** Names the acting staff member from the synced staff, else user, rows (else the note shows the id). */
     public ActionJob enrich(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
-        String connection = action.getConnection().id();
-        String ehrId = action.getActingUserEhrId();
+        String connection = action.connection().id();
+        String ehrId = action.actingUserEhrId();
         Optional<String> name = references.staffMember(connection, ehrId).map(ReferenceRecords.Staff::name)
                 .filter(n -> !n.isBlank())
                 .or(() -> references.userName(connection, ehrId).filter(n -> !n.isBlank()));
-        action.setActingUserName(name.orElse(null));
+        action.recordActingUserName(name.orElse(null));
         return action;
     }
 
     /** The note line, stamped now in the clinic's time zone. */
     public ActionJob composeNote(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         Instant now = clock.instant();
-        EmrConnection.FhirSettings settings = action.getConnection().settings();
-        action.setNote(now, NoteLines.format(now, settings.timezone(), action.getActingUserName(),
-                action.getActingUserEhrId(), action.getText()));
+        EmrConnection.FhirSettings settings = action.connection().settings();
+        action.recordNote(now, NoteLines.format(now, settings.timezone(), action.actingUserName(),
+                action.actingUserEhrId(), action.text()));
         return action;
     }
 
@@ -130,26 +130,26 @@ public class ActionJobs {
     // handed back to the action, which decides what it means.
 
     public ReadEncounter readEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
-        return new ReadEncounter(action.getEmrAppointmentId());
+        return new ReadEncounter(action.emrAppointmentId());
     }
 
     /** The encounter exists: the note will be about its subject. Not found: the action fails, encounter_not_found. */
     public void encounterRead(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action, @Body EncounterRead read) {
         if (read.found()) {
-            action.encounterFound(read.subject());
+            action.recordEncounterFound(read.subject());
             return;
         }
-        log.warn("action {} failed, encounter_not_found: {}", action.getActionId(), read.notFound());
+        log.warn("action {} failed, encounter_not_found: {}", action.actionId(), read.notFound());
         action.fail("encounter_not_found", "The encounter was not found in the EMR");
     }
 
     public AddEncounterNote noteInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
-        return new AddEncounterNote(action.getActionId(), action.getEmrAppointmentId(), action.getEncounterSubject(),
-                new Named(action.getActingUserEhrId(), action.getActingUserName()), action.isHighPriority(),
-                action.getNotedAt(), action.getNoteLine());
+        return new AddEncounterNote(action.actionId(), action.emrAppointmentId(), action.encounterSubject(),
+                new Named(action.actingUserEhrId(), action.actingUserName()), action.highPriority(),
+                action.notedAt(), action.noteLine());
     }
 
     public void noteCreated(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action, @Body NoteCreated created) {
-        action.setNoteId(created.noteId());
+        action.recordNoteId(created.noteId());
     }
 }

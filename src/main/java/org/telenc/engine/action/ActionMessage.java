@@ -21,7 +21,7 @@ public record ActionMessage(@JsonProperty("action_id") String actionId, @JsonPro
 
     /** The message of the action's next try. */
     public static ActionMessage retry(ActionJob action) {
-        return new ActionMessage(action.getActionId(), String.valueOf(action.getJobId()), action.getEmrAttempt() + 1);
+        return new ActionMessage(action.actionId(), String.valueOf(action.jobId()), action.emrAttempt() + 1);
     }
 
     @Override

@@ -34,32 +34,32 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
 
     public Map<String, Object> created(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("telephone_encounter_id", job.getTelephoneEncounterId());
-        data.put("emr_appointment_id", job.getEncounterId());
-        data.put("patient_mrn", job.getRequest().getPatientMrn());
-        if (job.isRefillAdded()) {
-            data.put("refill_medication_name", job.getMatchedMedication().name());
+        data.put("telephone_encounter_id", job.telephoneEncounterId());
+        data.put("emr_appointment_id", job.encounterId());
+        data.put("patient_mrn", job.request().getPatientMrn());
+        if (job.refillAdded()) {
+            data.put("refill_medication_name", job.matchedMedication().name());
         }
-        if (job.isPharmacyAdded()) {
-            data.put("pharmacy_ehr_id", job.getRequest().getPharmacyEhrId());
+        if (job.pharmacyAdded()) {
+            data.put("pharmacy_ehr_id", job.request().getPharmacyEhrId());
         }
         return data;
     }
 
     public Map<String, Object> createdPartial(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = created(job);
-        addReasons(data, job.getPartialReasons());
+        addReasons(data, job.partialReasons());
         return data;
     }
 
     public Map<String, Object> failed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("telephone_encounter_id", job.getTelephoneEncounterId());
-        data.put("patient_mrn", job.getRequest().getPatientMrn());
-        addReasons(data, job.getFailures());
-        if (!job.getAvailableMedications().isEmpty()
-                || job.getFailures().stream().anyMatch(r -> r.code().startsWith("medication_"))) {
-            data.put("available_medications", new ArrayList<>(job.getAvailableMedications()));
+        data.put("telephone_encounter_id", job.telephoneEncounterId());
+        data.put("patient_mrn", job.request().getPatientMrn());
+        addReasons(data, job.failures());
+        if (!job.availableMedications().isEmpty()
+                || job.failures().stream().anyMatch(r -> r.code().startsWith("medication_"))) {
+            data.put("available_medications", new ArrayList<>(job.availableMedications()));
         }
         return data;
     }
@@ -77,13 +77,13 @@ public class EncounterEvents extends JobEvents<EncounterJob> {
 
     @Override
     protected void storeOutcome(EncounterJob job, JobOutcome outcome, String reasonsJson) {
-        encounters.updateOutcome(job.getTelephoneEncounterId(), outcome.status(), job.getEncounterId(), reasonsJson);
+        encounters.updateOutcome(job.telephoneEncounterId(), outcome.status(), job.encounterId(), reasonsJson);
     }
 
     @Override
     protected void insertEvent(String eventId, EncounterJob job, JobOutcome outcome, String body, Instant created) {
-        webhooks.insertEvent(eventId, job.getClientPk(), job.getTelephoneEncounterId(), job.getJobId(),
-                outcome.eventType(), job.getAccessTokenReferenceId(), body, created);
+        webhooks.insertEvent(eventId, job.clientPk(), job.telephoneEncounterId(), job.jobId(),
+                outcome.eventType(), job.accessTokenReferenceId(), body, created);
     }
 
 

@@ -48,10 +48,10 @@ public class EncounterJob extends EmrJob {
     /** created, created_partial or failed; null while still pending or deferred. */
     @Override
     public Outcome outcome() {
-        if (isDeferred()) {
+        if (deferred()) {
             return null;
         }
-        if (!getFailures().isEmpty()) {
+        if (!failures().isEmpty()) {
             return Outcome.FAILED;
         }
         if (encounterId == null) {
@@ -73,7 +73,7 @@ public class EncounterJob extends EmrJob {
     /** A created encounter carries its partial reasons; a failed one its failures. */
     @Override
     protected List<Reason> reasonsOf(JobOutcome outcome) {
-        return outcome.isFailure() ? getFailures() : getPartialReasons();
+        return outcome.isFailure() ? failures() : partialReasons();
     }
 
     public boolean refillRequested() {
@@ -88,101 +88,101 @@ public class EncounterJob extends EmrJob {
         partialReasons.add(new Reason(code, description));
     }
 
-    public String getTelephoneEncounterId() {
+    public String telephoneEncounterId() {
         return requestId();
     }
 
-    public TelephoneEncounterRequest getRequest() {
+    public TelephoneEncounterRequest request() {
         return request;
     }
 
-    public ReferenceRecords.Provider getProvider() {
+    public ReferenceRecords.Provider provider() {
         return provider;
     }
 
-    public void setProvider(ReferenceRecords.Provider provider) {
+    public void recordProvider(ReferenceRecords.Provider provider) {
         this.provider = provider;
     }
 
-    public ReferenceRecords.Location getLocation() {
+    public ReferenceRecords.Location location() {
         return location;
     }
 
-    public void setLocation(ReferenceRecords.Location location) {
+    public void recordLocation(ReferenceRecords.Location location) {
         this.location = location;
     }
 
-    public ReferenceRecords.Staff getAssignee() {
+    public ReferenceRecords.Staff assignee() {
         return assignee;
     }
 
-    public void setAssignee(ReferenceRecords.Staff assignee) {
+    public void recordAssignee(ReferenceRecords.Staff assignee) {
         this.assignee = assignee;
     }
 
-    public ReferenceRecords.Pharmacy getPharmacy() {
+    public ReferenceRecords.Pharmacy pharmacy() {
         return pharmacy;
     }
 
-    public void setPharmacy(ReferenceRecords.Pharmacy pharmacy) {
+    public void recordPharmacy(ReferenceRecords.Pharmacy pharmacy) {
         this.pharmacy = pharmacy;
     }
 
-    public String getPatientId() {
+    public String patientId() {
         return patientId;
     }
 
-    public void setPatientId(String patientId) {
+    public void recordPatient(String patientId) {
         this.patientId = patientId;
     }
 
-    public RefillableMedication getMatchedMedication() {
+    public RefillableMedication matchedMedication() {
         return matchedMedication;
     }
 
-    public void setMatchedMedication(RefillableMedication matchedMedication) {
+    public void recordMatchedMedication(RefillableMedication matchedMedication) {
         this.matchedMedication = matchedMedication;
     }
 
-    public String getEncounterId() {
+    public String encounterId() {
         return encounterId;
     }
 
-    public void setEncounterId(String encounterId) {
+    public void recordEncounter(String encounterId) {
         this.encounterId = encounterId;
     }
 
-    public boolean isRefillAdded() {
+    public boolean refillAdded() {
         return refillAdded;
     }
 
-    public void setRefillAdded(boolean refillAdded) {
-        this.refillAdded = refillAdded;
+    public void recordRefillAdded() {
+        this.refillAdded = true;
     }
 
-    public boolean isPharmacyAdded() {
+    public boolean pharmacyAdded() {
         return pharmacyAdded;
     }
 
-    public void setPharmacyAdded(boolean pharmacyAdded) {
-        this.pharmacyAdded = pharmacyAdded;
+    public void recordPharmacyAdded() {
+        this.pharmacyAdded = true;
     }
 
-    public List<Reason> getPartialReasons() {
+    public List<Reason> partialReasons() {
         return List.copyOf(partialReasons);
     }
 
-    public List<String> getAvailableMedications() {
+    public List<String> availableMedications() {
         return availableMedications;
     }
 
-    public void setAvailableMedications(List<String> availableMedications) {
+    public void recordAvailableMedications(List<String> availableMedications) {
         this.availableMedications = List.copyOf(availableMedications);
     }
 
     /** Ids only: the request and the matched medication are PHI. */
     @Override
     public String toString() {
-        return "EncounterJob[" + getTelephoneEncounterId() + ", job " + getJobId() + "]";
+        return "EncounterJob[" + telephoneEncounterId() + ", job " + jobId() + "]";
     }
 }

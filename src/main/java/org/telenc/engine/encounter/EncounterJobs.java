@@ -1,8 +1,5 @@
 package org.telenc.engine.encounter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
@@ -37,21 +34,24 @@ public class EncounterJobs {
 
     private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
 
+    /** The request of a finished job whose stored payload retention purged. */
+    private static final TelephoneEncounterRequest PURGED = new TelephoneEncounterRequest(Map.of(), Map.of());
+
     private final EncounterRepository encounters;
     private final ReferenceRepository references;
     private final JobQueue queue;
     private final EmrFailures failures;
     private final JobFaults faults;
-    private final ObjectMapper json;
+    private final EncounterRequests requests;
 
     public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, ObjectMapper json) {
+            EmrFailures failures, JobFaults faults, EncounterRequests requests) {
         this.encounters = encounters;
         this.references = references;
         this.queue = queue;
         this.failures = failures;
         this.faults = faults;
-        this.json = json;
+        this.requests = requests;
     }
 
     /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
@@ -61,15 +61,14 @@ public class EncounterJobs {
         Optional<EncounterRepository.EncounterRow> row = encounters.find(id);
         Optional<String> payload = encounters.payload(id);
         boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && row.get().isFinished();
-        if (finishedAndPurged) {
-            payload = Optional.of("{}"); // retention purged it; a finished job only re-queues its deliveries
-        }
-        if (row.isEmpty() || payload.isEmpty()) {
+        if (row.isEmpty() || (payload.isEmpty() && !finishedAndPurged)) {
             log.warn("queue message for unknown telephone encounter {} discarded", id);
             return null;
         }
         encounters.markStarted(id);
-        return new EncounterJob(queue.header(row.get(), queued, "telephone encounter"), request(payload.get()));
+        // retention purged a finished job's payload: it only re-queues its deliveries, no request is needed
+        TelephoneEncounterRequest request = payload.map(requests::parseText).orElse(PURGED);
+        return new EncounterJob(queue.header(row.get(), queued, "telephone encounter"), request);
     }
 
     /**
@@ -83,18 +82,18 @@ public class EncounterJobs {
     }
 
     public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        if (job.getConnection().isExpired()) {
-            log.warn("telephone encounter {}: its EMR connection's link is expired", job.getTelephoneEncounterId());
+        if (job.connection().isExpired()) {
+            log.warn("telephone encounter {}: its EMR connection's link is expired", job.telephoneEncounterId());
             job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
             return job;
         }
-        String connection = job.getConnection().id();
-        TelephoneEncounterRequest request = job.getRequest();
-        references.provider(connection, request.getProviderId()).ifPresent(job::setProvider);
-        references.location(connection, request.getLocationId()).ifPresent(job::setLocation);
-        references.staffMember(connection, request.getAssignedToId()).ifPresent(job::setAssignee);
+        String connection = job.connection().id();
+        TelephoneEncounterRequest request = job.request();
+        references.provider(connection, request.getProviderId()).ifPresent(job::recordProvider);
+        references.location(connection, request.getLocationId()).ifPresent(job::recordLocation);
+        references.staffMember(connection, request.getAssignedToId()).ifPresent(job::recordAssignee);
         if (request.getPharmacyEhrId() != null) {
-            references.pharmacy(connection, request.getPharmacyEhrId()).ifPresent(job::setPharmacy);
+            references.pharmacy(connection, request.getPharmacyEhrId()).ifPresent(job::recordPharmacy);
         }
         return job;
     }
@@ -123,7 +122,7 @@ public class EncounterJobs {
         if (failures.deferred(job, failure)) {
             return true;
         }
-        log.warn("{} telephone encounter {}: {}", logged, job.getTelephoneEncounterId(), EmrFailures.safe(failure));
+        log.warn("{} telephone encounter {}: {}", logged, job.telephoneEncounterId(), EmrFailures.safe(failure));
         return false;
     }
 
@@ -149,29 +148,17 @@ public class EncounterJobs {
         return EmrFailures.describe(failure);
     }
 
-    private TelephoneEncounterRequest request(String payload) throws Exception {
-        JsonNode node = json.readTree(payload);
-        Map<RequestField, String> values = new LinkedHashMap<>();
-        for (RequestField field : RequestField.values()) {
-            JsonNode value = node.get(field.jsonName());
-            if (value != null && !value.isNull()) {
-                values.put(field, value.asText());
-            }
-        }
-        return new TelephoneEncounterRequest(values, Map.of());
-    }
-
     // The EMR operations (EmrOperations): each adapter input built from the job, each result
     // handed back to the job, which decides what it means.
 
     public FindPatient findPatientInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        return new FindPatient(job.getRequest().getPatientMrn());
+        return new FindPatient(job.request().getPatientMrn());
     }
 
     /** Exactly one patient has the MRN: the job goes on with it; none or several: patient_not_found. */
     public void patientFound(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body PatientMatch match) {
         if (match.patientId() != null) {
-            job.setPatientId(match.patientId());
+            job.recordPatient(match.patientId());
         } else if (match.patientIds().isEmpty()) {
             job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
         } else {
@@ -180,62 +167,62 @@ public class EncounterJobs {
     }
 
     public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        return new ListRefillableMedications(job.getPatientId());
+        return new ListRefillableMedications(job.patientId());
     }
 
     /** The medication the caller asked for among the refillable ones: the matched order, or the failure with its list. */
     public void medicationMatched(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body MedicationMatcher.Match match) {
         if (match instanceof MedicationMatcher.Matched m) {
-            job.setMatchedMedication(m.medication());
+            job.recordMatchedMedication(m.medication());
         } else if (match instanceof MedicationMatcher.Ambiguous a) {
             job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
-            job.setAvailableMedications(a.candidates());
+            job.recordAvailableMedications(a.candidates());
         } else if (match instanceof MedicationMatcher.NotFound n) {
             job.fail("medication_not_found", "No refillable medication matches the requested name");
-            job.setAvailableMedications(n.available());
+            job.recordAvailableMedications(n.available());
         }
     }
 
     public CreateEncounter createEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
-        return new CreateEncounter(job.getTelephoneEncounterId(), job.getPatientId(), request.highPriority(),
-                new Named(request.getProviderId(), job.getProvider() == null ? null : job.getProvider().name()),
-                new Named(request.getLocationId(), job.getLocation() == null ? null : job.getLocation().name()),
+        TelephoneEncounterRequest request = job.request();
+        return new CreateEncounter(job.telephoneEncounterId(), job.patientId(), request.highPriority(),
+                new Named(request.getProviderId(), job.provider() == null ? null : job.provider().name()),
+                new Named(request.getLocationId(), job.location() == null ? null : job.location().name()),
                 request.getReason(), request.getTemplateName());
     }
 
     /** The encounter exists from here on, even if a later step fails. */
     public void encounterCreated(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body EncounterCreated created) {
-        job.setEncounterId(created.encounterId());
+        job.recordEncounter(created.encounterId());
     }
 
     public AddEncounterDetails encounterDetailsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
-        return new AddEncounterDetails(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
+        TelephoneEncounterRequest request = job.request();
+        return new AddEncounterDetails(job.telephoneEncounterId(), job.patientId(), job.encounterId(),
                 request.highPriority(), request.getCaller(), request.getMessage(),
-                new Named(request.getAssignedToId(), job.getAssignee() == null ? null : job.getAssignee().name()));
+                new Named(request.getAssignedToId(), job.assignee() == null ? null : job.assignee().name()));
     }
 
     public AddRefill refillInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        TelephoneEncounterRequest request = job.getRequest();
-        return new AddRefill(job.getTelephoneEncounterId(), job.getPatientId(), job.getEncounterId(),
-                job.getMatchedMedication(), request.getProviderId(),
+        TelephoneEncounterRequest request = job.request();
+        return new AddRefill(job.telephoneEncounterId(), job.patientId(), job.encounterId(),
+                job.matchedMedication(), request.getProviderId(),
                 request.getPharmacyEhrId() == null ? null : pharmacy(job));
     }
 
     public void refillAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body RefillAdded added) {
-        job.setRefillAdded(true);
+        job.recordRefillAdded();
     }
 
     public EnsurePatientPharmacy pharmacyInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        return new EnsurePatientPharmacy(job.getPatientId(), pharmacy(job));
+        return new EnsurePatientPharmacy(job.patientId(), pharmacy(job));
     }
 
     public void pharmacyEnsured(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body PharmacyEnsured ensured) {
-        job.setPharmacyAdded(true);
+        job.recordPharmacyAdded();
     }
 
     private static Named pharmacy(EncounterJob job) {
-        return new Named(job.getRequest().getPharmacyEhrId(), job.getPharmacy() == null ? null : job.getPharmacy().name());
+        return new Named(job.request().getPharmacyEhrId(), job.pharmacy() == null ? null : job.pharmacy().name());
     }
 }

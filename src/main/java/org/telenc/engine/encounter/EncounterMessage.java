@@ -22,7 +22,7 @@ public record EncounterMessage(@JsonProperty("telephone_encounter_id") String te
 
     /** The message of the job's next try. */
     public static EncounterMessage retry(EncounterJob job) {
-        return new EncounterMessage(job.getTelephoneEncounterId(), String.valueOf(job.getJobId()), job.getEmrAttempt() + 1);
+        return new EncounterMessage(job.telephoneEncounterId(), String.valueOf(job.jobId()), job.emrAttempt() + 1);
     }
 
     @Override

@@ -29,13 +29,13 @@ public class EmrFailures {
         if (!EmrRetryPolicy.retryable(failure)) {
             return false;
         }
-        OptionalLong delay = retryPolicy.delayAfter(job.getEmrAttempt(), job.getAcceptedAt());
+        OptionalLong delay = retryPolicy.delayAfter(job.emrAttempt(), job.acceptedAt());
         if (delay.isEmpty()) {
-            log.warn("{} {}: EMR retry window used up after try {}", job.kindName(), job.requestId(), job.getEmrAttempt());
+            log.warn("{} {}: EMR retry window used up after try {}", job.kindName(), job.requestId(), job.emrAttempt());
             return false;
         }
         job.defer(delay.getAsLong());
-        log.info("{} {}: EMR try {} failed ({}), next try in {} ms", job.kindName(), job.requestId(), job.getEmrAttempt(),
+        log.info("{} {}: EMR try {} failed ({}), next try in {} ms", job.kindName(), job.requestId(), job.emrAttempt(),
                 safe(failure), delay.getAsLong());
         return true;
     }

@@ -9,7 +9,7 @@ import org.telenc.engine.emr.EmrConnection;
  * What every EMR job shares while it is processed, whatever its kind: the ids, the EMR connection,
  * when it was accepted and which try at the EMR this is, a deferral to a later try, and the reasons
  * it failed. A kind (a telephone encounter, an action) adds what it asks and what the EMR answered,
- * and says when it has an outcome. The flows read it through its getters.
+ * and says when it has an outcome. The flows read it through its record-style accessors.
  */
 public abstract class EmrJob {
 
@@ -36,7 +36,7 @@ public abstract class EmrJob {
 
     /** The reasons an outcome carries: the failures of a failed one, none otherwise. */
     protected List<Reason> reasonsOf(JobOutcome outcome) {
-        return outcome.isFailure() ? getFailures() : List.of();
+        return outcome.isFailure() ? failures() : List.of();
     }
 
     /** The stored request's id (telephone_encounter_id, action_id). */
@@ -45,8 +45,8 @@ public abstract class EmrJob {
     }
 
     /** True while nothing has failed or been deferred: the flow goes on to the next EMR step. */
-    public boolean isPending() {
-        return failures.isEmpty() && !isDeferred();
+    public boolean pending() {
+        return failures.isEmpty() && !deferred();
     }
 
     /** The EMR failed retryably within the retry window: this try ends, the job is re-queued. */
@@ -54,11 +54,11 @@ public abstract class EmrJob {
         this.retryDelayMillis = delayMillis;
     }
 
-    public boolean isDeferred() {
+    public boolean deferred() {
         return retryDelayMillis != null;
     }
 
-    public Long getRetryDelayMillis() {
+    public Long retryDelayMillis() {
         return retryDelayMillis;
     }
 
@@ -66,42 +66,42 @@ public abstract class EmrJob {
         failures.add(new Reason(code, description));
     }
 
-    public List<Reason> getFailures() {
+    public List<Reason> failures() {
         return List.copyOf(failures);
     }
 
-    public long getJobId() {
+    public long jobId() {
         return header.jobId();
     }
 
-    public String getClientPk() {
+    public String clientPk() {
         return header.clientPk();
     }
 
-    public String getAccessTokenReferenceId() {
+    public String accessTokenReferenceId() {
         return header.accessTokenReferenceId();
     }
 
-    public EmrConnection getConnection() {
+    public EmrConnection connection() {
         return header.connection();
     }
 
     /** The adapter family of this job's connection, which names the routes to call. */
-    public String getEmrType() {
+    public String emrType() {
         return header.connection().emrType();
     }
 
-    public boolean isAlreadyFinished() {
+    public boolean alreadyFinished() {
         return header.alreadyFinished();
     }
 
     /** When the request was accepted: the EMR retry window counts from here. */
-    public Instant getAcceptedAt() {
+    public Instant acceptedAt() {
         return header.acceptedAt();
     }
 
     /** 1 for the first try at the EMR, 2 after one deferral, and so on. */
-    public int getEmrAttempt() {
+    public int emrAttempt() {
         return header.emrAttempt();
     }
 }

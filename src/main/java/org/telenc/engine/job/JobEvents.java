@@ -72,25 +72,25 @@ public abstract class JobEvents<J extends EmrJob> {
         String eventId = "evt_" + Secrets.newId();
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("id", eventId);
-        envelope.put("access_token_reference_id", job.getAccessTokenReferenceId());
+        envelope.put("access_token_reference_id", job.accessTokenReferenceId());
         envelope.put("object", "event");
         envelope.put("created", CREATED.format(created));
         envelope.put("type", outcome.eventType());
-        envelope.put("job_id", String.valueOf(job.getJobId()));
+        envelope.put("job_id", String.valueOf(job.jobId()));
         envelope.put("data", data);
         String body = CompactJson.write(envelope);
         List<EmrJob.Reason> reasons = job.reasonsOf(outcome);
         storeOutcome(job, outcome, reasons.isEmpty() ? null : CompactJson.write(reasonList(reasons)));
         insertEvent(eventId, job, outcome, body, created);
         List<String> deliveries = new ArrayList<>();
-        for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(job.getClientPk())) {
+        for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(job.clientPk())) {
             if ("enabled".equals(endpoint.status())) {
                 String deliveryId = Secrets.newId();
                 webhooks.insertDelivery(deliveryId, eventId, endpoint);
                 deliveries.add(deliveryId);
             }
         }
-        log.info("{} {} job {} ended {}: event {} to {} URL(s)", job.kindName(), job.requestId(), job.getJobId(),
+        log.info("{} {} job {} ended {}: event {} to {} URL(s)", job.kindName(), job.requestId(), job.jobId(),
                 outcome.eventType(), eventId, deliveries.size());
         audit.system(auditPart, auditOperation, job.requestId(), auditOutcome(outcome, reasons));
         return deliveries;

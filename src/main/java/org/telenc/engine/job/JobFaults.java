@@ -99,8 +99,8 @@ public class JobFaults {
             return null;
         }
         log.error("{} {} job {} failed in route {} on delivery {} ({}); {}", job.kindName(), job.requestId(),
-                job.getJobId(), routeId, delivery(deliveryCount), className(failure), ending(job.isAlreadyFinished()));
-        if (!job.isAlreadyFinished()) {
+                job.jobId(), routeId, delivery(deliveryCount), className(failure), ending(job.alreadyFinished()));
+        if (!job.alreadyFinished()) {
             job.fail(INTERNAL_ERROR, DESCRIPTION);
         }
         return job;

@@ -52,14 +52,14 @@ public class FlowMeters {
 
     /** A job's terminal outcome, counted once: a redelivered job that had already finished is not counted again. */
     public void encounterEnded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        if (job == null || job.isAlreadyFinished()) {
+        if (job == null || job.alreadyFinished()) {
             return;
         }
         Outcome outcome = job.outcome() == null ? Outcome.FAILED : job.outcome();
         List<EncounterJob.Reason> reasons = switch (outcome) {
             case CREATED -> List.of();
-            case CREATED_PARTIAL -> job.getPartialReasons();
-            case FAILED -> job.getFailures();
+            case CREATED_PARTIAL -> job.partialReasons();
+            case FAILED -> job.failures();
         };
         meters.encounterEnded(outcome.eventType().substring(outcome.eventType().indexOf('.') + 1),
                 reasons.stream().map(EncounterJob.Reason::code).toList());
@@ -67,12 +67,12 @@ public class FlowMeters {
 
     /** An add-action job's terminal outcome, counted once like {@link #encounterEnded}. */
     public void actionEnded(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
-        if (action == null || action.isAlreadyFinished()) {
+        if (action == null || action.alreadyFinished()) {
             return;
         }
         ActionOutcome outcome = action.outcome() == null ? ActionOutcome.FAILED : action.outcome();
         List<String> reasons = outcome == ActionOutcome.FAILED
-                ? action.getFailures().stream().map(ActionJob.Reason::code).toList() : List.of();
+                ? action.failures().stream().map(ActionJob.Reason::code).toList() : List.of();
         meters.actionEnded(outcome == ActionOutcome.CREATED ? "created" : "failed", reasons);
     }
 

@@ -47,14 +47,14 @@ class ActionJobsTest {
     void aRetryableFailureWithinTheWindowDefersTheAction() {
         ActionJob action = action(ZoneOffset.UTC, 1);
         jobs(ACCEPTED.plusSeconds(30)).emrFailed(action, new EmrRetryableException(503, "EMR call read-encounter answered HTTP 503"));
-        assertThat(action.isDeferred()).isTrue();
-        assertThat(action.getRetryDelayMillis()).isEqualTo(5_000);
+        assertThat(action.deferred()).isTrue();
+        assertThat(action.retryDelayMillis()).isEqualTo(5_000);
         assertThat(action.outcome()).isNull();
-        assertThat(action.isPending()).isFalse();
+        assertThat(action.pending()).isFalse();
 
         ActionJob io = action(ZoneOffset.UTC, 3);
         jobs(ACCEPTED.plusSeconds(30)).emrFailed(io, new IOException("connection refused"));
-        assertThat(io.isDeferred()).isTrue();
+        assertThat(io.deferred()).isTrue();
         assertThat(jobs(ACCEPTED).retryMessage(io))
                 .isEqualTo("{\"action_id\":\"" + "a".repeat(32) + "\",\"job_id\":\"1042\",\"emr_attempt\":4}");
     }
@@ -64,36 +64,36 @@ class ActionJobsTest {
         ActionJob action = action(ZoneOffset.UTC, 9);
         jobs(ACCEPTED.plus(Duration.ofHours(2))).emrFailed(action, new EmrRetryableException(503, "x"));
         assertThat(action.outcome()).isEqualTo(ActionOutcome.FAILED);
-        assertThat(action.getFailures()).containsExactly(
+        assertThat(action.failures()).containsExactly(
                 new ActionJob.Reason("emr_unavailable", "The EMR was unavailable (HTTP 503)"));
 
         ActionJob io = action(ZoneOffset.UTC, 9);
         jobs(ACCEPTED.plus(Duration.ofHours(2))).emrFailed(io, new IOException("timeout"));
-        assertThat(io.getFailures()).containsExactly(new ActionJob.Reason("emr_unavailable", "The EMR could not be reached"));
+        assertThat(io.failures()).containsExactly(new ActionJob.Reason("emr_unavailable", "The EMR could not be reached"));
     }
 
     @Test
     void permanentFailuresAreLoginRequiredOrEmrRejected() {
         ActionJob refused = action(ZoneOffset.UTC, 1);
         jobs(ACCEPTED).emrFailed(refused, new EmrPermanentException("login_required", 401, "x"));
-        assertThat(refused.getFailures()).containsExactly(
+        assertThat(refused.failures()).containsExactly(
                 new ActionJob.Reason("login_required", "The EMR refused the engine's credentials (HTTP 401)"));
 
         ActionJob rejected = action(ZoneOffset.UTC, 1);
         jobs(ACCEPTED).emrFailed(rejected, new EmrPermanentException("emr_rejected", 422, "x"));
-        assertThat(rejected.getFailures()).containsExactly(
+        assertThat(rejected.failures()).containsExactly(
                 new ActionJob.Reason("emr_rejected", "The EMR rejected the request (HTTP 422)"));
-        assertThat(rejected.isDeferred()).isFalse();
+        assertThat(rejected.deferred()).isFalse();
     }
 
     @Test
     void theNoteIsStampedNowInTheConnectionsZone() {
         ActionJob action = action(ZoneId.of("America/New_York"), 1);
-        action.setActingUserName("Jane Nurse");
+        action.recordActingUserName("Jane Nurse");
         Instant now = Instant.parse("2026-11-24T15:15:00Z");
         jobs(now).composeNote(action);
-        assertThat(action.getNoteLine()).isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: Called back");
-        assertThat(action.getNotedAt()).isEqualTo(now);
+        assertThat(action.noteLine()).isEqualTo("[2026-11-24 10:15 EST] Jane Nurse: Called back");
+        assertThat(action.notedAt()).isEqualTo(now);
     }
 
     @Test

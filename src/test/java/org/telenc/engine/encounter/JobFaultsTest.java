@@ -108,9 +108,9 @@ class JobFaultsTest extends EngineTest {
     static String marker(Exchange exchange) {
         Object job = exchange.getProperty(ExchangeProperties.JOB);
         if (job instanceof EncounterJob encounter) {
-            return String.valueOf(encounter.getRequest().getCaller());
+            return String.valueOf(encounter.request().getCaller());
         }
-        return job instanceof ActionJob action ? String.valueOf(action.getText()) : "";
+        return job instanceof ActionJob action ? String.valueOf(action.text()) : "";
     }
 
     record Accepted(String id, String jobId, String marker) {

@@ -78,10 +78,10 @@ class EngineMetersTest {
     @Test
     void aJobIsCountedOnceWithItsStatusAndFirstReason() {
         EncounterJob created = job(false);
-        created.setEncounterId("enc-1");
+        created.recordEncounter("enc-1");
         flow.encounterEnded(created);
         EncounterJob partial = job(false);
-        partial.setEncounterId("enc-2");
+        partial.recordEncounter("enc-2");
         partial.partial("refill_not_added", "no refill");
         partial.partial("pharmacy_not_added", "no pharmacy");
         flow.encounterEnded(partial);
@@ -101,7 +101,7 @@ class EngineMetersTest {
     @Test
     void actionsAreCountedByStatusAndFirstReason() {
         ActionJob created = action(false);
-        created.setNoteId("note-1");
+        created.recordNoteId("note-1");
         flow.actionEnded(created);
         ActionJob failed = action(false);
         failed.fail("encounter_not_found", "gone");

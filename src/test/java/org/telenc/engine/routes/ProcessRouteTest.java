@@ -65,6 +65,7 @@ import org.telenc.engine.encounter.EncounterEvents;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.EncounterJobs;
 import org.telenc.engine.encounter.EncounterRepository;
+import org.telenc.engine.encounter.EncounterRequests;
 import org.telenc.engine.encounter.MedicationMatcher;
 import org.telenc.engine.encounter.Outcome;
 import org.telenc.engine.job.EmrFailures;
@@ -106,8 +107,8 @@ class ProcessRouteTest {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
-    @Import({EncounterJobs.class, ActionJobs.class, JobQueue.class, EmrFailures.class, EmrRetryPolicy.class, JobFaults.class,
-            MedicationMatcher.class, FlowMeters.class, EngineMeters.class})
+    @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobQueue.class, EmrFailures.class,
+            EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class})
     static class Beans {
 
         @Bean
@@ -325,6 +326,21 @@ class ProcessRouteTest {
     }
 
     @Test
+    void anEncounterThatAlreadyFinishedAndWasPurgedOnlyQueuesItsDeliveriesAgain() throws Exception {
+        storedEncounter("created", "");
+        when(encounters.payload("te-1")).thenReturn(Optional.empty());
+        findPatient.expectedMessageCount(0);
+        requeueEncounter.expectedMessageCount(0);
+        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+
+        consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
+
+        MockEndpoint.assertIsSatisfied(camel);
+        verify(encounterEvents).record(any(), any());
+        verify(references, never()).provider(anyString(), anyString());
+    }
+
+    @Test
     void aCreatedEncounterGoesThroughEveryStepItAsksForAndIsRecordedCreated() throws Exception {
         storedEncounter("processing", ",\"refill_medication_name\":\"lisinopril\",\"pharmacy_ehr_id\":\"ph-1\"");
         encounterCreatable();
@@ -348,8 +364,8 @@ class ProcessRouteTest {
         assertThat(refill.encounterId()).isEqualTo("enc-1");
         EncounterJob job = recorded("created");
         assertThat(job.outcome()).isEqualTo(Outcome.CREATED);
-        assertThat(job.isRefillAdded()).isTrue();
-        assertThat(job.isPharmacyAdded()).isTrue();
+        assertThat(job.refillAdded()).isTrue();
+        assertThat(job.pharmacyAdded()).isTrue();
     }
 
     @Test
@@ -384,7 +400,7 @@ class ProcessRouteTest {
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("failed");
         assertThat(job.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(codes(job.getFailures())).containsExactly("patient_not_found");
+        assertThat(codes(job.failures())).containsExactly("patient_not_found");
     }
 
     @Test
@@ -402,8 +418,8 @@ class ProcessRouteTest {
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("createdPartial");
         assertThat(job.outcome()).isEqualTo(Outcome.CREATED_PARTIAL);
-        assertThat(job.getEncounterId()).isEqualTo("enc-1");
-        assertThat(codes(job.getPartialReasons())).containsExactly("refill_not_added");
+        assertThat(job.encounterId()).isEqualTo("enc-1");
+        assertThat(codes(job.partialReasons())).containsExactly("refill_not_added");
     }
 
     @Test
@@ -420,7 +436,7 @@ class ProcessRouteTest {
 
         MockEndpoint.assertIsSatisfied(camel);
         EncounterJob job = recorded("createdPartial");
-        assertThat(codes(job.getPartialReasons())).containsExactly("pharmacy_not_added");
+        assertThat(codes(job.partialReasons())).containsExactly("pharmacy_not_added");
     }
 
     // actions
@@ -490,7 +506,7 @@ class ProcessRouteTest {
 
         MockEndpoint.assertIsSatisfied(camel);
         ActionJob action = recordedAction(false);
-        assertThat(action.getFailures()).extracting(ActionJob.Reason::code).containsExactly("encounter_not_found");
+        assertThat(action.failures()).extracting(ActionJob.Reason::code).containsExactly("encounter_not_found");
     }
 
     @Test
