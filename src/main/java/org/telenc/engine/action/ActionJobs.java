@@ -65,7 +65,7 @@ public class ActionJobs {
         String id = queued.actionId() == null ? "" : queued.actionId();
         Optional<ActionRepository.ActionRow> found = actions.find(id);
         if (found.isEmpty()) {
-            log.warn("queue message for unknown action {} discarded", id);
+            log.warn("queue message for unknown action {} discarded", JobQueue.loggable(id));
             return null;
         }
         ActionRepository.ActionRow row = found.get();
@@ -78,6 +78,11 @@ public class ActionJobs {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record StoredAction(@JsonProperty("text") String text, @JsonProperty("is_high_priority") String isHighPriority) {
         static final StoredAction NONE = new StoredAction(null, null);
+
+        @Override
+        public String toString() {
+            return "StoredAction[text=(PHI), isHighPriority=" + isHighPriority + "]";
+        }
     }
 
     /**

@@ -42,6 +42,10 @@ final class AdminBodies {
     record CreateConnection(@JsonDeserialize(using = Text.class) String name,
             @JsonDeserialize(using = Text.class) String emrType, @JsonDeserialize(using = Text.class) String baseUrl,
             JsonNode settings, JsonNode auth) {
+        @Override
+        public String toString() { // auth holds credentials
+            return "CreateConnection[name=" + name + ", emrType=" + emrType + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -107,6 +111,10 @@ final class AdminBodies {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"success", "client", "client_secret"})
     record ClientCreated(boolean success, ClientView client, String clientSecret) {
+        @Override
+        public String toString() { // never the secret
+            return "ClientCreated[" + client + "]";
+        }
     }
 
     @JsonPropertyOrder({"success", "clients"})
@@ -120,6 +128,10 @@ final class AdminBodies {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"success", "client_id", "client_secret"})
     record ClientSecret(boolean success, String clientId, String clientSecret) {
+        @Override
+        public String toString() { // never the secret
+            return "ClientSecret[clientId=" + clientId + "]";
+        }
     }
 
     @JsonPropertyOrder({"success", "connection"})
@@ -137,6 +149,10 @@ final class AdminBodies {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"success", "access_token_info", "access_token"})
     record TokenIssued(boolean success, TokenView accessTokenInfo, String accessToken) {
+        @Override
+        public String toString() { // never the token
+            return "TokenIssued[" + accessTokenInfo + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -20,7 +20,6 @@ import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.PatientMatch;
 import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrOperations.RefillAdded;
-import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
@@ -62,7 +61,7 @@ public class EncounterJobs {
         Optional<String> payload = encounters.payload(id);
         boolean finishedAndPurged = row.isPresent() && payload.isEmpty() && row.get().isFinished();
         if (row.isEmpty() || (payload.isEmpty() && !finishedAndPurged)) {
-            log.warn("queue message for unknown telephone encounter {} discarded", id);
+            log.warn("queue message for unknown telephone encounter {} discarded", JobQueue.loggable(id));
             return null;
         }
         encounters.markStarted(id);
@@ -138,15 +137,6 @@ public class EncounterJobs {
         return queue.write(EncounterMessage.retry(job));
     }
 
-    /** As {@link EmrFailures#safe}. */
-    public static String safe(Exception failure) {
-        return EmrFailures.safe(failure);
-    }
-
-    /** As {@link EmrFailures#describe}. */
-    public static String describe(Exception failure) {
-        return EmrFailures.describe(failure);
-    }
 
     // The EMR operations (EmrOperations): each adapter input built from the job, each result
     // handed back to the job, which decides what it means.

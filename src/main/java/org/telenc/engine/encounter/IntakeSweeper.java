@@ -49,6 +49,10 @@ public class IntakeSweeper {
     /** The one field of a stored payload the sweeper needs: the message group hashes the MRN. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record StoredMrn(@JsonProperty("patient_mrn") String patientMrn) {
+        @Override
+        public String toString() {
+            return "StoredMrn[patientMrn=(PHI)]";
+        }
     }
 
     public List<Requeue> due() throws Exception {

@@ -20,10 +20,19 @@ public class MedicationMatcher {
     public record Matched(RefillableMedication medication) implements Match {
     }
 
+    /** Medication names are PHI: the toStrings (which Camel may print for a body) count them only. */
     public record Ambiguous(List<String> candidates) implements Match {
+        @Override
+        public String toString() {
+            return "Ambiguous[" + candidates.size() + " candidates]";
+        }
     }
 
     public record NotFound(List<String> available) implements Match {
+        @Override
+        public String toString() {
+            return "NotFound[" + available.size() + " available]";
+        }
     }
 
     public Match match(String requested, List<RefillableMedication> refillable) {

@@ -1,11 +1,8 @@
 package org.telenc.engine.intake;
 
-import org.telenc.engine.action.ActionField;
-import org.telenc.engine.encounter.RequestField;
-
 /**
  * A field of a request body as the parser binds it: its JSON name, the JSON types it takes, and
- * whether it is required. Implemented by enums ({@link RequestField}, {@link ActionField}) whose
+ * whether it is required. Implemented by each kind's field enum (the encounter's RequestField, the action's ActionField), whose
  * declaration order is the contract's field order, which ties validation errors of the same check.
  */
 public interface BodyField {

@@ -59,6 +59,11 @@ public class JobQueue {
         }
     }
 
+    /** An id as it may be logged: an engine id as it is, anything else (it might be text) never. */
+    public static String loggable(String id) {
+        return id != null && ENGINE_ID.matcher(id).matches() ? id : "(not an engine id)";
+    }
+
     /** The request id a queue message names, or null when it is not a JSON object naming an engine id. */
     public String requestIdOf(String message, Class<? extends JobMessage> type) {
         if (message == null) {

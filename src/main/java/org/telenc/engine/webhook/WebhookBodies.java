@@ -71,6 +71,10 @@ final class WebhookBodies {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"success", "webhook_id", "webhook_url", "webhook_secret"})
     record Registered(boolean success, String webhookId, String webhookUrl, String webhookSecret) {
+        @Override
+        public String toString() { // never the secret
+            return "Registered[webhookId=" + webhookId + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -93,6 +97,10 @@ final class WebhookBodies {
 
     @JsonPropertyOrder({"id", "secret"})
     record NewSecret(String id, String secret) {
+        @Override
+        public String toString() { // never the secret
+            return "NewSecret[id=" + id + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -110,6 +118,10 @@ final class WebhookBodies {
             "access_token_reference_id"})
     record EventRow(String eventId, String eventType, String webhookUrl, String deliveryStatus, JsonNode data,
             String createdAt, String jobId, String accessTokenReferenceId) {
+        @Override
+        public String toString() { // the event's data holds PHI
+            return "EventRow[eventId=" + eventId + ", eventType=" + eventType + ", jobId=" + jobId + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -128,5 +140,9 @@ final class WebhookBodies {
     /** What the delivery and the event list read of a stored event: its data and its creation time. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record StoredEvent(JsonNode data, String created) {
+        @Override
+        public String toString() { // the event's data holds PHI
+            return "StoredEvent[created=" + created + "]";
+        }
     }
 }
