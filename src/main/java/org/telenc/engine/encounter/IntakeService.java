@@ -1,8 +1,5 @@
 package org.telenc.engine.encounter;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.UncheckedIOException;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -61,15 +58,6 @@ public class IntakeService {
     /** One patient's encounters stay in order (JMSXGroupID); the group id is hashed, the MRN is PHI. */
     public static String messageGroup(String connectionId, String patientMrn) {
         return JobQueue.messageGroup(connectionId, patientMrn);
-    }
-
-    /** The queue message of a stored request, as intake sends it (the benchmarks send it too). */
-    public static String queueMessage(ObjectMapper json, String telephoneEncounterId, long jobId) {
-        try {
-            return json.writeValueAsString(EncounterMessage.first(telephoneEncounterId, jobId));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Undoes {@link #accept} when the request could not be queued: request and key are gone. */

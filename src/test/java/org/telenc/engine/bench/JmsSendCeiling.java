@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.telenc.engine.config.BrokerConfiguration;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.encounter.EncounterMessage;
 import org.telenc.engine.encounter.IntakeService;
 import org.telenc.engine.tenancy.Secrets;
 
@@ -60,7 +61,7 @@ public final class JmsSendCeiling {
         Duration measure = Duration.ofSeconds(Long.parseLong(args[3]));
         Duration rawWarmup = Duration.ofSeconds(Long.parseLong(args[4]));
         Duration rawMeasure = Duration.ofSeconds(Long.parseLong(args[5]));
-        System.out.println("MESSAGE bytes=" + IntakeService.queueMessage(new ObjectMapper(), Secrets.newId(), 1001).length());
+        System.out.println("MESSAGE bytes=" + queueMessage(new ObjectMapper(), Secrets.newId(), 1001).length());
         try {
             for (int n : threads) {
                 measure(dataDir.resolve("camel-" + n), "camel", n, warmup, measure);
@@ -104,7 +105,7 @@ public final class JmsSendCeiling {
             if (path.equals("camel")) {
                 r = ClosedLoop.run(threads, warmup, measure, worker -> () -> {
                     long job = jobIds.getAndIncrement();
-                    producer.sendBodyAndHeader(endpoint, IntakeService.queueMessage(json, Secrets.newId(), job),
+                    producer.sendBodyAndHeader(endpoint, queueMessage(json, Secrets.newId(), job),
                             "JMSXGroupID", groups[(int) (job % groups.length)]);
                     return null;
                 }, cpu);
@@ -117,7 +118,7 @@ public final class JmsSendCeiling {
                     sender.setDeliveryMode(DeliveryMode.PERSISTENT);
                     return () -> {
                         long job = jobIds.getAndIncrement();
-                        TextMessage message = session.createTextMessage(IntakeService.queueMessage(json, Secrets.newId(), job));
+                        TextMessage message = session.createTextMessage(queueMessage(json, Secrets.newId(), job));
                         message.setStringProperty("JMSXGroupID", groups[(int) (job % groups.length)]);
                         sender.send(message);
                         return null;
@@ -144,5 +145,10 @@ public final class JmsSendCeiling {
                 path, r.concurrency(), r.rate(), minMax[0], minMax[1], l.p50Ms(), l.p90Ms(), l.p99Ms(), r.errorCount(),
                 cpu.subject(), cpu.other()));
         System.out.flush();
+    }
+
+    /** The intake's queue message of a stored request, bound by the same record. */
+    static String queueMessage(ObjectMapper json, String telephoneEncounterId, long jobId) throws Exception {
+        return json.writeValueAsString(EncounterMessage.first(telephoneEncounterId, jobId));
     }
 }
