@@ -1,6 +1,8 @@
 package org.telenc.engine.emr;
 
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Identifier;
@@ -11,12 +13,23 @@ import org.telenc.engine.emr.auth.EmrAuthSettings;
 /**
  * An EMR connection as adapters use it: its type (which names the adapter routes), the resolved
  * base URL, the adapter settings, how calls authenticate, and its status ({@code active}, or
- * {@code expired} once the EMR keeps refusing the engine's credentials).
+ * {@code expired} once the EMR keeps refusing the engine's credentials). {@code options} is the
+ * connection's whole settings JSON as plain values (maps, lists, strings, numbers, booleans): what an
+ * adapter or a team route written in YAML reads, e.g. {@code ${exchangeProperty.emrConnection.options[practice_id]}}.
  */
 public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings,
-        EmrAuthSettings auth, String status) {
+        EmrAuthSettings auth, String status, Map<String, Object> options) {
 
     public static final String EXPIRED = "expired";
+
+    public EmrConnection {
+        options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** A connection whose settings hold only the FHIR adapter's keys. */
+    public EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings, EmrAuthSettings auth, String status) {
+        this(id, emrType, baseUrl, settings, auth, status, Map.of());
+    }
 
     public boolean isExpired() {
         return EXPIRED.equals(status);

@@ -74,7 +74,22 @@ public class EmrConnections {
         EmrAuthSettings auth = tenancy.sealedCredentials(row.id())
                 .map(sealed -> secrets.open(sealed, SecretBox.emrCredentials(row.id()))).map(EmrAuthSettings::parse)
                 .orElse(EmrAuthSettings.none());
-        return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status());
+        return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status(),
+                options(row.settings()));
+    }
+
+    /** The settings JSON as plain values, for adapters and team routes written in YAML; none when blank. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> options(String settingsJson) {
+        if (settingsJson == null || settingsJson.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Object value = json.readValue(settingsJson, Object.class);
+            return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        } catch (Exception e) {
+            throw new IllegalStateException("EMR connection settings are not valid JSON");
+        }
     }
 
     EmrConnection.FhirSettings settings(String settingsJson) {
