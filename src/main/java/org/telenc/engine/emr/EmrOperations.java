@@ -35,8 +35,15 @@ public final class EmrOperations {
         }
     }
 
-    /** find-patient: the patient with this MRN. */
-    public record FindPatient(String mrn) {
+    /**
+     * find-patient: the patient with this MRN; {@code withOrders}: in the same search, its orders
+     * and their medications (a server that can answer them with the patient: _revinclude).
+     */
+    public record FindPatient(String mrn, boolean withOrders) {
+
+        public FindPatient(String mrn) {
+            this(mrn, false);
+        }
 
         /** Ids only: the MRN is PHI. */
         @Override
@@ -45,11 +52,26 @@ public final class EmrOperations {
         }
     }
 
-    /** find-patient's result: the EMR ids of the patients with the MRN (one when it is a match). */
-    public record PatientMatch(List<String> patientIds) {
+    /**
+     * find-patient's result: the EMR ids of the patients with the MRN (one when it is a match);
+     * when asked {@code withOrders}, the refillable orders found with the patient (else null); and
+     * the matched patient as the EMR answered it ({@code patientResource}, the adapter's own form,
+     * opaque to the flow; null when none or several), which a later write may change under its version.
+     */
+    public record PatientMatch(List<String> patientIds, RefillableMedications orders, String patientResource) {
 
         public PatientMatch {
             patientIds = List.copyOf(patientIds);
+        }
+
+        public PatientMatch(List<String> patientIds) {
+            this(patientIds, null, null);
+        }
+
+        /** Ids only: the patient and its orders are PHI. */
+        @Override
+        public String toString() {
+            return "PatientMatch[" + patientIds + "]";
         }
 
         /** The patient's id when exactly one has the MRN, else null. */
@@ -136,6 +158,29 @@ public final class EmrOperations {
 
     /** ensure-patient-pharmacy's result: an answer of the EMR showed the list holding the pharmacy. */
     public record PharmacyEnsured(String pharmacyEhrId) {
+    }
+
+    /**
+     * write-encounter: the encounter, its details, and, when asked, the refill ({@code refill}, null
+     * when none) and the pharmacy ({@code pharmacy}, null when none) in one write, on a server that
+     * takes them together; {@code patientResource} is find-patient's (for the pharmacy change).
+     * The {@code encounterId} of {@code details} and {@code refill} is null: the write links them.
+     */
+    public record WriteEncounter(CreateEncounter encounter, AddEncounterDetails details, AddRefill refill,
+            EnsurePatientPharmacy pharmacy, String patientResource) {
+
+        /** Ids only: the request's texts and the patient are PHI. */
+        @Override
+        public String toString() {
+            return "WriteEncounter[" + encounter.jobKey() + "]";
+        }
+    }
+
+    /**
+     * write-encounter's result: the encounter with its details stands; whether the refill and the
+     * pharmacy were written with it (false: the flow adds them one by one, as without write-encounter).
+     */
+    public record EncounterWritten(String encounterId, boolean refillAdded, boolean pharmacyAdded) {
     }
 
     /** read-encounter: the encounter an action names. */

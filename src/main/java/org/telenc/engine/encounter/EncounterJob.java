@@ -32,6 +32,10 @@ public class EncounterJob extends EmrJob {
     private boolean pharmacyAdded;
     private final List<Reason> partialReasons = new ArrayList<>();
     private List<String> availableMedications = List.of();
+    private boolean batchedWrite;
+    private boolean ordersInSearch;
+    private List<RefillableMedication> refillableMedications;
+    private String patientResource;
 
     public EncounterJob(JobHeader header, TelephoneEncounterRequest request) {
         super(header);
@@ -178,6 +182,56 @@ public class EncounterJob extends EmrJob {
 
     public void recordAvailableMedications(List<String> availableMedications) {
         this.availableMedications = List.copyOf(availableMedications);
+    }
+
+    /**
+     * How the job talks to its EMR: {@code batchedWrite}, the encounter with its details, refill and
+     * pharmacy in one write (write-encounter); {@code ordersInSearch}, the patient's orders found
+     * with the patient. Both false: one operation per step.
+     */
+    public void recordBatching(boolean batchedWrite, boolean ordersInSearch) {
+        this.batchedWrite = batchedWrite;
+        this.ordersInSearch = ordersInSearch;
+    }
+
+    public boolean batchedWrite() {
+        return batchedWrite;
+    }
+
+    public boolean ordersInSearch() {
+        return ordersInSearch;
+    }
+
+    /** A refill is asked and the patient's refillable orders are not known yet. */
+    public boolean medicationsToList() {
+        return refillRequested() && refillableMedications == null;
+    }
+
+    public List<RefillableMedication> refillableMedications() {
+        return refillableMedications == null ? List.of() : refillableMedications;
+    }
+
+    public void recordRefillableMedications(List<RefillableMedication> medications) {
+        this.refillableMedications = List.copyOf(medications);
+    }
+
+    /** A matched refill not yet written. */
+    public boolean refillToAdd() {
+        return matchedMedication != null && !refillAdded;
+    }
+
+    /** An asked pharmacy not yet on the patient's list. */
+    public boolean pharmacyToAdd() {
+        return pharmacyRequested() && !pharmacyAdded;
+    }
+
+    /** The matched patient as find-patient answered it (the adapter's form; PHI), or null. */
+    public String patientResource() {
+        return patientResource;
+    }
+
+    public void recordPatientResource(String patientResource) {
+        this.patientResource = patientResource;
     }
 
     /** Ids only: the request and the matched medication are PHI. */

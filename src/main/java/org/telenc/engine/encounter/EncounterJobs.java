@@ -20,6 +20,11 @@ import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.PatientMatch;
 import org.telenc.engine.emr.EmrOperations.PharmacyEnsured;
 import org.telenc.engine.emr.EmrOperations.RefillAdded;
+import org.telenc.engine.emr.EmrOperations.RefillableMedications;
+import org.telenc.engine.emr.EmrOperations.EncounterWritten;
+import org.telenc.engine.emr.EmrOperations.WriteEncounter;
+import org.telenc.engine.emr.EmrAdapters;
+import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
@@ -33,6 +38,11 @@ public class EncounterJobs {
 
     private static final Logger log = LoggerFactory.getLogger(EncounterJobs.class);
 
+    /** The adapter operation that writes the encounter with its details, refill and pharmacy at once. */
+    static final String WRITE_ENCOUNTER = "write-encounter";
+    /** The connection setting that forces one EMR operation per step ({@code "off"}). */
+    static final String FHIR_BATCHING = "fhir_batching";
+
     /** The request of a finished job whose stored payload retention purged. */
     private static final TelephoneEncounterRequest PURGED = new TelephoneEncounterRequest(Map.of(), Map.of());
 
@@ -42,9 +52,11 @@ public class EncounterJobs {
     private final EmrFailures failures;
     private final JobFaults faults;
     private final EncounterRequests requests;
+    private final EmrAdapters adapters;
 
     public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, EncounterRequests requests) {
+            EmrFailures failures, JobFaults faults, EncounterRequests requests, EmrAdapters adapters) {
+        this.adapters = adapters;
         this.encounters = encounters;
         this.references = references;
         this.queue = queue;
@@ -94,7 +106,17 @@ public class EncounterJobs {
         if (request.getPharmacyEhrId() != null) {
             references.pharmacy(connection, request.getPharmacyEhrId()).ifPresent(job::recordPharmacy);
         }
+        ReferenceRepository.Batching batching = batchingOff(job.connection()) ? null : references.batching(connection);
+        if (batching != null) {
+            job.recordBatching(batching.transactions() && adapters.supportsOperation(job.connection(), WRITE_ENCOUNTER),
+                    batching.patientOrdersRevInclude());
+        }
         return job;
+    }
+
+    /** The connection's settings say {@code "fhir_batching": "off"}: one EMR operation per step, whatever the server can. */
+    static boolean batchingOff(EmrConnection connection) {
+        return "off".equals(String.valueOf(connection.options().get(FHIR_BATCHING)));
     }
 
     /** A step after the encounter exists failed for good: the encounter stands, partially. */
@@ -142,13 +164,17 @@ public class EncounterJobs {
     // handed back to the job, which decides what it means.
 
     public FindPatient findPatientInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        return new FindPatient(job.request().getPatientMrn());
+        return new FindPatient(job.request().getPatientMrn(), job.refillRequested() && job.ordersInSearch());
     }
 
     /** Exactly one patient has the MRN: the job goes on with it; none or several: patient_not_found. */
     public void patientFound(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body PatientMatch match) {
         if (match.patientId() != null) {
             job.recordPatient(match.patientId());
+            job.recordPatientResource(match.patientResource());
+            if (match.orders() != null) {
+                job.recordRefillableMedications(match.orders().medications());
+            }
         } else if (match.patientIds().isEmpty()) {
             job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
         } else {
@@ -158,6 +184,10 @@ public class EncounterJobs {
 
     public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
         return new ListRefillableMedications(job.patientId());
+    }
+
+    public void medicationsListed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body RefillableMedications listed) {
+        job.recordRefillableMedications(listed.medications());
     }
 
     /** The medication the caller asked for among the refillable ones: the matched order, or the failure with its list. */
@@ -191,6 +221,24 @@ public class EncounterJobs {
         return new AddEncounterDetails(job.telephoneEncounterId(), job.patientId(), job.encounterId(),
                 request.highPriority(), request.getCaller(), request.getMessage(),
                 new Named(request.getAssignedToId(), job.assignee() == null ? null : job.assignee().name()));
+    }
+
+    /** write-encounter: everything the job writes, at once. */
+    public WriteEncounter writeEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
+        return new WriteEncounter(createEncounterInput(job), encounterDetailsInput(job),
+                job.matchedMedication() == null ? null : refillInput(job),
+                job.pharmacyRequested() ? pharmacyInput(job) : null, job.patientResource());
+    }
+
+    /** The encounter exists from here on; the refill and pharmacy, when written with it. */
+    public void encounterWritten(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body EncounterWritten written) {
+        job.recordEncounter(written.encounterId());
+        if (written.refillAdded()) {
+            job.recordRefillAdded();
+        }
+        if (written.pharmacyAdded()) {
+            job.recordPharmacyAdded();
+        }
     }
 
     public AddRefill refillInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {

@@ -186,6 +186,27 @@ public class ReferenceRepository {
                 capabilities.telephoneEncounters(), "{\"fhir_version\":" + (capabilities.fhirVersion() == null ? "null"
                         : "\"" + capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", "") + "\"")
                         + ",\"patient_search_by_identifier\":" + capabilities.searchPatientByIdentifier()
-                        + ",\"encounter_create\":" + capabilities.createEncounter() + "}", connectionId);
+                        + ",\"encounter_create\":" + capabilities.createEncounter()
+                        + ",\"transaction\":" + capabilities.transactions()
+                        + ",\"patient_revinclude_orders\":" + capabilities.patientOrdersRevInclude() + "}", connectionId);
+    }
+
+    /**
+     * Whether the connection's server takes transaction Bundles and answers a Patient search with
+     * its orders ({@code _revinclude=MedicationRequest:patient}), as its last sync read them; both
+     * false while unknown.
+     */
+    public Batching batching(String connectionId) {
+        List<String> stored = jdbc.queryForList("select capabilities from emr_connection where id = ?", String.class,
+                connectionId);
+        String json = stored.isEmpty() ? null : stored.get(0);
+        return json == null ? Batching.NONE
+                : new Batching(json.contains("\"transaction\":true"), json.contains("\"patient_revinclude_orders\":true"));
+    }
+
+    /** The capabilities a job uses to make fewer EMR calls. */
+    public record Batching(boolean transactions, boolean patientOrdersRevInclude) {
+
+        public static final Batching NONE = new Batching(false, false);
     }
 }

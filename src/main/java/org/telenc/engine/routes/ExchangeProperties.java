@@ -36,6 +36,8 @@ public final class ExchangeProperties {
     public static final String FHIR_PAGES = "fhirPages";
     /** The pharmacy-list write in progress (read, change, conditional write). */
     public static final String PHARMACY_WRITE = "pharmacyWrite";
+    /** The write-encounter transaction in progress (which optional entries it carries). */
+    public static final String ENCOUNTER_TRANSACTION = "encounterTransaction";
     /** The reference pull in progress of a sync run. */
     public static final String PULL = "pull";
     /** {@code main} or {@code retry}: which delivery queue a webhook attempt came from. */

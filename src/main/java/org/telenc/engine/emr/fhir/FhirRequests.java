@@ -51,6 +51,11 @@ public class FhirRequests {
     static final String ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority";
     static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
+    /** The Patient search parameter that brings a patient's orders with it (searchRevInclude). */
+    public static final String REVINCLUDE_ORDERS = "MedicationRequest:patient";
+    /** The operation (metrics label) of the patient search that brings its orders. */
+    public static final String SEARCH_PATIENT_WITH_ORDERS = "search-patient-with-orders";
+
     private final FhirContext fhir;
 
     public FhirRequests(FhirContext fhir) {
@@ -60,6 +65,11 @@ public class FhirRequests {
     public FhirCall findPatient(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body FindPatient input) {
         FhirSettings s = connection.settings();
+        if (input.withOrders()) {
+            return FhirCall.get(SEARCH_PATIENT_WITH_ORDERS, connection.baseUrl() + "/Patient?identifier="
+                    + token(s.mrnSystem(), input.mrn()) + "&_revinclude=" + enc(REVINCLUDE_ORDERS)
+                    + "&_include:iterate=" + enc("MedicationRequest:medication") + "&_count=100");
+        }
         return FhirCall.get("find-patient", connection.baseUrl() + "/Patient?identifier="
                 + token(s.mrnSystem(), input.mrn()) + "&_count=2");
     }
@@ -73,6 +83,11 @@ public class FhirRequests {
 
     public FhirCall createEncounter(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body CreateEncounter input) {
+        return create(connection, input.jobKey(), "create-encounter", "Encounter", encounter(connection, input), "");
+    }
+
+    /** The telephone encounter, with its job-scoped identifier. */
+    Encounter encounter(EmrConnection connection, CreateEncounter input) {
         FhirSettings s = connection.settings();
         Encounter encounter = new Encounter();
         encounter.addIdentifier(jobIdentifier(connection, input.jobKey(), ""));
@@ -92,12 +107,19 @@ public class FhirRequests {
         if (input.templateName() != null) {
             encounter.addExtension(new Extension(s.templateExtensionUrl(), new StringType(s.templateCode(input.templateName()))));
         }
-        return create(connection, input.jobKey(), "create-encounter", "Encounter", encounter, "");
+        return encounter;
     }
 
     /** The caller and message, as a Communication about the encounter; null when neither was sent. */
     public FhirCall createCommunication(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
+        Communication communication = communication(connection, input, new Reference("Encounter/" + input.encounterId()));
+        return communication == null ? null
+                : create(connection, input.jobKey(), "create-encounter", "Communication", communication, ":communication");
+    }
+
+    /** The call as a Communication about the encounter; null when neither caller nor message was sent. */
+    Communication communication(EmrConnection connection, AddEncounterDetails input, Reference encounter) {
         if (input.caller() == null && input.message() == null) {
             return null;
         }
@@ -107,34 +129,46 @@ public class FhirRequests {
         communication.addMedium(new CodeableConcept(new Coding(
                 "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "PHONE", "telephone")));
         communication.setSubject(new Reference("Patient/" + input.patientId()));
-        communication.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        communication.setEncounter(encounter);
         if (input.caller() != null) {
             communication.setSender(new Reference().setDisplay(input.caller()));
         }
         if (input.message() != null) {
             communication.addPayload().setContent(new StringType(input.message()));
         }
-        return create(connection, input.jobKey(), "create-encounter", "Communication", communication, ":communication");
+        return communication;
     }
 
     /** The assignee, as the owner of a Task on the encounter. */
     public FhirCall createTask(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
+        return create(connection, input.jobKey(), "create-encounter", "Task",
+                task(connection, input, new Reference("Encounter/" + input.encounterId())), ":task");
+    }
+
+    /** The assignee's follow-up Task on the encounter. */
+    Task task(EmrConnection connection, AddEncounterDetails input, Reference encounter) {
         Task task = new Task();
         task.addIdentifier(jobIdentifier(connection, input.jobKey(), ":task"));
         task.setStatus(Task.TaskStatus.REQUESTED);
         task.setIntent(Task.TaskIntent.ORDER);
         task.setPriority(input.highPriority() ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
         task.setCode(new CodeableConcept().setText("Telephone encounter follow-up"));
-        task.setFocus(new Reference("Encounter/" + input.encounterId()));
-        task.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        task.setFocus(encounter.copy());
+        task.setEncounter(encounter.copy());
         task.setFor(new Reference("Patient/" + input.patientId()));
         task.setOwner(connection.settings().reference("Practitioner", input.assignee().ehrId(), input.assignee().name()));
-        return create(connection, input.jobKey(), "create-encounter", "Task", task, ":task");
+        return task;
     }
 
     /** The refill request: a proposal based on the matched order, for the given pharmacy. */
     public FhirCall addRefill(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body AddRefill input) {
+        return create(connection, input.jobKey(), "add-refill", "MedicationRequest",
+                refill(connection, input, new Reference("Encounter/" + input.encounterId())), ":refill");
+    }
+
+    /** The refill request on the encounter. */
+    MedicationRequest refill(EmrConnection connection, AddRefill input, Reference encounter) {
         RefillableMedication matched = input.medication();
         MedicationRequest refill = new MedicationRequest();
         refill.addIdentifier(jobIdentifier(connection, input.jobKey(), ":refill"));
@@ -143,7 +177,7 @@ public class FhirRequests {
         refill.setIntent(MedicationRequest.MedicationRequestIntent.fromCode(settings.refillIntent()));
         refill.setMedication(new CodeableConcept().setText(matched.name()));
         refill.setSubject(new Reference("Patient/" + input.patientId()));
-        refill.setEncounter(new Reference("Encounter/" + input.encounterId()));
+        refill.setEncounter(encounter);
         refill.addBasedOn(new Reference("MedicationRequest/" + matched.orderId()));
         refill.setPriorPrescription(new Reference("MedicationRequest/" + matched.orderId()));
         refill.setRequester(settings.reference("Practitioner", input.providerId(), null));
@@ -151,7 +185,7 @@ public class FhirRequests {
             refill.getDispenseRequest().setPerformer(settings.reference("Organization", input.pharmacy().ehrId(),
                     input.pharmacy().name()));
         }
-        return create(connection, input.jobKey(), "add-refill", "MedicationRequest", refill, ":refill");
+        return refill;
     }
 
     /** Reads where the patient's pharmacies are kept: the Patient (extension) or its List. */
@@ -221,7 +255,7 @@ public class FhirRequests {
     }
 
     /** The version a guarded write names: the read's ETag, else {@code W/"meta.versionId"}; null when neither is known. */
-    private static String ifMatch(String etag, Resource read) {
+    static String ifMatch(String etag, Resource read) {
         if (etag != null && !etag.isBlank()) {
             return etag.trim();
         }
@@ -320,7 +354,7 @@ public class FhirRequests {
         return new Reference(target).setDisplay(display);
     }
 
-    private static Identifier jobIdentifier(EmrConnection connection, String jobKey, String suffix) {
+    static Identifier jobIdentifier(EmrConnection connection, String jobKey, String suffix) {
         return new Identifier().setSystem(connection.settings().jobIdentifierSystem() + suffix).setValue(jobKey);
     }
 

@@ -64,7 +64,8 @@ public class FhirResponses {
             return body;
         }
         String what = "EMR call " + call.operation() + " answered HTTP " + code;
-        if (code == 412 && call.ifMatch() != null) {
+        if (code == 412 && (call.ifMatch() != null
+                || FhirEncounterTransactions.WRITE_ENCOUNTER_TRANSACTION.equals(call.operation()))) {
             throw new EmrVersionConflictException(what);
         }
         if (retryable(code)) {
@@ -101,12 +102,18 @@ public class FhirResponses {
         CapabilityStatement statement = fhir.newJsonParser().parseResource(CapabilityStatement.class, body);
         boolean patientSearch = false;
         boolean encounterCreate = false;
+        boolean transactions = false;
+        boolean ordersRevInclude = false;
         for (var rest : statement.getRest()) {
             if (rest.getMode() != null && rest.getMode() != CapabilityStatement.RestfulCapabilityMode.SERVER) {
                 continue;
             }
+            transactions |= rest.getInteraction().stream().anyMatch(i -> i.getCode() != null
+                    && "transaction".equals(i.getCode().toCode()));
             for (var resource : rest.getResource()) {
                 if ("Patient".equals(resource.getType())) {
+                    ordersRevInclude |= resource.getSearchRevInclude().stream()
+                            .anyMatch(r -> FhirRequests.REVINCLUDE_ORDERS.equals(r.getValue()));
                     patientSearch |= resource.getSearchParam().stream().anyMatch(p -> "identifier".equals(p.getName()))
                             && resource.getInteraction().stream().anyMatch(i -> i.getCode() != null
                                     && "search-type".equals(i.getCode().toCode()));
@@ -118,17 +125,39 @@ public class FhirResponses {
             }
         }
         return new EmrCapabilities(statement.hasFhirVersion() ? statement.getFhirVersion().toCode() : null,
-                patientSearch, encounterCreate);
+                patientSearch, encounterCreate, transactions, ordersRevInclude);
     }
 
-    /** The patients of a search by MRN (included resources aside). */
+    /** The patients of a search by MRN (included resources aside), with the one that matched as answered. */
     public PatientMatch patientSearch(@Body String body) {
         Bundle bundle = bundle(body);
-        return new PatientMatch(bundle.getEntry().stream()
+        return match(bundle.getEntry().stream()
                 .filter(e -> e.getResource() instanceof Patient)
                 .filter(e -> e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
-                .map(e -> e.getResource().getIdElement().getIdPart())
-                .toList());
+                .map(e -> (Patient) e.getResource())
+                .toList(), null);
+    }
+
+    /**
+     * The patients of a search by MRN that brought their orders (all pages: the patients, their
+     * MedicationRequests and the Medications those name), with the matched patient's refillable orders.
+     */
+    public PatientMatch patientWithOrders(@Body List<Resource> resources) {
+        List<Patient> patients = resources.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
+        RefillableMedications orders = null;
+        if (patients.size() == 1) {
+            String patientId = patients.get(0).getIdElement().getIdPart();
+            orders = refillableMedications(resources.stream()
+                    .filter(r -> !(r instanceof MedicationRequest order)
+                            || patientId.equals(order.getSubject().getReferenceElement().getIdPart()))
+                    .toList());
+        }
+        return match(patients, orders);
+    }
+
+    private PatientMatch match(List<Patient> patients, RefillableMedications orders) {
+        String matched = patients.size() == 1 ? fhir.newJsonParser().encodeResourceToString(patients.get(0)) : null;
+        return new PatientMatch(patients.stream().map(p -> p.getIdElement().getIdPart()).distinct().toList(), orders, matched);
     }
 
     /** Active orders that can still be refilled: repeats left (or unstated) and not expired. */

@@ -10,7 +10,17 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import ca.uhn.fhir.model.api.Include;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import ca.uhn.fhir.rest.annotation.IncludeParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.apache.commons.lang3.StringUtils;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -19,8 +29,18 @@ import org.hl7.fhir.r4.model.Patient;
 /** Patient: read, search by identifier (MRN) and _id, and version-aware update. */
 class PatientProvider extends SandboxResourceProvider<Patient> {
 
+    private static final String INCLUDE_MEDICATION = "MedicationRequest:medication";
+
+    private final boolean revInclude;
+
     PatientProvider(SandboxFhirStore store) {
+        this(store, true);
+    }
+
+    /** @param revInclude whether a search may bring the patients' orders ({@code _revinclude=MedicationRequest:patient}) */
+    PatientProvider(SandboxFhirStore store, boolean revInclude) {
         super(store, Patient.class, Patient::getIdentifier);
+        this.revInclude = revInclude;
     }
 
     @Read
@@ -28,11 +48,39 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
         return readResource(id);
     }
 
+    /**
+     * The matching patients; with {@code _revinclude=MedicationRequest:patient}, their orders too
+     * (search mode include), and with {@code _include:iterate=MedicationRequest:medication} the
+     * Medications those name. A server told not to answer _revinclude refuses it (400).
+     */
     @Search
-    public List<Patient> search(RequestDetails request,
+    public List<IBaseResource> search(RequestDetails request,
             @OptionalParam(name = Patient.SP_IDENTIFIER) TokenParam identifier,
-            @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(request, identifier(identifier).and(SearchFilters.id(id)));
+            @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id,
+            @IncludeParam(reverse = true) Set<Include> revIncludes,
+            @IncludeParam Set<Include> includes) {
+        List<Patient> patients = search(request, identifier(identifier).and(SearchFilters.id(id)));
+        List<IBaseResource> found = new ArrayList<>(patients);
+        if (revIncludes == null || revIncludes.isEmpty()) {
+            return found;
+        }
+        if (!revInclude || revIncludes.stream().anyMatch(r -> !SandboxCapabilities.REVINCLUDE_ORDERS.equals(r.getValue()))) {
+            throw new InvalidRequestException("_revinclude is not supported for these values");
+        }
+        boolean medications = includes != null && includes.stream().anyMatch(i -> INCLUDE_MEDICATION.equals(i.getValue()));
+        for (Patient patient : patients) {
+            String subject = patient.getIdElement().getIdPart();
+            for (MedicationRequest order : store.find(MedicationRequest.class, o -> o.hasSubject()
+                    && subject.equals(o.getSubject().getReferenceElement().getIdPart()))) {
+                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(order, BundleEntrySearchModeEnum.INCLUDE);
+                if (medications && order.hasMedicationReference()) {
+                    store.read(Medication.class, order.getMedicationReference().getReferenceElement().getIdPart())
+                            .ifPresent(order.getMedicationReference()::setResource);
+                }
+                found.add(order);
+            }
+        }
+        return found;
     }
 
     /** Replaces the patient; when the client sends {@code If-Match}, only if that is still the current version. */

@@ -15,7 +15,9 @@ import org.springframework.core.env.Environment;
  * {@link SandboxFhirStore}) at {@value #BASE_PATH} in the engine's own servlet container. On by
  * default; {@code engine.sandbox.enabled=false} turns it off. {@code engine.sandbox.fhir.search-cache}
  * (a duration, default {@code 0s}: off) makes it reuse identical searches for that long, like a
- * HAPI FHIR JPA server (see {@link SandboxSearchCache}).
+ * HAPI FHIR JPA server (see {@link SandboxSearchCache}). {@code engine.sandbox.fhir.transactions} and
+ * {@code engine.sandbox.fhir.revinclude} (default true) say whether it takes transaction Bundles
+ * and answers a Patient search with the patients' orders (its CapabilityStatement says so too).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "engine.sandbox.enabled", havingValue = "true", matchIfMissing = true)
@@ -37,8 +39,11 @@ public class SandboxFhirConfiguration {
 
     @Bean
     public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
-            SandboxSearchCache searchCache) {
-        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache);
+            SandboxSearchCache searchCache, Environment environment) {
+        Binder settings = Binder.get(environment);
+        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache,
+                settings.bind("engine.sandbox.fhir.transactions", Boolean.class).orElse(true),
+                settings.bind("engine.sandbox.fhir.revinclude", Boolean.class).orElse(true));
         ServletRegistrationBean<SandboxFhirServer> registration = new ServletRegistrationBean<>(server, BASE_PATH + "/*");
         registration.setName("sandboxFhir");
         registration.setLoadOnStartup(1);

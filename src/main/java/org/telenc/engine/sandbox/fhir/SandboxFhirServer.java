@@ -29,6 +29,15 @@ public class SandboxFhirServer extends RestfulServer {
 
     /** @param searchCache answers identical searches from earlier ones, like a HAPI JPA server's cache */
     public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store, SandboxSearchCache searchCache) {
+        this(fhirContext, store, searchCache, true, true);
+    }
+
+    /**
+     * @param transactions whether it takes FHIR transaction Bundles (else 501)
+     * @param revInclude whether a Patient search answers {@code _revinclude=MedicationRequest:patient} (else 400)
+     */
+    public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store, SandboxSearchCache searchCache,
+            boolean transactions, boolean revInclude) {
         super(fhirContext);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerAddressStrategy(new IncomingRequestAddressStrategy());
@@ -40,7 +49,7 @@ public class SandboxFhirServer extends RestfulServer {
         pagingProvider.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
         setPagingProvider(pagingProvider);
         List<SandboxResourceProvider<?>> providers = List.of(
-                new PatientProvider(store),
+                new PatientProvider(store, revInclude),
                 new PractitionerProvider(store),
                 new LocationProvider(store),
                 new OrganizationProvider(store),
@@ -52,5 +61,7 @@ public class SandboxFhirServer extends RestfulServer {
                 new ListProvider(store));
         providers.forEach(provider -> provider.useSearchCache(searchCache));
         registerProviders(providers);
+        registerProvider(new SandboxTransactions(fhirContext, store, transactions));
+        registerInterceptor(new SandboxCapabilities(transactions, revInclude));
     }
 }

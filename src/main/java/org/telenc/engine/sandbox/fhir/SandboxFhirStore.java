@@ -38,6 +38,22 @@ public final class SandboxFhirStore {
         SandboxDemoData.seed(this);
     }
 
+    /**
+     * Runs the work as one unit: no other operation of the store runs meanwhile, and when the work
+     * throws, the store is as it was before (a FHIR transaction's all or nothing).
+     */
+    synchronized <R> R atomically(java.util.function.Supplier<R> work) {
+        Map<Class<? extends Resource>, Map<String, Resource>> before = new HashMap<>();
+        resourcesByType.forEach((type, byId) -> before.put(type, new LinkedHashMap<>(byId)));
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            resourcesByType.clear();
+            resourcesByType.putAll(before);
+            throw e;
+        }
+    }
+
     /** Every resource of the type, in insertion order. */
     public synchronized <T extends Resource> List<T> all(Class<T> type) {
         return find(type, resource -> true);
