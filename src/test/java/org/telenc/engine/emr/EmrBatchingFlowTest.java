@@ -141,7 +141,7 @@ class EmrBatchingFlowTest extends EngineTest {
         assertThat(runs[0].event().path("type").asText()).isEqualTo("telephone_encounter.created");
         assertThat(runs[0].calls()).hasSize(2);
         assertThat(runs[0].calls().get(0)).contains("_revinclude=MedicationRequest%3Apatient")
-                .contains("_include%3Aiterate=MedicationRequest%3Amedication");
+                .contains("_include:iterate=MedicationRequest%3Amedication");
         assertThat(runs[0].calls().get(1)).isEqualTo("FWD POST /fhir");
         // sequentially: search, orders, Encounter, Communication, Task, refill, Patient read and update
         assertThat(runs[1].calls()).hasSize(8);
