@@ -8,6 +8,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
 import org.telenc.engine.emr.EmrOperations.AddRefill;
@@ -52,10 +53,10 @@ public class EncounterJobs {
     private final EmrFailures failures;
     private final JobFaults faults;
     private final EncounterRequests requests;
-    private final EmrAdapters adapters;
+    private final ObjectProvider<EmrAdapters> adapters;
 
     public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, EncounterRequests requests, EmrAdapters adapters) {
+            EmrFailures failures, JobFaults faults, EncounterRequests requests, ObjectProvider<EmrAdapters> adapters) {
         this.adapters = adapters;
         this.encounters = encounters;
         this.references = references;
@@ -108,7 +109,8 @@ public class EncounterJobs {
         }
         ReferenceRepository.Batching batching = batchingOff(job.connection()) ? null : references.batching(connection);
         if (batching != null) {
-            job.recordBatching(batching.transactions() && adapters.supportsOperation(job.connection(), WRITE_ENCOUNTER),
+            EmrAdapters known = adapters.getIfAvailable();
+            job.recordBatching(batching.transactions() && (known == null || known.supportsOperation(job.connection(), WRITE_ENCOUNTER)),
                     batching.patientOrdersRevInclude());
         }
         return job;

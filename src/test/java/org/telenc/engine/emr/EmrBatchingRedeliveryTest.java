@@ -28,7 +28,8 @@ import org.telenc.engine.support.EngineTest;
 
 /**
  * Issue 14: a job that wrote its transaction and then failed before its outcome was recorded (a
- * crash between the write and the outcome, here a fault woven in before record-outcome, once) is
+ * crash between the write and the outcome, here a fault woven in before encounter-finish's
+ * branch-on-outcome, once) is
  * redelivered by the broker and processed again: the transaction's ifNoneExist entries find what the
  * first try wrote, so the EMR holds exactly one Encounter, Communication, Task and refill, and the
  * patient the pharmacy once.
@@ -66,7 +67,7 @@ class EmrBatchingRedeliveryTest extends EngineTest {
                         WRITES.incrementAndGet();
                     }
                 }));
-        AdviceWith.adviceWith(camelContext, "encounter-finish", route -> route.weaveById("record-outcome").before()
+        AdviceWith.adviceWith(camelContext, "encounter-finish", route -> route.weaveById("branch-on-outcome").before()
                 .process(exchange -> {
                     if (marked(exchange) && FAULTS_LEFT.getAndDecrement() > 0) {
                         throw new IllegalStateException("injected crash before the outcome");

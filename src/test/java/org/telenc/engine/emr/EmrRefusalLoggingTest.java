@@ -38,7 +38,7 @@ class EmrRefusalLoggingTest extends EngineTest {
     @AfterEach
     void restore() {
         if (proxy != null) {
-            jdbc.update("update emr_connection set base_url = ? where name = ?", EmrConnections.EMBEDDED_SANDBOX,
+            jdbc.update("update emr_connection set base_url = ?, settings = null where name = ?", EmrConnections.EMBEDDED_SANDBOX,
                     DemoTenant.CONNECTION_NAME);
             proxy.close();
         }
@@ -91,6 +91,9 @@ class EmrRefusalLoggingTest extends EngineTest {
     void anEncounterTheEmrRefusesIsOneWarnLine() throws Exception {
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
         jdbc.update("update emr_connection set base_url = ? where name = ?", proxy.baseUrl(), DemoTenant.CONNECTION_NAME);
+        // one write per step (issue 14's transaction is the next test)
+        jdbc.update("update emr_connection set settings = ? where name = ?", "{\"fhir_batching\":\"off\"}",
+                DemoTenant.CONNECTION_NAME);
         proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 400, "processing");
         List<ILoggingEvent> events = engineLogsOf(() -> {
             var response = post("/v1/telephone-encounters", encounterBody("100234", null, null));
@@ -102,6 +105,23 @@ class EmrRefusalLoggingTest extends EngineTest {
             return event;
         });
         assertOneWarnNoError(events, "create-encounter", "HTTP 400", "(processing)");
+    }
+
+    @Test
+    void aTransactionTheEmrRefusesIsOneWarnLine() throws Exception {
+        proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        jdbc.update("update emr_connection set base_url = ? where name = ?", proxy.baseUrl(), DemoTenant.CONNECTION_NAME);
+        proxy.refuse(call -> call.equals("POST /fhir"), 400, "processing");
+        List<ILoggingEvent> events = engineLogsOf(() -> {
+            var response = post("/v1/telephone-encounters", encounterBody("100234", null, null));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            String id = JSON.readTree(response.body()).path("telephone_encounter_id").asText();
+            JsonNode event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText());
+            assertThat(event.path("type").asText()).as(event.toString()).isEqualTo("telephone_encounter.failed");
+            assertThat(event.path("data").path("reasons").get(0).path("code").asText()).isEqualTo("emr_rejected");
+            return event;
+        });
+        assertOneWarnNoError(events, "write-encounter-transaction", "HTTP 400", "(processing)");
     }
 
     @Test

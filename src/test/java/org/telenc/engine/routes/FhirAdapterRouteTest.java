@@ -98,6 +98,7 @@ class FhirAdapterRouteTest {
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({FhirConfiguration.class, FhirRequests.class, FhirResponses.class, FhirPharmacyLists.class, FhirPaging.class,
+            org.telenc.engine.emr.fhir.FhirEncounterTransactions.class,
             FhirHttpHeaders.class, EmrCallRedelivery.class, EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class,
             EngineMeters.class, ClockConfiguration.class})
     static class Beans {
