@@ -122,6 +122,11 @@ class EmrBatchingFlowTest extends EngineTest {
 
     @Test
     void aBareEncounterIsOneSearchAndOneTransaction() throws Exception {
+        // the sync read both from the sandbox's CapabilityStatement
+        JsonNode capabilities = JSON.readTree(jdbc.queryForObject("select capabilities from emr_connection where name = ?",
+                String.class, DemoTenant.CONNECTION_NAME));
+        assertThat(capabilities.path("transaction").asBoolean()).isTrue();
+        assertThat(capabilities.path("patient_revinclude_orders").asBoolean()).isTrue();
         Run[] runs = bothWays(null, body("100235", null, null));
         assertThat(runs[0].event().path("type").asText()).isEqualTo("telephone_encounter.created");
         assertThat(runs[0].calls()).hasSize(2);
