@@ -4,13 +4,14 @@
 # engine as a separate process per phase, the JMS ceiling in another, prints one report and writes
 # it to target/benchmark/report.txt.
 #
-#   scripts/benchmark.sh                 # quick (default): about 8-10 minutes on 2 cores
+#   scripts/benchmark.sh                 # quick (default): about 12-15 minutes on 2 cores
 #   scripts/benchmark.sh --full          # 60 s measured per row
 #   scripts/benchmark.sh --no-build ...  # use the jar and test classes already in target/
+#   scripts/benchmark.sh --phases=f      # only the EMR at a distance: a few minutes
 #
-# Other options go to the driver: --concurrency=1,16,64 --consumers=1,2,4,8 --e2e-in-flight=16
+# Other options go to the driver: --concurrency=1,16,64 --consumers=1,4,8,32 --e2e-in-flight=16
 # --warmup=S --measure=S --e2e-warmup=S --e2e-measure=S --engine-jvm-opts="-Xmx512m" --keep-data
-# (see BenchSettings). Maven runs online as the README's other commands do, so a fresh machine
+# --phases=a,b,c,f --emr-delay=100ms --generated-patients=64 (see BenchSettings). Maven runs online as the README's other commands do, so a fresh machine
 # (empty ~/.m2) fetches what the build and dependency:build-classpath need; MAVEN_OFFLINE=1 adds -o
 # for a machine whose ~/.m2 already holds everything.
 set -euo pipefail

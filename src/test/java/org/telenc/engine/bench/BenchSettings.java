@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * What a benchmark run is asked to do, from {@code --key=value} arguments (scripts/benchmark.sh passes
@@ -18,8 +22,15 @@ import java.util.Map;
  *   <li>{@code --e2e-warmup=S --e2e-measure=S}: the end-to-end windows</li>
  *   <li>{@code --concurrency=1,16,64}: intake, trivial endpoint and JMS sender concurrencies</li>
  *   <li>{@code --e2e-in-flight=16}: encounters in flight in the end-to-end runs</li>
- *   <li>{@code --consumers=1,2,4,8}: {@code engine.process.concurrency} values for (d); the default 4,
+ *   <li>{@code --consumers=1,4,8,32}: {@code engine.process.concurrency} values for (d); the default 32,
  *       if listed, is also run with 1 encounter in flight (unloaded latency)</li>
+ *   <li>{@code --phases=a,b,c,f}: which phases run (default all): a = intake and the trivial endpoint
+ *       (a, b2, b3), b = the persistent-send ceiling (b1), c = end to end per consumer count (c, d),
+ *       f = the EMR at a distance; e (memory, start-up) reports the engines that ran</li>
+ *   <li>{@code --emr-delay=100ms}: phase f's sandbox delay per EMR call ({@code engine.sandbox.fhir.delay}:
+ *       a duration as 100ms or 1s, or a plain number of ms)</li>
+ *   <li>{@code --generated-patients=64}: phase f's generated population ({@code engine.sandbox.fhir.generated-patients},
+ *       at least 20), over which its requests are spread</li>
  *   <li>{@code --engine-jvm-opts="-Xmx512m ..."}: JVM options for the engine (default {@code -Xmx512m}, the shipped heap)</li>
  *   <li>{@code --jar=PATH} (default {@code target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar}),
  *       {@code --out=DIR} (default {@code target/benchmark}), {@code --keep-data} (keep broker and
@@ -30,10 +41,19 @@ import java.util.Map;
  */
 record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurrencies, Duration warmup, Duration measure,
         Duration e2eWarmup, Duration e2eMeasure, int e2eInFlight, List<Integer> consumers, List<String> engineJvmOptions,
-        boolean keepData, Duration readyTimeout, boolean jfr) {
+        boolean keepData, Duration readyTimeout, boolean jfr, Set<String> phases, Duration emrDelay, int generatedPatients) {
 
-    /** engine.process.concurrency's default (application.yml): the configuration (c) is reported for. */
-    static final int DEFAULT_CONSUMERS = 4;
+    /** engine.process.concurrency's default (application.yml): the configuration (c) and (f) are reported for. */
+    static final int DEFAULT_CONSUMERS = 32;
+
+    static final Set<String> PHASES = Set.of("a", "b", "c", "f");
+
+    /** The fewest generated patients phase f runs with: its call counts take 3 disjoint sets of 5 patients. */
+    static final int MINIMUM_GENERATED_PATIENTS = 20;
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
 
     /**
      * The heap the engine ships with: 512 MiB, as the image and the pods give it (50 % of 1 Gi) and
@@ -64,16 +84,39 @@ record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurren
                 seconds(take(options, "e2e-warmup", full ? "10" : "5")),
                 seconds(take(options, "e2e-measure", full ? "60" : "15")),
                 Integer.parseInt(take(options, "e2e-in-flight", "16")),
-                ints(take(options, "consumers", "1,2,4,8")),
+                ints(take(options, "consumers", "1,4,8," + DEFAULT_CONSUMERS)),
                 Arrays.stream(take(options, "engine-jvm-opts", DEFAULT_ENGINE_JVM_OPTIONS).split("\\s+"))
                         .filter(s -> !s.isBlank() && !s.equals("none")).toList(),
                 Boolean.parseBoolean(take(options, "keep-data", "false")),
                 seconds(take(options, "ready-timeout", "180")),
-                Boolean.parseBoolean(take(options, "jfr", "false")));
+                Boolean.parseBoolean(take(options, "jfr", "false")),
+                phases(take(options, "phases", "a,b,c,f")),
+                duration(take(options, "emr-delay", "100ms")),
+                Integer.parseInt(take(options, "generated-patients", "64")));
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) " + options.keySet());
         }
+        if (settings.generatedPatients() < MINIMUM_GENERATED_PATIENTS) {
+            throw new IllegalArgumentException("--generated-patients must be at least " + MINIMUM_GENERATED_PATIENTS);
+        }
         return settings;
+    }
+
+    private static Set<String> phases(String csv) {
+        Set<String> phases = new TreeSet<>();
+        for (String s : csv.split(",")) {
+            String phase = s.trim().toLowerCase(Locale.ROOT);
+            if (!PHASES.contains(phase)) {
+                throw new IllegalArgumentException("unknown phase " + phase + " (phases: " + new TreeSet<>(PHASES) + ")");
+            }
+            phases.add(phase);
+        }
+        return Set.copyOf(phases);
+    }
+
+    /** 100ms, 1s, 2m (Spring's simple style) or a plain number of milliseconds. */
+    static Duration duration(String s) {
+        return s.matches("\\d+") ? Duration.ofMillis(Long.parseLong(s)) : DurationStyle.SIMPLE.parse(s);
     }
 
     private static String take(Map<String, String> options, String key, String fallback) {

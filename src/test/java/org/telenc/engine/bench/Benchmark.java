@@ -32,8 +32,11 @@ import java.util.stream.Collectors;
  *       concurrency so each ratio's two numbers are measured a few seconds apart;</li>
  *   <li>the persistent-send ceiling ({@link JmsSendCeiling}, its own process);</li>
  *   <li>end to end, one engine per consumer concurrency (stock configuration otherwise), a webhook
- *       receiver registered through {@code POST /v1/webhook} in this process.</li>
+ *       receiver registered through {@code POST /v1/webhook} in this process;</li>
+ *   <li>the EMR at a distance ({@link EmrAtDistance}): a delayed sandbox EMR and a generated
+ *       population, the fast and the sequential EMR path side by side.</li>
  * </ol>
+ * {@code --phases} picks which of them run.
  * Prints the report and writes it to {@code <out>/report.txt}.
  */
 public final class Benchmark {
@@ -66,6 +69,7 @@ public final class Benchmark {
     private final Map<Integer, E2eRow> e2e = new LinkedHashMap<>();
     private E2eRow unloaded;
     private final Map<String, EngineRun> engines = new LinkedHashMap<>();
+    private final List<EmrAtDistance.PathResult> distance = new ArrayList<>();
     private String engineDefaultHeap = "?";
 
     record Row(ClosedLoop.Result result, CpuMeter.Usage cpu) {
@@ -102,10 +106,27 @@ public final class Benchmark {
     private void run() throws Exception {
         progress("benchmark, " + settings.mode() + " mode; out " + settings.outDir());
         engineDefaultHeap = engineMaxHeap();
-        phase("intake + trivial endpoint", this::intakePhase);
-        phase("persistent-send ceiling", this::ceilingPhase);
-        for (int consumers : settings.consumers()) {
-            phase("end to end, consumers " + consumers, () -> endToEndPhase(consumers));
+        if (settings.runs("a")) {
+            phase("intake + trivial endpoint", this::intakePhase);
+        }
+        if (settings.runs("b")) {
+            phase("persistent-send ceiling", this::ceilingPhase);
+        }
+        if (settings.runs("c")) {
+            for (int consumers : settings.consumers()) {
+                phase("end to end, consumers " + consumers, () -> endToEndPhase(consumers));
+            }
+        }
+        if (settings.runs("f")) {
+            EmrAtDistance f = new EmrAtDistance(settings, this::progress);
+            for (EmrAtDistance.EmrPath path : EmrAtDistance.PATHS) {
+                phase("EMR at distance, " + path.name() + " path", () -> {
+                    EmrAtDistance.PathResult result = f.run(path);
+                    distance.add(result);
+                    engines.put("f EMR at distance, " + path.name() + " path",
+                            new EngineRun("f", result.start(), result.peakRssKb()));
+                });
+            }
         }
     }
 
@@ -268,7 +289,7 @@ public final class Benchmark {
      * http is allowed in sandbox mode), and removes the other URL the demo client starts with (the
      * built-in inbox), so each event is delivered once, to the receiver.
      */
-    private static void registerOnlyWebhook(BenchEngine engine, String url) throws Exception {
+    static void registerOnlyWebhook(BenchEngine engine, String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> created = http.send(BenchEngine.authenticated(engine.uri("/v1/webhook"))
                 .header("Content-Type", "application/json")
@@ -350,13 +371,23 @@ public final class Benchmark {
         out.append("CPU     : cores busy during the measured window (1.00 = one core): engine | driver | other = every other\n"
                 + "          process on the machine (concurrent builds: the noise to read next to each number; 2 cores in all)\n");
         out.append("latency : ms, exact percentiles of every request completed in the window; '1-s min..max' = the slowest\n"
-                + "          and fastest whole second of the window (how steady the rate was)\n\n");
+                + "          and fastest whole second of the window (how steady the rate was)\n");
+        out.append("phases  : " + String.join(",", new java.util.TreeSet<>(settings.phases())) + " (--phases)\n\n");
 
-        appendIntake(out);
-        appendCeilings(out);
-        appendEndToEnd(out);
-        appendConsumers(out);
+        if (settings.runs("a")) {
+            appendIntake(out);
+        }
+        if (settings.runs("a") || settings.runs("b")) {
+            appendCeilings(out);
+        }
+        if (settings.runs("c")) {
+            appendEndToEnd(out);
+            appendConsumers(out);
+        }
         appendMemoryAndStart(out);
+        if (settings.runs("f")) {
+            appendDistance(out);
+        }
         appendTargets(out);
         if (!failures.isEmpty() || !notes.isEmpty()) {
             out.append("\nNOTES\n");
@@ -542,7 +573,8 @@ public final class Benchmark {
         for (Map.Entry<String, EngineRun> e : engines.entrySet()) {
             EngineRun run = e.getValue();
             boolean stock = run.phase().equals("e2e");
-            t.row(e.getKey(), stock ? f1(run.start().healthUp()) : "n/a (route stopped)", f1(run.start().ready()),
+            t.row(e.getKey(), !Double.isNaN(run.start().healthUp()) ? f1(run.start().healthUp()) : "n/a (route stopped)",
+                    f1(run.start().ready()),
                     run.peakRssKb() < 0 ? "-" : String.valueOf(run.peakRssKb() / 1024));
             if (stock) {
                 ups.add(run.start().healthUp());
@@ -553,6 +585,82 @@ public final class Benchmark {
         t.row("median of the stock-configuration starts", f1(median(ups)), f1(median(readies)),
                 maxRss < 0 ? "-" : "max " + maxRss / 1024);
         out.append(t.render("   ")).append('\n');
+    }
+
+    private void appendDistance(StringBuilder out) {
+        long rttMs = settings.emrDelay().toMillis();
+        int patients = settings.generatedPatients();
+        out.append("f. EMR AT DISTANCE: the sandbox EMR answers every FHIR call after --emr-delay=" + rttMs + "ms (engine.sandbox.fhir.delay,\n"
+                + "   a sleep on its HTTP thread: a round trip without CPU), with " + patients + " generated patients (MRNs "
+                + EmrAtDistance.FIRST_MRN_TEXT + "..) beside the\n"
+                + "   demo data (engine.sandbox.fhir.generated-patients), so the requests fall in " + patients + " message groups. Two engines,\n"
+                + "   engine defaults (engine.process.concurrency=" + BenchSettings.DEFAULT_CONSUMERS + "): fast = the sandbox offers transaction Bundles and\n"
+                + "   _revinclude (engine.sandbox.fhir.transactions/revinclude=true), sequential = it refuses both (=false).\n");
+        out.append("   f1. EMR calls per encounter by adapter operation: telenc_emr_call_seconds_count of /actuator/prometheus\n"
+                + "       before and after " + EmrAtDistance.SAMPLES + " encounters of each kind sent one at a time, each for a patient of its own.\n"
+                + "       bare = the required fields only; full = refill + pharmacy " + EmrAtDistance.PHARMACY + " + caller, message, reason\n"
+                + "       (on file: the patient has it already; added: the patient has no pharmacy on file)\n");
+        List<String> operations = EmrAtDistance.operations(distance);
+        List<String> header = new ArrayList<>(List.of("path", "encounter"));
+        header.addAll(operations);
+        header.addAll(List.of("total", "not ok", "outcomes"));
+        TextTable calls = new TextTable(header.toArray(String[]::new));
+        for (EmrAtDistance.PathResult r : distance) {
+            for (EmrAtDistance.Calls c : r.calls()) {
+                List<Object> row = new ArrayList<>(List.of(r.path().name(), c.kind()));
+                operations.forEach(op -> row.add(c.perOperation().containsKey(op) ? f1(c.perOperation().get(op)) : "-"));
+                row.add(f1(c.total()));
+                row.add(f1(c.notOk()));
+                row.add(c.outcomes().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+                calls.row(row.toArray());
+            }
+        }
+        out.append(calls.render("       ")).append('\n');
+        out.append("   f2. full encounters (pharmacy on file: every patient had one encounter first, not measured), closed loop\n"
+                + "       over the " + patients + " patients in turn; POST sent -> webhook received, as in c. 'DB wait max' = the longest\n"
+                + "       Hikari connection acquire (hikaricp_connections_acquire_seconds_max) after the row\n");
+        TextTable loads = new TextTable("path", "in flight", "encounters/s", "1-s min..max", "p50", "p90", "p99", "max",
+                "POST p50", "engine CPU", "CPU ms/enc", "other CPU", "DB wait max", "outcomes", "errors", "lost");
+        for (EmrAtDistance.PathResult r : distance) {
+            r.loads().forEach((inFlight, load) -> {
+                Object[] e2e = e2eRow(new E2eRow(r.consumers(), load.result(), load.cpu(), 0, null), inFlight);
+                loads.row(r.path().name(), inFlight, e2e[1], e2e[2], e2e[3], e2e[5], e2e[7], e2e[8], e2e[9], e2e[11], e2e[12],
+                        e2e[13], LatencyStats.fmt(load.dbAcquireMaxMs()), e2e[14], e2e[15], e2e[16]);
+            });
+        }
+        out.append(loads.render("       ")).append('\n');
+        out.append("   f3. against the bound: a consumer waits calls x RTT per encounter, so one replica completes at most\n"
+                + "       consumers / (calls x RTT) encounters/s; a closed loop of N in flight, over P patients (one consumer\n"
+                + "       per message group at a time), at most min(N, consumers, P) / (calls x RTT). calls = f1's 'full, on file';\n"
+                + "       RTT = the sandbox delay (the real round trip adds the sandbox's own work and the engine's steps)\n");
+        TextTable bound = new TextTable("path", "calls/enc", "RTT ms", "consumers", "consumer bound/s", "in flight",
+                "loop bound/s", "measured/s", "measured / loop bound");
+        Map<String, Double> at64 = new LinkedHashMap<>();
+        for (EmrAtDistance.PathResult r : distance) {
+            double callsPerEncounter = r.callsPerLoadEncounter();
+            double seconds = callsPerEncounter * rttMs / 1000.0;
+            for (int inFlight : new int[] {16, 64}) {
+                EmrAtDistance.Load load = r.loads().get(inFlight);
+                if (load == null) {
+                    continue;
+                }
+                double consumerBound = r.consumers() / seconds;
+                double loopBound = Math.min(inFlight, Math.min(r.consumers(), patients)) / seconds;
+                double measured = load.result().rate();
+                bound.row(r.path().name(), f1(callsPerEncounter), rttMs, r.consumers(), f1(consumerBound), inFlight,
+                        f1(loopBound), f1(measured), pct(measured / loopBound));
+                if (inFlight == 64) {
+                    at64.put(r.path().name(), measured);
+                }
+            }
+        }
+        out.append(bound.render("       "));
+        if (at64.containsKey("fast") && at64.containsKey("sequential")) {
+            out.append("       fast / sequential at 64 in flight: ").append(f2(at64.get("fast") / at64.get("sequential")))
+                    .append(" x\n");
+        }
+        out.append('\n');
     }
 
     private void appendTargets(StringBuilder out) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * End to end, closed loop: {@code inFlight} virtual clients, each POSTs a request and waits for the
@@ -60,9 +61,14 @@ final class EndToEndLoad {
 
     static Result run(URI endpoint, WebhookReceiver receiver, int inFlight, Duration warmup, Duration measure,
             ClosedLoop.Window window) throws Exception {
+        return run(endpoint, receiver, inFlight, warmup, measure, window, new BenchRequests()::next);
+    }
+
+    /** @param bodies the request bodies, one per POST (called from every virtual client's thread) */
+    static Result run(URI endpoint, WebhookReceiver receiver, int inFlight, Duration warmup, Duration measure,
+            ClosedLoop.Window window, Supplier<String> bodies) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        BenchRequests bodies = new BenchRequests();
         int seconds = (int) Math.max(1, measure.toSeconds());
         AtomicLongArray perSecond = new AtomicLongArray(seconds);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -90,7 +96,7 @@ final class EndToEndLoad {
                         try {
                             HttpResponse<String> response = http.send(BenchEngine.authenticated(endpoint)
                                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(bodies.next())).build(),
+                                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get())).build(),
                                     HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() != 200) {
                                 count(errors, "HTTP " + response.statusCode(), t0, measureStart, measureEnd);

@@ -61,7 +61,7 @@ class LatencyStatsTest {
         BenchSettings quick = BenchSettings.parse(new String[0]);
         assertThat(quick.mode()).isEqualTo("quick");
         assertThat(quick.concurrencies()).containsExactly(1, 16, 64);
-        assertThat(quick.consumers()).containsExactly(1, 2, 4, 8);
+        assertThat(quick.consumers()).containsExactly(1, 4, 8, BenchSettings.DEFAULT_CONSUMERS);
         assertThat(quick.measure()).isEqualTo(Duration.ofSeconds(10));
         BenchSettings full = BenchSettings.parse(new String[] {"--full", "--consumers=4", "--engine-jvm-opts=-Xmx512m -Xss512k"});
         assertThat(full.measure()).isEqualTo(Duration.ofSeconds(60));

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +19,11 @@ import org.springframework.core.env.Environment;
  * HAPI FHIR JPA server (see {@link SandboxSearchCache}). {@code engine.sandbox.fhir.transactions} and
  * {@code engine.sandbox.fhir.revinclude} (default true) say whether it takes transaction Bundles
  * and answers a Patient search with the patients' orders (its CapabilityStatement says so too).
+ * For loads at a clinic's distance (the
+ * benchmark's phase f): {@code engine.sandbox.fhir.delay} (a duration, default {@code 0s}) makes every
+ * sandbox FHIR call wait that long before it is answered ({@link SandboxFhirDelay}), and
+ * {@code engine.sandbox.fhir.generated-patients} (default 0) adds that many
+ * {@link SandboxGeneratedPatients generated patients} to the demo data.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "engine.sandbox.enabled", havingValue = "true", matchIfMissing = true)
@@ -27,8 +33,18 @@ public class SandboxFhirConfiguration {
     public static final String BASE_PATH = "/sandbox/fhir/r4";
 
     @Bean
-    public SandboxFhirStore sandboxFhirStore() {
-        return SandboxFhirStore.seeded();
+    public SandboxFhirStore sandboxFhirStore(Environment environment) {
+        int generated = Binder.get(environment).bind("engine.sandbox.fhir.generated-patients", Integer.class).orElse(0);
+        return SandboxFhirStore.seeded(generated);
+    }
+
+    @Bean
+    public FilterRegistrationBean<SandboxFhirDelay> sandboxFhirDelay(Environment environment) {
+        Duration delay = Binder.get(environment).bind("engine.sandbox.fhir.delay", Duration.class).orElse(Duration.ZERO);
+        FilterRegistrationBean<SandboxFhirDelay> registration = new FilterRegistrationBean<>(new SandboxFhirDelay(delay));
+        registration.addUrlPatterns(BASE_PATH + "/*");
+        registration.setName("sandboxFhirDelay");
+        return registration;
     }
 
     @Bean

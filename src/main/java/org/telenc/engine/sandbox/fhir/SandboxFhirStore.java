@@ -24,18 +24,39 @@ import org.hl7.fhir.r4.model.Resource;
 public final class SandboxFhirStore {
 
     private final Map<Class<? extends Resource>, Map<String, Resource>> resourcesByType = new HashMap<>();
+    private final int generatedPatients;
+
+    public SandboxFhirStore() {
+        this(0);
+    }
+
+    private SandboxFhirStore(int generatedPatients) {
+        this.generatedPatients = generatedPatients;
+    }
 
     /** A store holding the {@link SandboxDemoData demo data}. */
     public static SandboxFhirStore seeded() {
-        SandboxFhirStore store = new SandboxFhirStore();
+        return seeded(0);
+    }
+
+    /**
+     * A store holding the demo data and {@code generatedPatients} {@link SandboxGeneratedPatients
+     * generated patients} besides, which {@link #reset} seeds again too.
+     */
+    public static SandboxFhirStore seeded(int generatedPatients) {
+        SandboxFhirStore store = new SandboxFhirStore(generatedPatients);
         store.reset();
         return store;
     }
 
-    /** Drops everything, created or changed resources included, and seeds the demo data again. */
+    /**
+     * Drops everything, created or changed resources included, and seeds the demo data (and the
+     * generated patients, if any) again.
+     */
     public synchronized void reset() {
         resourcesByType.clear();
         SandboxDemoData.seed(this);
+        SandboxGeneratedPatients.seed(this, generatedPatients);
     }
 
     /**

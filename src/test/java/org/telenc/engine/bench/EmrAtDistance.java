@@ -1,0 +1,334 @@
+package org.telenc.engine.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.telenc.engine.sandbox.fhir.SandboxGeneratedPatients;
+
+/**
+ * Phase f of the benchmark: the EMR at a clinic's distance. The engine runs with the sandbox EMR
+ * delaying every FHIR call ({@code engine.sandbox.fhir.delay}, {@code --emr-delay}) and a generated
+ * population beside the demo data ({@code engine.sandbox.fhir.generated-patients},
+ * {@code --generated-patients}), so the requests fall in many message groups. Both EMR paths, one
+ * engine each: the fast one (the sandbox's CapabilityStatement offers transaction Bundles and
+ * {@code _revinclude}) and the sequential one (it refuses both:
+ * {@code engine.sandbox.fhir.transactions=false}, {@code engine.sandbox.fhir.revinclude=false}).
+ * For each: the EMR calls per encounter by adapter operation (the {@code telenc_emr_call_seconds_count}
+ * counters of {@code /actuator/prometheus} around encounters sent one at a time), then closed-loop
+ * loads of full encounters at 1, 16 and 64 in flight, against the bound
+ * consumers / (calls x RTT) of one replica.
+ */
+final class EmrAtDistance {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EMR_CALL_COUNT = Pattern.compile("^telenc_emr_call_seconds_count\\{([^}]*)}\\s+(\\S+)",
+            Pattern.MULTILINE);
+    private static final Pattern ACQUIRE_MAX = Pattern.compile("^hikaricp_connections_acquire_seconds_max\\{[^}]*}\\s+(\\S+)",
+            Pattern.MULTILINE);
+    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final int FIRST_MRN = SandboxGeneratedPatients.FIRST_MRN;
+    static final String FIRST_MRN_TEXT = Integer.toString(FIRST_MRN);
+    private static final String REFILL = "lisinopril";
+    /** The pharmacy every full encounter asks for: on file for every fourth patient, added to the others once. */
+    static final String PHARMACY = "PH-2001";
+    static final int[] IN_FLIGHT = {1, 16, 64};
+    /** Encounters sent one at a time per kind, each for a patient of its own. */
+    static final int SAMPLES = 5;
+
+    /** One EMR path: the engine arguments that make the sandbox offer or refuse the fast path. */
+    record EmrPath(String name, boolean fast) {
+        List<String> engineArgs() {
+            return List.of("--engine.sandbox.fhir.transactions=" + fast, "--engine.sandbox.fhir.revinclude=" + fast);
+        }
+    }
+
+    static final List<EmrPath> PATHS = List.of(new EmrPath("fast", true), new EmrPath("sequential", false));
+
+    /** EMR calls per encounter of one kind: by operation, in all, and how many did not end ok. */
+    record Calls(String kind, int encounters, Map<String, Double> perOperation, double total, double notOk,
+            Map<String, Long> outcomes) {
+    }
+
+    record Load(int inFlight, EndToEndLoad.Result result, CpuMeter.Usage cpu, double dbAcquireMaxMs) {
+    }
+
+    record PathResult(EmrPath path, int consumers, List<Calls> calls, Map<Integer, Load> loads, BenchEngine.StartTimes start,
+            long peakRssKb) {
+
+        /** EMR calls of the encounters the loads send (full, pharmacy on file), NaN if not measured. */
+        double callsPerLoadEncounter() {
+            return calls.stream().filter(c -> c.kind().equals(Kind.FULL_ON_FILE.label)).mapToDouble(Calls::total)
+                    .findFirst().orElse(Double.NaN);
+        }
+    }
+
+    /** What the encounters sent one at a time carry, and which patients (0-based indexes) they are for. */
+    enum Kind {
+        BARE("bare", 2),
+        FULL_ON_FILE("full, pharmacy on file", 0),
+        FULL_NEW_PHARMACY("full, pharmacy added", 1);
+
+        final String label;
+        final int firstPatient;
+
+        Kind(String label, int firstPatient) {
+            this.label = label;
+            this.firstPatient = firstPatient;
+        }
+
+        /**
+         * The i-th sample's patient: bare 2, 6, 10, ...; on file 0, 4, 8, ... (PH-2001 on file); added
+         * 1, 5, 9, ... (no pharmacy on file). Disjoint, so no sample sees another's writes.
+         */
+        int patient(int sample) {
+            return firstPatient + 4 * sample;
+        }
+    }
+
+    private final BenchSettings settings;
+    private final Consumer<String> progress;
+
+    EmrAtDistance(BenchSettings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    PathResult run(EmrPath path) throws Exception {
+        Path dir = settings.outDir().resolve("distance-" + path.name());
+        int consumers = BenchSettings.DEFAULT_CONSUMERS;
+        List<String> args = new ArrayList<>(List.of(
+                "--engine.sandbox.fhir.delay=" + settings.emrDelay().toMillis() + "ms",
+                "--engine.sandbox.fhir.generated-patients=" + settings.generatedPatients(),
+                "--engine.process.concurrency=" + consumers));
+        args.addAll(path.engineArgs());
+        try (BenchEngine engine = new BenchEngine(settings.jar(), dir, settings.engineJvmOptions(), settings.jfr(), args);
+                WebhookReceiver receiver = new WebhookReceiver()) {
+            progress("f " + path.name() + ": starting engine, " + String.join(" ", args));
+            BenchEngine.StartTimes start = engine.start(settings.readyTimeout(), true);
+            progress(String.format(Locale.ROOT, "f %s: ready in %.1f s", path.name(), start.ready()));
+            Benchmark.registerOnlyWebhook(engine, receiver.url());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            awaitNoEmrCalls(http, engine);
+            URI post = engine.uri("/v1/telephone-encounters");
+
+            List<Calls> calls = new ArrayList<>();
+            for (Kind kind : Kind.values()) {
+                Calls c = countCalls(http, engine, receiver, post, kind);
+                calls.add(c);
+                progress(String.format(Locale.ROOT, "f %s: %s encounter, %.1f EMR calls %s", path.name(), kind.label,
+                        c.total(), c.perOperation()));
+            }
+
+            // every patient once, not measured: JIT warm, and every patient has PH-2001 on file from then on,
+            // so each measured encounter makes the calls of "full, pharmacy on file"
+            progress("f " + path.name() + ": one encounter per generated patient, not measured");
+            prime(http, receiver, post);
+
+            Map<Integer, Load> loads = new LinkedHashMap<>();
+            AtomicLong next = new AtomicLong();
+            for (int inFlight : IN_FLIGHT) {
+                CpuMeter cpu = new CpuMeter(engine.pid());
+                EndToEndLoad.Result r = EndToEndLoad.run(post, receiver, inFlight, settings.e2eWarmup(),
+                        settings.e2eMeasure(), cpu, () -> fullBody((int) (next.getAndIncrement() % settings.generatedPatients()),
+                                PHARMACY));
+                double acquire = scrapeAcquireMaxMs(http, engine);
+                loads.put(inFlight, new Load(inFlight, r, cpu.usage(), acquire));
+                progress(String.format(Locale.ROOT, "f %s, %d in flight: %.1f enc/s, p50 %s ms, p99 %s ms, lost %d",
+                        path.name(), inFlight, r.rate(), LatencyStats.fmt(LatencyStats.ofNanos(r.endToEndNanos()).p50Ms()),
+                        LatencyStats.fmt(LatencyStats.ofNanos(r.endToEndNanos()).p99Ms()), r.lost()));
+            }
+            engine.stop();
+            PathResult result = new PathResult(path, consumers, calls, loads, start, engine.peakRssKb());
+            if (!settings.keepData()) {
+                engine.deleteDataKeepLog();
+            }
+            return result;
+        }
+    }
+
+    /** SAMPLES encounters of the kind, one at a time; the counters' difference divided by SAMPLES. */
+    private Calls countCalls(HttpClient http, BenchEngine engine, WebhookReceiver receiver, URI post, Kind kind)
+            throws Exception {
+        Map<List<String>, Double> before = scrapeEmrCalls(http, engine);
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            int patient = kind.patient(i) % settings.generatedPatients();
+            String body = switch (kind) {
+                case BARE -> bareBody(patient);
+                case FULL_ON_FILE -> fullBody(patient, PHARMACY);
+                case FULL_NEW_PHARMACY -> fullBody(patient, PHARMACY);
+            };
+            outcomes.merge(submitAndWait(http, receiver, post, body), 1L, Long::sum);
+        }
+        Map<List<String>, Double> after = scrapeEmrCalls(http, engine);
+        Map<String, Double> perOperation = new TreeMap<>();
+        double total = 0;
+        double notOk = 0;
+        for (Map.Entry<List<String>, Double> e : after.entrySet()) {
+            double diff = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            if (diff <= 0) {
+                continue;
+            }
+            perOperation.merge(e.getKey().get(0), diff / SAMPLES, Double::sum);
+            total += diff / SAMPLES;
+            if (!"ok".equals(e.getKey().get(1))) {
+                notOk += diff / SAMPLES;
+            }
+        }
+        return new Calls(kind.label, SAMPLES, perOperation, total, notOk, outcomes);
+    }
+
+    /** One full encounter for every generated patient, 16 at a time. */
+    private void prime(HttpClient http, WebhookReceiver receiver, URI post) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int w = 0; w < 16; w++) {
+            Thread t = new Thread(() -> {
+                int patient;
+                while ((patient = next.getAndIncrement()) < settings.generatedPatients()) {
+                    try {
+                        submitAndWait(http, receiver, post, fullBody(patient, PHARMACY));
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "prime-" + w);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            t.join(TimeUnit.MINUTES.toMillis(5));
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("priming: " + failures.size() + " encounters failed, first: " + failures.get(0));
+        }
+    }
+
+    /** POSTs the body, waits for its webhook; the event type. */
+    private static String submitAndWait(HttpClient http, WebhookReceiver receiver, URI post, String body) throws Exception {
+        HttpResponse<String> response = http.send(BenchEngine.authenticated(post).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST answered " + response.statusCode() + ": "
+                    + JSON.readTree(response.body()).path("error").asText());
+        }
+        String id = JSON.readTree(response.body()).path("telephone_encounter_id").asText();
+        return receiver.expect(id).get(120, TimeUnit.SECONDS).type().replace("telephone_encounter.", "");
+    }
+
+    /** The engine's EMR calls so far, by (operation, outcome). */
+    static Map<List<String>, Double> scrapeEmrCalls(HttpClient http, BenchEngine engine) throws Exception {
+        return parseEmrCalls(prometheus(http, engine));
+    }
+
+    static Map<List<String>, Double> parseEmrCalls(String exposition) {
+        Map<List<String>, Double> counts = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        Matcher m = EMR_CALL_COUNT.matcher(exposition);
+        while (m.find()) {
+            Map<String, String> labels = new TreeMap<>();
+            Matcher l = LABEL.matcher(m.group(1));
+            while (l.find()) {
+                labels.put(l.group(1), l.group(2));
+            }
+            counts.merge(List.of(labels.getOrDefault("operation", "?"), labels.getOrDefault("outcome", "?")),
+                    Double.parseDouble(m.group(2)), Double::sum);
+        }
+        return counts;
+    }
+
+    private static double scrapeAcquireMaxMs(HttpClient http, BenchEngine engine) {
+        try {
+            Matcher m = ACQUIRE_MAX.matcher(prometheus(http, engine));
+            double max = Double.NaN;
+            while (m.find()) {
+                double v = Double.parseDouble(m.group(1)) * 1000;
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+            }
+            return max;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String prometheus(HttpClient http, BenchEngine engine) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(engine.uri("/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** Waits until the start-up's reference sync has made its last EMR call (the count stands still). */
+    private void awaitNoEmrCalls(HttpClient http, BenchEngine engine) throws Exception {
+        long quiet = Math.max(1000, 3 * settings.emrDelay().toMillis());
+        double last = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            double now = scrapeEmrCalls(http, engine).values().stream().mapToDouble(Double::doubleValue).sum();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(quiet);
+        }
+    }
+
+    /** The required fields only: no refill, pharmacy, caller, message or reason. */
+    static String bareBody(int patient) {
+        return base(patient).toString();
+    }
+
+    /** A refill of the patient's order, a pharmacy, caller, message and reason. */
+    static String fullBody(int patient, String pharmacy) {
+        return base(patient)
+                .put("caller", "Benchmark caller")
+                .put("message", "Benchmark request: please call back about the prescription.")
+                .put("reason", "Refill request")
+                .put("refill_medication_name", REFILL)
+                .put("pharmacy_ehr_id", pharmacy)
+                .toString();
+    }
+
+    private static ObjectNode base(int patient) {
+        boolean even = patient % 2 == 0;
+        return JSON.createObjectNode()
+                .put("patient_mrn", Integer.toString(FIRST_MRN + patient))
+                .put("provider_id", even ? "12241" : "12242")
+                .put("location_id", even ? "31" : "32")
+                .put("assigned_to_id", "12220");
+    }
+
+    /** Every operation seen in any of the results, in order. */
+    static List<String> operations(List<PathResult> results) {
+        TreeSet<String> ops = new TreeSet<>();
+        results.forEach(r -> r.calls().forEach(c -> ops.addAll(c.perOperation().keySet())));
+        return List.copyOf(ops);
+    }
+
+    private void progress(String message) {
+        progress.accept(message);
+    }
+}
