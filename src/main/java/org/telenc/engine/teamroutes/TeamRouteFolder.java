@@ -202,6 +202,11 @@ public final class TeamRouteFolder {
                 if (idKey == null) {
                     continue; // beans, errorHandler, ...
                 }
+                JsonNode configurations = body.path("routeConfigurationId");
+                if (kind.equals("route") && configurations.isTextual()) {
+                    JsonLocation ref = YamlDslSchema.locationOf(configurations);
+                    references.add(new Reference(configurations.asText(), file, line(ref), column(ref)));
+                }
                 JsonNode id = body.path(idKey);
                 if (!id.isTextual() || id.asText().isBlank()) {
                     JsonLocation where = YamlDslSchema.locationOf(body);
@@ -211,11 +216,6 @@ public final class TeamRouteFolder {
                 }
                 JsonLocation where = YamlDslSchema.locationOf(id);
                 into.add(new Definition(kind, id.asText(), file, line(where), column(where)));
-                JsonNode configurations = body.path("routeConfigurationId");
-                if (kind.equals("route") && configurations.isTextual()) {
-                    JsonLocation ref = YamlDslSchema.locationOf(configurations);
-                    references.add(new Reference(configurations.asText(), file, line(ref), column(ref)));
-                }
             }
         }
     }

@@ -75,7 +75,7 @@ public final class YamlDslSchema {
     public JsonNode read(String text) throws NotYaml {
         try {
             return reader.readTree(text, InputFormat.YAML);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // networknt wraps the parser's exception in the latter
             throw NotYaml.of(e);
         }
     }
@@ -109,7 +109,7 @@ public final class YamlDslSchema {
             this.column = column;
         }
 
-        static NotYaml of(IOException e) {
+        static NotYaml of(Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                     return new NotYaml("not YAML: " + marked.getProblem(),
