@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -34,6 +35,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.telenc.engine.teamroutes.TeamRouteFolder;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -74,7 +76,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyOverlayRendersTheEngine() {
-        assertThat(rendered.keySet()).containsExactly("dev", "prod");
+        assertThat(rendered.keySet()).containsExactly("dev", "prod", "team-routes");
         rendered.forEach((overlay, docs) -> {
             assertThat(find(docs, "Deployment", ENGINE)).as(overlay + ": Deployment " + ENGINE).isNotNull();
             assertThat(find(docs, "Service", ENGINE)).as(overlay + ": Service " + ENGINE).isNotNull();
@@ -170,6 +172,50 @@ class KubernetesManifestsTest {
         assertThat(checked).as(overlay + ": ENGINE_/SPRING_ names checked").isGreaterThan(3);
         assertThat(unbound).as(overlay + ": environment names that bind to no key of application.yml nor to "
                 + SPRING_KEYS_ALLOWED + " (relaxed binding: ENGINE_DATA_DIR -> engine.data-dir)").isEmpty();
+    }
+
+    /**
+     * The team-routes overlay: prod plus a ConfigMap generated from its routes/ folder, mounted
+     * read-only where ENGINE_ROUTES_EXTRA_LOCATION points, holding every file of that folder, and the
+     * files as rendered pass the engine's own start-up checks (TeamRouteFolder).
+     */
+    @Test
+    void theTeamRoutesOverlayMountsTheTeamFilesWhereTheEngineLooks(@TempDir Path mounted) throws IOException {
+        List<Map<String, Object>> docs = docs("team-routes");
+        Map<String, Object> deployment = find(docs, "Deployment", ENGINE);
+        Map<String, Object> container = engineContainer(docs);
+        Map<String, String> env = environment(docs, container);
+        String location = env.get("ENGINE_ROUTES_EXTRA_LOCATION");
+        assertThat(location).as("ENGINE_ROUTES_EXTRA_LOCATION").isNotBlank();
+        assertThat(env).as("reload stays off: the generated ConfigMap's new name rolls the pods").containsEntry("ENGINE_ROUTES_EXTRA_RELOAD", "false");
+
+        Map<String, Object> mount = list(container, "volumeMounts").stream()
+                .filter(m -> location.equals(m.get("mountPath"))).findFirst().orElse(null);
+        assertThat(mount).as("a volume mounted at " + location).isNotNull();
+        assertThat(mount.get("readOnly")).as("the team routes' mount is read-only").isEqualTo(true);
+        Map<String, Object> volume = list(podSpec(deployment), "volumes").stream()
+                .filter(v -> str(mount, "name").equals(v.get("name"))).findFirst().orElseThrow();
+        String configMapName = str(map(volume, "configMap"), "name");
+        Map<String, Object> configMap = find(docs, "ConfigMap", configMapName);
+        assertThat(configMap).as("ConfigMap " + configMapName + " is rendered").isNotNull();
+        assertThat(configMapName).as("generated: its name carries the files' hash").startsWith("telenc-team-routes-");
+
+        Path folder = root.resolve(OVERLAYS).resolve("team-routes/routes");
+        Set<String> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = new TreeSet<>(list.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".camel.yaml")).toList());
+        }
+        assertThat(files).as("route files in " + folder).isNotEmpty();
+        Map<String, Object> data = map(configMap, "data");
+        assertThat(new TreeSet<>(data.keySet())).as("the ConfigMap holds every file of the overlay's routes/").isEqualTo(files);
+
+        Path at = Files.createDirectories(mounted.resolve("team-routes"));
+        for (Map.Entry<String, Object> file : data.entrySet()) {
+            Files.writeString(at.resolve(file.getKey()), String.valueOf(file.getValue()));
+        }
+        TeamRouteFolder.Scan scan = TeamRouteFolder.withBuiltInRoutesOf(getClass().getClassLoader()).check(at);
+        assertThat(scan.problems()).as("the rendered team files pass the engine's start-up checks").isEmpty();
+        assertThat(scan.ids("route")).as("routes in the rendered team files").isNotEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telenc.engine.teamroutes.YamlDslSchema;
 
 /**
  * Every route file ({@code routes/**}{@code /*.camel.yaml}) is valid against the Camel YAML DSL

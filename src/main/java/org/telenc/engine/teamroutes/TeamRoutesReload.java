@@ -1,0 +1,173 @@
+package org.telenc.engine.teamroutes;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code engine.routes.extra-reload: true}: polls the team route folder every
+ * {@code engine.routes.extra-reload-interval} and, when the files' text changed, checks the whole
+ * folder as at start-up. Valid: the routes, route configurations and route templates of the files
+ * last applied are removed and the new files' loaded ({@code result="applied"}). Invalid: one WARN
+ * line per problem, every running route untouched ({@code result="refused"}). Polling reads through
+ * symbolic links, so a ConfigMap mount's {@code ..data} swap is one change of the files' text.
+ */
+@Component
+@ConditionalOnProperty(name = "engine.routes.extra-reload", havingValue = "true")
+public class TeamRoutesReload {
+
+    static final String METER = "telenc.team.routes.reload";
+    private static final Logger LOG = LoggerFactory.getLogger(TeamRoutesReload.class);
+
+    private final CamelContext camel;
+    private final Path folder;
+    private final Duration interval;
+    private final Counter applied;
+    private final Counter refused;
+    private final TeamRouteFolder checks;
+    private ScheduledExecutorService poller;
+    /** What runs now, and the files' text last looked at (applied or refused). */
+    private TeamRouteFolder.Scan running;
+    private Map<String, String> seen;
+
+    public TeamRoutesReload(CamelContext camel, MeterRegistry registry,
+            @Value("${" + TeamRoutesStartupCheck.LOCATION + "}") String location,
+            @Value("${engine.routes.extra-reload-interval:5s}") Duration interval) {
+        this.camel = camel;
+        this.folder = Path.of(location.strip());
+        this.interval = interval;
+        this.applied = counter(registry, "applied");
+        this.refused = counter(registry, "refused");
+        this.checks = TeamRouteFolder.withBuiltInRoutesOf(TeamRoutesReload.class.getClassLoader());
+        if (location.isBlank()) {
+            throw new IllegalStateException("engine.routes.extra-reload needs engine.routes.extra-location");
+        }
+    }
+
+    private static Counter counter(MeterRegistry registry, String result) {
+        return Counter.builder(METER).description("Changes of the team route folder applied or refused")
+                .tag("result", result).register(registry);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void start() {
+        if (poller != null) {
+            return;
+        }
+        running = checks.check(folder); // what start-up loaded (it passed the same checks)
+        seen = running.files();
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "team-routes-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(50, interval.toMillis());
+        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("team route files: watching {} every {} ms", folder, every);
+    }
+
+    @jakarta.annotation.PreDestroy
+    public synchronized void stop() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+
+    synchronized void poll() {
+        try {
+            if (!camel.isStarted()) {
+                return;
+            }
+            TeamRouteFolder.Scan scan = checks.check(folder);
+            if (scan.files().equals(seen)) {
+                return; // unchanged since applied, or refused already (nothing new to say)
+            }
+            seen = scan.files();
+            List<TeamRouteFolder.Problem> problems = new ArrayList<>(scan.problems());
+            if (problems.isEmpty() && (!scan.ids("rest").isEmpty() || !running.ids("rest").isEmpty())) {
+                problems.add(new TeamRouteFolder.Problem(folder.toString(), 0, 0,
+                        "rest definitions are not reloaded; restart the engine to change them"));
+            }
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> LOG.warn("team route files: change refused, running routes kept: {}", p));
+                refused.increment();
+                return;
+            }
+            apply(scan);
+        } catch (RuntimeException e) {
+            LOG.warn("team route files: reload check failed ({})", e.getClass().getName());
+        }
+    }
+
+    private void apply(TeamRouteFolder.Scan scan) {
+        try {
+            replace(running, scan);
+            running = scan;
+            applied.increment();
+            LOG.info("team route files: change applied, {} files, {} definitions", scan.files().size(), scan.definitions().size());
+        } catch (Exception e) {
+            LOG.warn("team route files: change refused, loading failed ({}); loading the previous files again", e.getClass().getName());
+            refused.increment();
+            try {
+                replace(scan, running);
+            } catch (Exception again) {
+                LOG.warn("team route files: loading the previous files failed too ({})", again.getClass().getName());
+            }
+        }
+    }
+
+    /** Removes what {@code old} defined and loads {@code now}'s files, as checked (not read again). */
+    private void replace(TeamRouteFolder.Scan old, TeamRouteFolder.Scan now) throws Exception {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        List<String> routes = new ArrayList<>(old.ids("route"));
+        routes.addAll(old.ids("templatedRoute"));
+        for (String id : routes) {
+            RouteDefinition definition = model.getRouteDefinition(id);
+            if (definition != null) {
+                model.removeRouteDefinition(definition);
+            } else if (camel.getRoute(id) != null) {
+                camel.getRouteController().stopRoute(id);
+                camel.removeRoute(id);
+            }
+        }
+        for (String id : old.ids("routeConfiguration")) {
+            RouteConfigurationDefinition definition = model.getRouteConfigurationDefinition(id);
+            if (definition != null) {
+                model.removeRouteConfiguration(definition);
+            }
+        }
+        for (String id : old.ids("routeTemplate")) {
+            RouteTemplateDefinition definition = model.getRouteTemplateDefinition(id);
+            if (definition != null) {
+                model.removeRouteTemplateDefinition(definition);
+            }
+        }
+        List<Resource> files = new ArrayList<>();
+        now.files().forEach((name, text) -> files.add(ResourceHelper.fromString("file:" + now.folder().resolve(name), text)));
+        if (!files.isEmpty()) {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(files);
+        }
+    }
+}
