@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.intake.BodyField;
 import org.telenc.engine.intake.BoundRequest;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.routes.ExchangeProperties;
@@ -120,14 +121,20 @@ public class Extensions {
      */
     public BoundRequest accepting(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Body BoundRequest request) {
         String connectionId = caller.connectionId();
-        String endpoint = selected(connections.settingsOf(connectionId), ExtensionPoint.ACCEPTING, connectionId);
-        if (endpoint == null) {
-            return request;
-        }
         try {
+            String endpoint = selected(connections.settingsOf(connectionId), ExtensionPoint.ACCEPTING, connectionId);
+            if (endpoint == null) {
+                return request;
+            }
             return applied(ExtensionPoint.ACCEPTING, connections.get(connectionId), endpoint, request, Map.of(),
                     request.extensionChangeable());
+        } catch (ApiException rejectedByTheClinic) {
+            throw rejectedByTheClinic;
         } catch (ExtensionFailedException e) {
+            throw new ApiException(503, "extension_failed", FAILED_MESSAGE);
+        } catch (RuntimeException e) {
+            // say, the connection's settings or credentials cannot be read: the engine's side, not the caller's
+            failed(ExtensionPoint.ACCEPTING, connectionId, "?", e.getClass().getName());
             throw new ApiException(503, "extension_failed", FAILED_MESSAGE);
         }
     }
@@ -215,6 +222,12 @@ public class Extensions {
         if (changes.isEmpty()) {
             count(point, "unchanged");
             return request;
+        }
+        for (BodyField field : request.fields()) {
+            if (field.required() && changes.containsKey(field.jsonName())
+                    && (changes.get(field.jsonName()) == null || changes.get(field.jsonName()).isBlank())) {
+                throw failed(point, connection.id(), endpoint, "it removed the required field " + field.jsonName());
+            }
         }
         Map<String, String> values = new LinkedHashMap<>(request.valuesByJsonName());
         changes.forEach((field, value) -> {
