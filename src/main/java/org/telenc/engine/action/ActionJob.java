@@ -13,8 +13,8 @@ import org.telenc.engine.job.JobHeader;
 public class ActionJob extends EmrJob {
 
     private final String emrAppointmentId;
-    private final String text;
-    private final boolean highPriority;
+    private String text;
+    private boolean highPriority;
     private final String actingUserEhrId;
 
     private String actingUserName;
@@ -73,6 +73,12 @@ public class ActionJob extends EmrJob {
     /** The note text (PHI). */
     public String text() {
         return text;
+    }
+
+    /** The text and priority as the connection's before-emr extension mapped them. */
+    public void remap(String mappedText, boolean mappedHighPriority) {
+        this.text = mappedText;
+        this.highPriority = mappedHighPriority;
     }
 
     public boolean highPriority() {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -19,6 +21,7 @@ import org.telenc.engine.emr.EmrOperations.EncounterRead;
 import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.NoteCreated;
 import org.telenc.engine.emr.EmrOperations.ReadEncounter;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
@@ -46,9 +49,10 @@ public class ActionJobs {
     private final JobFaults faults;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Extensions extensions;
 
     public ActionJobs(ActionRepository actions, TenancyRepository tenancy, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, ObjectMapper json, Clock clock) {
+            EmrFailures failures, JobFaults faults, ObjectMapper json, Clock clock, Extensions extensions) {
         this.actions = actions;
         this.tenancy = tenancy;
         this.references = references;
@@ -57,6 +61,7 @@ public class ActionJobs {
         this.faults = faults;
         this.json = json;
         this.clock = clock;
+        this.extensions = extensions;
     }
 
     /** The action of a queue message, or null when no such action is stored (its intake was undone). */
@@ -93,6 +98,30 @@ public class ActionJobs {
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId,
             @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) throws Exception {
         return faults.failedForGood(message, ActionMessage.class, this::start, failure, routeId, messageId, deliveryCount);
+    }
+
+    /**
+     * The before-emr extension point: the connection's team route may change the note text and
+     * the priority ({@link TelephoneEncounterActionRequest#EXTENSION_CHANGEABLE}); it also sees
+     * the action's ids and the EMR's encounter id. A failure throws: the action is redelivered,
+     * then fails with internal_error.
+     */
+    public ActionJob beforeEmr(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(ActionField.EMR_APPOINTMENT_ID.jsonName(), action.emrAppointmentId());
+        values.put(ActionField.TEXT.jsonName(), action.text());
+        values.put(ActionField.IS_HIGH_PRIORITY.jsonName(), String.valueOf(action.highPriority()));
+        TelephoneEncounterActionRequest request = new TelephoneEncounterActionRequest(Map.of(), Map.of()).withValues(values);
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("action_id", action.actionId());
+        ids.put("job_id", String.valueOf(action.jobId()));
+        ids.put("access_token_reference_id", action.accessTokenReferenceId());
+        TelephoneEncounterActionRequest mapped = extensions.beforeEmr(action.connection(), request, ids,
+                TelephoneEncounterActionRequest.EXTENSION_CHANGEABLE);
+        if (mapped != request) {
+            action.remap(mapped.getText(), mapped.highPriority());
+        }
+        return action;
     }
 
     /** Names the acting staff member from the synced staff, else user, rows (else the note shows the id). */

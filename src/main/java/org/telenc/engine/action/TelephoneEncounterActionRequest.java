@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.telenc.engine.intake.BoundRequest;
 import org.telenc.engine.intake.CodePointLength;
 import org.telenc.engine.intake.WellFormedRequest;
@@ -52,6 +53,27 @@ public class TelephoneEncounterActionRequest implements BoundRequest {
     @Pattern(regexp = "true|false", message = "invalid_is_high_priority")
     public String getIsHighPriority() {
         return values.get(ActionField.IS_HIGH_PRIORITY);
+    }
+
+    /** What a clinic's {@code accepting} extension may change: the priority and the note text; never the encounter. */
+    public static final Set<String> EXTENSION_CHANGEABLE = Set.of(ActionField.TEXT.jsonName(),
+            ActionField.IS_HIGH_PRIORITY.jsonName());
+
+    @Override
+    public Set<String> extensionChangeable() {
+        return EXTENSION_CHANGEABLE;
+    }
+
+    @Override
+    public TelephoneEncounterActionRequest withValues(Map<String, String> byJsonName) {
+        Map<ActionField, String> changed = new LinkedHashMap<>();
+        for (ActionField field : ActionField.values()) {
+            String value = byJsonName.get(field.jsonName());
+            if (value != null) {
+                changed.put(field, value);
+            }
+        }
+        return new TelephoneEncounterActionRequest(changed, Map.of());
     }
 
     public boolean highPriority() {

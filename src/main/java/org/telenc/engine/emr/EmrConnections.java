@@ -53,6 +53,11 @@ public class EmrConnections {
                 .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + connectionId));
     }
 
+    /** A connection's settings JSON as plain values (no credentials opened): empty for an unknown connection. */
+    public Map<String, Object> settingsOf(String connectionId) {
+        return tenancy.findConnection(connectionId).map(row -> options(row.settings())).orElse(Map.of());
+    }
+
     /** Active connections; one that cannot be resolved (say, credentials sealed under another key) is skipped, not fatal. */
     public List<EmrConnection> active() {
         List<EmrConnection> active = new ArrayList<>();

@@ -18,7 +18,7 @@ import org.telenc.engine.emr.ReferenceRecords;
  */
 public class EncounterJob extends EmrJob {
 
-    private final TelephoneEncounterRequest request;
+    private TelephoneEncounterRequest request;
 
     private ReferenceRecords.Provider provider;
     private ReferenceRecords.Location location;
@@ -98,6 +98,11 @@ public class EncounterJob extends EmrJob {
 
     public TelephoneEncounterRequest request() {
         return request;
+    }
+
+    /** The request as the connection's before-emr extension mapped it (only its allowed fields differ). */
+    public void remap(TelephoneEncounterRequest mapped) {
+        this.request = mapped;
     }
 
     public ReferenceRecords.Provider provider() {

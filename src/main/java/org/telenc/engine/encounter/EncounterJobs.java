@@ -1,5 +1,6 @@
 package org.telenc.engine.encounter;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
@@ -26,6 +27,7 @@ import org.telenc.engine.emr.EmrOperations.EncounterWritten;
 import org.telenc.engine.emr.EmrOperations.WriteEncounter;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
@@ -54,9 +56,11 @@ public class EncounterJobs {
     private final JobFaults faults;
     private final EncounterRequests requests;
     private final ObjectProvider<EmrAdapters> adapters;
+    private final Extensions extensions;
 
     public EncounterJobs(EncounterRepository encounters, ReferenceRepository references, JobQueue queue,
-            EmrFailures failures, JobFaults faults, EncounterRequests requests, ObjectProvider<EmrAdapters> adapters) {
+            EmrFailures failures, JobFaults faults, EncounterRequests requests, ObjectProvider<EmrAdapters> adapters,
+            Extensions extensions) {
         this.adapters = adapters;
         this.encounters = encounters;
         this.references = references;
@@ -64,6 +68,7 @@ public class EncounterJobs {
         this.failures = failures;
         this.faults = faults;
         this.requests = requests;
+        this.extensions = extensions;
     }
 
     /** The job of a queue message, or null when no such encounter is stored (its intake was undone). */
@@ -91,6 +96,20 @@ public class EncounterJobs {
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId,
             @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) throws Exception {
         return faults.failedForGood(message, EncounterMessage.class, this::start, failure, routeId, messageId, deliveryCount);
+    }
+
+    /**
+     * The before-emr extension point: the connection's team route may map the request's allowed
+     * fields ({@link TelephoneEncounterRequest#EXTENSION_CHANGEABLE}); it also sees the job's ids.
+     * A failure throws: the job is redelivered, then fails with internal_error.
+     */
+    public EncounterJob beforeEmr(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("telephone_encounter_id", job.telephoneEncounterId());
+        ids.put("job_id", String.valueOf(job.jobId()));
+        ids.put("access_token_reference_id", job.accessTokenReferenceId());
+        job.remap(extensions.beforeEmr(job.connection(), job.request(), ids, TelephoneEncounterRequest.EXTENSION_CHANGEABLE));
+        return job;
     }
 
     public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.telenc.engine.intake.BoundRequest;
 import org.telenc.engine.intake.CodePointLength;
 import org.telenc.engine.intake.WellFormedRequest;
@@ -89,6 +90,32 @@ public class TelephoneEncounterRequest implements BoundRequest {
     @CodePointLength(max = 100, message = "template_name_too_long")
     public String getTemplateName() {
         return values.get(RequestField.TEMPLATE_NAME);
+    }
+
+    /**
+     * What a clinic's extension route may change, at intake ({@code accepting}) and before the EMR
+     * steps ({@code before-emr}): where and by whom the encounter is filed, its template, reason and
+     * priority; never the patient, the caller's words, the medication or the pharmacy.
+     */
+    public static final Set<String> EXTENSION_CHANGEABLE = Set.of(RequestField.PROVIDER_ID.jsonName(),
+            RequestField.LOCATION_ID.jsonName(), RequestField.ASSIGNED_TO_ID.jsonName(), RequestField.TEMPLATE_NAME.jsonName(),
+            RequestField.REASON.jsonName(), RequestField.IS_HIGH_PRIORITY.jsonName());
+
+    @Override
+    public Set<String> extensionChangeable() {
+        return EXTENSION_CHANGEABLE;
+    }
+
+    @Override
+    public TelephoneEncounterRequest withValues(Map<String, String> byJsonName) {
+        Map<RequestField, String> changed = new LinkedHashMap<>();
+        for (RequestField field : RequestField.values()) {
+            String value = byJsonName.get(field.jsonName());
+            if (value != null) {
+                changed.put(field, value);
+            }
+        }
+        return new TelephoneEncounterRequest(changed, Map.of());
     }
 
     public boolean highPriority() {

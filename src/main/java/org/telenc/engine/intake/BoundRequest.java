@@ -25,6 +25,17 @@ public interface BoundRequest {
         return byName;
     }
 
+    /**
+     * The same kind of request with these values (by JSON name; a name that is no field of the kind
+     * is dropped) and no shape violations: what a clinic's extension route changed it into.
+     */
+    BoundRequest withValues(Map<String, String> byJsonName);
+
+    /** The fields (JSON names) a clinic's {@code accepting} extension may change; none by default. */
+    default java.util.Set<String> extensionChangeable() {
+        return java.util.Set.of();
+    }
+
     /** Every field of this kind of request, in contract order. */
     List<? extends BodyField> fields();
 

@@ -16,6 +16,7 @@ public abstract class EmrJob {
     private final JobHeader header;
     private Long retryDelayMillis;
     private final List<Reason> failures = new ArrayList<>();
+    private String recordedEvent;
 
     protected EmrJob(JobHeader header) {
         this.header = header;
@@ -68,6 +69,18 @@ public abstract class EmrJob {
 
     public List<Reason> failures() {
         return List.copyOf(failures);
+    }
+
+    /**
+     * The terminal event (its JSON, as webhooks carry it) if this try recorded it; null otherwise,
+     * also when the event existed already (a redelivered job). The after-outcome extension runs on it.
+     */
+    public String recordedEvent() {
+        return recordedEvent;
+    }
+
+    void recordEvent(String eventJson) {
+        this.recordedEvent = eventJson;
     }
 
     public long jobId() {

@@ -82,6 +82,7 @@ public abstract class JobEvents<J extends EmrJob> {
         List<EmrJob.Reason> reasons = job.reasonsOf(outcome);
         storeOutcome(job, outcome, reasons.isEmpty() ? null : CompactJson.write(reasonList(reasons)));
         insertEvent(eventId, job, outcome, body, created);
+        job.recordEvent(body);
         List<String> deliveries = new ArrayList<>();
         for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(job.clientPk())) {
             if ("enabled".equals(endpoint.status())) {

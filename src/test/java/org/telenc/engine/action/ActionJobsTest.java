@@ -30,7 +30,7 @@ class ActionJobsTest {
         var properties = new EngineProperties("./data", null, null, null, new EngineProperties.Emr(10000, retry), null);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return new ActionJobs(null, null, null, new JobQueue(JSON, null, null),
-                new EmrFailures(new EmrRetryPolicy(properties, clock)), null, JSON, clock);
+                new EmrFailures(new EmrRetryPolicy(properties, clock)), null, JSON, clock, null);
     }
 
     static ActionJob action(ZoneId zone, int attempt) {

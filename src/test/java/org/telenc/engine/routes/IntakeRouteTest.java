@@ -45,6 +45,7 @@ import org.telenc.engine.api.RequestBodies;
 import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.encounter.EncounterRequests;
 import org.telenc.engine.encounter.IntakeService;
@@ -83,7 +84,7 @@ class IntakeRouteTest {
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({IntakeService.class, ActionIntake.class, JobIntake.class, JobQueue.class, RequestBodies.class, RequestParser.class,
             EncounterRequests.class, ActionRequests.class, ApiResponses.class, ValidationErrors.class, FlowMeters.class,
-            EngineMeters.class})
+            EngineMeters.class, Extensions.class})
     static class Beans {
 
         @Bean

@@ -48,6 +48,7 @@ import org.telenc.engine.action.ActionRepository;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.emr.EmrOperations;
 import org.telenc.engine.emr.EmrOperations.EncounterCreated;
 import org.telenc.engine.emr.EmrOperations.EncounterDetailsAdded;
@@ -108,7 +109,8 @@ class ProcessRouteTest {
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobQueue.class, EmrFailures.class,
-            EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class})
+            EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class,
+            Extensions.class})
     static class Beans {
 
         @Bean

@@ -1,0 +1,26 @@
+package org.telenc.engine.extension;
+
+/**
+ * The places in the flows where a team's own route runs, each named by its key under
+ * {@code extensions} in an EMR connection's settings JSON. A connection that names no route for a
+ * point runs nothing there: the default does nothing.
+ */
+public enum ExtensionPoint {
+    /** After bean validation, before the kind's checks, the store and the queue: may change allowed fields or reject. */
+    ACCEPTING("accepting"),
+    /** In the job consumer, before enrichment and the EMR steps: may map allowed fields (template, provider, ...). */
+    BEFORE_EMR("before-emr"),
+    /** After the outcome's event is recorded and its deliveries queued: a notification; it changes nothing. */
+    AFTER_OUTCOME("after-outcome");
+
+    private final String key;
+
+    ExtensionPoint(String key) {
+        this.key = key;
+    }
+
+    /** The settings key ({@code extensions.<key>}) and the metric tag. */
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,350 @@
+package org.telenc.engine.extension;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.telenc.engine.api.ApiException;
+import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.intake.BodyField;
+import org.telenc.engine.intake.BoundRequest;
+import org.telenc.engine.job.EmrJob;
+import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.tenancy.Caller;
+
+/**
+ * The extension points: where a team's own route (loaded from {@code engine.routes.extra-location})
+ * runs in the flows, selected per EMR connection by its settings,
+ * {@code {"extensions": {"accepting": "<route>", "before-emr": "<route>", "after-outcome": "<route>"}}},
+ * each value the name of a {@code direct:} endpoint a team route consumes. A connection that names
+ * nothing for a point runs nothing there.
+ *
+ * <p>A team route runs on an exchange of its own (a copy of the fields as a plain map in its body,
+ * the connection in {@code emrConnection}): the headers and properties it sets never reach the
+ * engine's exchange, its answer or its logs. The engine takes back only what the point allows:
+ * the allowed fields of the map it leaves (re-checked by the request's bean-validation rules), or
+ * at {@code accepting} a {@link Rejection}. A failure is logged by point, connection, endpoint and
+ * exception class, never the exception's text. The methods {@link #reject}, {@link #rejectInvalid},
+ * {@link #set} and {@link #map} are for team routes written in YAML.
+ */
+@Component("extensions")
+public class Extensions {
+
+    private static final Logger log = LoggerFactory.getLogger(Extensions.class);
+
+    /** The settings key that holds the point → route map. */
+    public static final String SETTINGS_KEY = "extensions";
+    /** A route's endpoint name: letters, digits, '.', '_', '-' (an optional {@code direct:} prefix is dropped). */
+    static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** A rejection's code: lowercase snake_case, as the engine's own codes. */
+    static final Pattern CODE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+    static final int MAX_CODE = 64;
+    static final int MAX_MESSAGE = 300;
+    static final String FAILED_MESSAGE = "The clinic's intake rule could not be applied. Retry the request later.";
+
+    private final ProducerTemplate producer;
+    private final EmrConnections connections;
+    private final MeterRegistry meters;
+    private final ObjectMapper json;
+    private final Validator validator;
+
+    public Extensions(ProducerTemplate producer, EmrConnections connections, MeterRegistry meters, ObjectMapper json) {
+        this.producer = producer;
+        this.connections = connections;
+        this.meters = meters;
+        this.json = json;
+        ValidatorFactory factory = Validation.buildDefaultValidatorFactory();
+        this.validator = factory.getValidator();
+    }
+
+    // ---- for team routes (YAML: method: "reject('clinic_closed', 'The clinic takes no requests today.')")
+
+    /** The body an {@code accepting} route leaves to refuse the request with 422 and its own code and message. */
+    public Rejection reject(String code, String message) {
+        return new Rejection(code, message, 422);
+    }
+
+    /** As {@link #reject}, with 400. */
+    public Rejection rejectInvalid(String code, String message) {
+        return new Rejection(code, message, 400);
+    }
+
+    /** The fields with one field set (null: removed): {@code method: "set(${body}, 'template_name', 'rx-refill')"}. */
+    public Map<String, Object> set(Map<String, Object> fields, String field, Object value) {
+        Map<String, Object> changed = new LinkedHashMap<>(fields);
+        if (value == null) {
+            changed.remove(field);
+        } else {
+            changed.put(field, value);
+        }
+        return changed;
+    }
+
+    /**
+     * The fields with one field's value looked up in a table (say, a map in the connection's settings,
+     * {@code ${exchangeProperty.emrConnection.options[provider_map]}}); a value the table does not
+     * hold, or no table, leaves the field as it is.
+     */
+    public Map<String, Object> map(Map<String, Object> fields, String field, Map<String, Object> table) {
+        Object value = fields.get(field);
+        if (table == null || value == null || !table.containsKey(String.valueOf(value))) {
+            return new LinkedHashMap<>(fields);
+        }
+        return set(fields, field, table.get(String.valueOf(value)));
+    }
+
+    // ---- for the engine's routes and beans
+
+    /**
+     * The {@code accepting} point of the intake template: the validated request, changed in its
+     * allowed fields by the connection's team route, or refused with the team's code (an
+     * {@link ApiException}, 400 or 422). A team route that fails answers
+     * {@code 503 extension_failed}: nothing is stored, the caller may retry.
+     */
+    public BoundRequest accepting(@ExchangeProperty(ExchangeProperties.CALLER) Caller caller, @Body BoundRequest request) {
+        String connectionId = caller.connectionId();
+        try {
+            String endpoint = selected(connections.settingsOf(connectionId), ExtensionPoint.ACCEPTING, connectionId);
+            if (endpoint == null) {
+                return request;
+            }
+            return applied(ExtensionPoint.ACCEPTING, connections.get(connectionId), endpoint, request, Map.of(),
+                    request.extensionChangeable());
+        } catch (ApiException rejectedByTheClinic) {
+            throw rejectedByTheClinic;
+        } catch (ExtensionFailedException e) {
+            throw new ApiException(503, "extension_failed", FAILED_MESSAGE);
+        } catch (RuntimeException e) {
+            // say, the connection's settings or credentials cannot be read: the engine's side, not the caller's
+            failed(ExtensionPoint.ACCEPTING, connectionId, "?", e.getClass().getName());
+            throw new ApiException(503, "extension_failed", FAILED_MESSAGE);
+        }
+    }
+
+    /**
+     * The {@code before-emr} point for a job whose fields are a bound request: the request with the
+     * allowed fields changed, or the same request when the connection selects no route. A failure
+     * throws {@link ExtensionFailedException}: the job fails like any fault (broker redelivery, then
+     * {@code internal_error}).
+     */
+    public <R extends BoundRequest> R beforeEmr(EmrConnection connection, R request, Map<String, Object> context,
+            Set<String> changeable) {
+        String endpoint = selected(connection.options(), ExtensionPoint.BEFORE_EMR, connection.id());
+        return endpoint == null ? request : applied(ExtensionPoint.BEFORE_EMR, connection, endpoint, request, context, changeable);
+    }
+
+    /**
+     * The {@code before-emr} point for a job whose fields are plain values: the changed allowed
+     * fields (field → new value, null for removed), empty when nothing changed or no route is selected.
+     */
+    public Map<String, String> beforeEmr(EmrConnection connection, Map<String, Object> fields, Set<String> changeable) {
+        String endpoint = selected(connection.options(), ExtensionPoint.BEFORE_EMR, connection.id());
+        if (endpoint == null) {
+            return Map.of();
+        }
+        Map<String, String> changes = changes(ExtensionPoint.BEFORE_EMR, connection, endpoint, fields, changeable);
+        count(ExtensionPoint.BEFORE_EMR, changes.isEmpty() ? "unchanged" : "changed");
+        return changes;
+    }
+
+    /**
+     * The {@code after-outcome} point: the job's event, if this delivery recorded it (a redelivered
+     * job whose event already existed runs nothing again), handed to the connection's team route as
+     * the webhook carries it. Never throws: a failure is logged and counted, the outcome and its
+     * webhook stand.
+     */
+    public void afterOutcome(@ExchangeProperty(ExchangeProperties.JOB) EmrJob job) {
+        if (job == null || job.recordedEvent() == null) {
+            return;
+        }
+        EmrConnection connection = job.connection();
+        try {
+            String endpoint = selected(connection.options(), ExtensionPoint.AFTER_OUTCOME, connection.id());
+            if (endpoint == null) {
+                return;
+            }
+            Map<String, Object> event = json.readValue(job.recordedEvent(), new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+            run(ExtensionPoint.AFTER_OUTCOME, connection, endpoint, event);
+            count(ExtensionPoint.AFTER_OUTCOME, "ran");
+        } catch (ExtensionFailedException e) {
+            // already logged and counted
+        } catch (Exception e) {
+            failed(ExtensionPoint.AFTER_OUTCOME, connection.id(), "?", e.getClass().getName());
+        }
+    }
+
+    /**
+     * The route a connection selects for a point: its {@code direct:} endpoint name, or null. A
+     * value that is not a route name fails the point (the setting is wrong, not the request).
+     */
+    String selected(Map<String, Object> options, ExtensionPoint point, String connectionId) {
+        Object extensions = options == null ? null : options.get(SETTINGS_KEY);
+        if (!(extensions instanceof Map<?, ?> byPoint) || byPoint.get(point.key()) == null) {
+            return null;
+        }
+        String name = String.valueOf(byPoint.get(point.key())).strip();
+        if (name.startsWith("direct:")) {
+            name = name.substring("direct:".length());
+        }
+        if (name.isEmpty()) {
+            return null;
+        }
+        if (!ENDPOINT.matcher(name).matches()) {
+            throw failed(point, connectionId, "(setting)", "the setting extensions." + point.key() + " is not a route name");
+        }
+        return name;
+    }
+
+    private <R extends BoundRequest> R applied(ExtensionPoint point, EmrConnection connection, String endpoint, R request,
+            Map<String, Object> context, Set<String> changeable) {
+        Map<String, Object> fields = new LinkedHashMap<>(context);
+        fields.putAll(request.valuesByJsonName());
+        Map<String, String> changes = changes(point, connection, endpoint, fields, changeable);
+        if (changes.isEmpty()) {
+            count(point, "unchanged");
+            return request;
+        }
+        for (BodyField field : request.fields()) {
+            if (field.required() && changes.containsKey(field.jsonName())
+                    && (changes.get(field.jsonName()) == null || changes.get(field.jsonName()).isBlank())) {
+                throw failed(point, connection.id(), endpoint, "it removed the required field " + field.jsonName());
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>(request.valuesByJsonName());
+        changes.forEach((field, value) -> {
+            if (value == null) {
+                values.remove(field);
+            } else {
+                values.put(field, value);
+            }
+        });
+        @SuppressWarnings("unchecked")
+        R changed = (R) request.withValues(values);
+        Set<String> refused = new TreeSet<>();
+        for (ConstraintViolation<R> violation : validator.validate(changed)) {
+            refused.add(violation.getMessage());
+        }
+        if (!refused.isEmpty()) {
+            // the codes of the rules (reason_too_long, ...), never the values
+            throw failed(point, connection.id(), endpoint, "changed fields break the request's rules " + refused);
+        }
+        count(point, "changed");
+        return changed;
+    }
+
+    /** Runs the team route on the fields; its allowed changes, or a rejection (accepting only) as an ApiException. */
+    private Map<String, String> changes(ExtensionPoint point, EmrConnection connection, String endpoint,
+            Map<String, Object> fields, Set<String> changeable) {
+        Object result = run(point, connection, endpoint, new LinkedHashMap<>(fields));
+        if (result instanceof Rejection rejection) {
+            if (point != ExtensionPoint.ACCEPTING) {
+                throw failed(point, connection.id(), endpoint, "only an accepting route may reject");
+            }
+            throw rejected(connection.id(), endpoint, rejection);
+        }
+        if (!(result instanceof Map<?, ?> answered)) {
+            throw failed(point, connection.id(), endpoint, "its body is not the map of fields"
+                    + (result == null ? " (null)" : " (" + result.getClass().getSimpleName() + ")"));
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        Set<String> names = new TreeSet<>(fields.keySet());
+        answered.keySet().forEach(key -> names.add(String.valueOf(key)));
+        Set<String> forbidden = new TreeSet<>();
+        for (String name : names) {
+            Object before = fields.get(name);
+            Object after = answered.get(name);
+            if (after != null && !(after instanceof String || after instanceof Number || after instanceof Boolean)) {
+                throw failed(point, connection.id(), endpoint, "field " + safeName(name, fields) + " is not a plain value");
+            }
+            String was = before == null ? null : String.valueOf(before);
+            String now = after == null ? null : String.valueOf(after);
+            if (Objects.equals(was, now)) {
+                continue;
+            }
+            if (!changeable.contains(name)) {
+                forbidden.add(safeName(name, fields));
+            } else {
+                changes.put(name, now);
+            }
+        }
+        if (!forbidden.isEmpty()) {
+            throw failed(point, connection.id(), endpoint, "it changed fields it may not change " + forbidden);
+        }
+        return changes;
+    }
+
+    /** The team's body after its route ran; a failure of the route is an ExtensionFailedException. */
+    private Object run(ExtensionPoint point, EmrConnection connection, String endpoint, Map<String, Object> body) {
+        Exchange done;
+        try {
+            // block=false: a route that is not running fails at once instead of holding the caller
+            done = producer.send("direct:" + endpoint + "?block=false", exchange -> {
+                exchange.getIn().setBody(body);
+                exchange.setProperty(ExchangeProperties.EMR_CONNECTION, connection);
+            });
+        } catch (RuntimeException e) {
+            throw failed(point, connection.id(), endpoint, e.getClass().getName());
+        }
+        if (done.getException() != null) {
+            throw failed(point, connection.id(), endpoint, done.getException().getClass().getName());
+        }
+        return done.getMessage().getBody();
+    }
+
+    private ApiException rejected(String connectionId, String endpoint, Rejection rejection) {
+        String code = rejection.code();
+        String message = rejection.message();
+        boolean wellFormed = code != null && code.length() >= 2 && code.length() <= MAX_CODE && CODE.matcher(code).matches()
+                && message != null && !message.isBlank() && message.length() <= MAX_MESSAGE
+                && message.chars().noneMatch(Character::isISOControl)
+                && (rejection.status() == 400 || rejection.status() == 422);
+        if (!wellFormed) {
+            throw failed(ExtensionPoint.ACCEPTING, connectionId, endpoint,
+                    "malformed rejection (code: lowercase snake_case of 2-" + MAX_CODE + "; message: 1-" + MAX_MESSAGE
+                            + " characters; status 400 or 422)");
+        }
+        count(ExtensionPoint.ACCEPTING, "rejected");
+        // the team's code and text are not logged: a team may have written anything there
+        log.info("extension accepting ({}) of EMR connection {} rejected the request ({})", endpoint, connectionId,
+                rejection.status());
+        // the one API code that is not the engine's: the team's own (docs/api.md, "Codes of a clinic's extension")
+        int status = rejection.status();
+        return new ApiException(status, rejection.code(), rejection.message());
+    }
+
+    private ExtensionFailedException failed(ExtensionPoint point, String connectionId, String endpoint, String reason) {
+        count(point, "failed");
+        ExtensionFailedException failure = new ExtensionFailedException(point, connectionId, endpoint, reason);
+        log.warn("{}", failure.getMessage());
+        return failure;
+    }
+
+    /** A field the engine sent is named; a key the team added is not (it could be anything, even a value). */
+    private static String safeName(String name, Map<String, Object> sent) {
+        return sent.containsKey(name) ? name : "(a key the engine did not send)";
+    }
+
+    private void count(ExtensionPoint point, String result) {
+        Counter.builder("telenc.extensions").description("team extension routes run, by point and result")
+                .tag("point", point.key()).tag("result", result).register(meters).increment();
+    }
+}
