@@ -234,6 +234,43 @@ class EmrBatchingFlowTest extends EngineTest {
         assertThat(emr.read(Patient.class, "pat-1001").orElseThrow().getMeta().getVersionId()).isEqualTo("3");
     }
 
+    @Test
+    void theSandboxTransactionIsAllOrNothing() throws Exception {
+        int encountersBefore = emr.count(Encounter.class);
+        // an Encounter, then a refill of a controlled substance the sandbox's refill rules refuse
+        String refused = transaction("""
+                {"fullUrl":"urn:uuid:0b6f3d3e-0000-4000-8000-000000000001","resource":{"resourceType":"Encounter",
+                  "identifier":[{"system":"urn:test:tx","value":"all-or-nothing"}],"status":"in-progress",
+                  "class":{"code":"VR"},"subject":{"reference":"Patient/pat-1001"}},
+                 "request":{"method":"POST","url":"Encounter","ifNoneExist":"identifier=urn%3Atest%3Atx%7Call-or-nothing"}},
+                {"resource":{"resourceType":"MedicationRequest","status":"draft","intent":"proposal",
+                  "subject":{"reference":"Patient/pat-1001"},
+                  "encounter":{"reference":"urn:uuid:0b6f3d3e-0000-4000-8000-000000000001"},
+                  "medicationCodeableConcept":{"text":"Oxycodone"},"priorPrescription":{"reference":"MedicationRequest/mr-1001-5"}},
+                 "request":{"method":"POST","url":"MedicationRequest"}}""");
+        assertThat(refused).startsWith("422 ").contains("OperationOutcome");
+        assertThat(emr.count(Encounter.class)).as("nothing of a refused transaction stands").isEqualTo(encountersBefore);
+        // a stale If-Match on the Patient refuses the whole transaction too
+        String stale = transaction("""
+                {"fullUrl":"urn:uuid:0b6f3d3e-0000-4000-8000-000000000002","resource":{"resourceType":"Encounter",
+                  "identifier":[{"system":"urn:test:tx","value":"stale"}],"status":"in-progress","class":{"code":"VR"}},
+                 "request":{"method":"POST","url":"Encounter","ifNoneExist":"identifier=urn%3Atest%3Atx%7Cstale"}},
+                {"resource":{"resourceType":"Patient","id":"pat-1001"},
+                 "request":{"method":"PUT","url":"Patient/pat-1001","ifMatch":"W/\\"7\\""}}""");
+        assertThat(stale).startsWith("412 ");
+        assertThat(emr.count(Encounter.class)).isEqualTo(encountersBefore);
+        assertThat(emr.read(Patient.class, "pat-1001").orElseThrow().getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    /** POSTs a transaction Bundle of these entries to the sandbox: "status body". */
+    String transaction(String entries) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + EmrConnections.SANDBOX_PATH)).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                        + entries + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + answer.body();
+    }
+
     /** A new version of pat-1001, written over HTTP as another client would. */
     void touchPatient() {
         try {

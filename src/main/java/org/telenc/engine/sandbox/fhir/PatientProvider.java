@@ -17,6 +17,9 @@ import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.annotation.IncludeParam;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import ca.uhn.fhir.rest.server.method.ResponsePage;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Medication;
@@ -54,33 +57,43 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
      * Medications those name. A server told not to answer _revinclude refuses it (400).
      */
     @Search
-    public List<IBaseResource> search(RequestDetails request,
+    public IBundleProvider search(RequestDetails request,
             @OptionalParam(name = Patient.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id,
             @IncludeParam(reverse = true) Set<Include> revIncludes,
             @IncludeParam Set<Include> includes) {
         List<Patient> patients = search(request, identifier(identifier).and(SearchFilters.id(id)));
-        List<IBaseResource> found = new ArrayList<>(patients);
         if (revIncludes == null || revIncludes.isEmpty()) {
-            return found;
+            return new SimpleBundleProvider(patients);
         }
         if (!revInclude || revIncludes.stream().anyMatch(r -> !SandboxCapabilities.REVINCLUDE_ORDERS.equals(r.getValue()))) {
             throw new InvalidRequestException("_revinclude is not supported for these values");
         }
         boolean medications = includes != null && includes.stream().anyMatch(i -> INCLUDE_MEDICATION.equals(i.getValue()));
-        for (Patient patient : patients) {
-            String subject = patient.getIdElement().getIdPart();
-            for (MedicationRequest order : store.find(MedicationRequest.class, o -> o.hasSubject()
-                    && subject.equals(o.getSubject().getReferenceElement().getIdPart()))) {
-                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(order, BundleEntrySearchModeEnum.INCLUDE);
-                if (medications && order.hasMedicationReference()) {
-                    store.read(Medication.class, order.getMedicationReference().getReferenceElement().getIdPart())
-                            .ifPresent(order.getMedicationReference()::setResource);
+        // paged by patient, each page with its patients' orders, as a FHIR server pages an _revinclude search
+        return new SimpleBundleProvider(patients) {
+            @Override
+            public List<IBaseResource> getResources(int from, int to, ResponsePage.ResponsePageBuilder page) {
+                List<IBaseResource> entries = new ArrayList<>(super.getResources(from, to, page));
+                for (IBaseResource patient : List.copyOf(entries)) {
+                    entries.addAll(ordersOf(patient.getIdElement().getIdPart(), medications));
                 }
-                found.add(order);
+                return entries;
+            }
+        };
+    }
+
+    private List<MedicationRequest> ordersOf(String patientId, boolean medications) {
+        List<MedicationRequest> orders = store.find(MedicationRequest.class, o -> o.hasSubject()
+                && patientId.equals(o.getSubject().getReferenceElement().getIdPart()));
+        for (MedicationRequest order : orders) {
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(order, BundleEntrySearchModeEnum.INCLUDE);
+            if (medications && order.hasMedicationReference()) {
+                store.read(Medication.class, order.getMedicationReference().getReferenceElement().getIdPart())
+                        .ifPresent(order.getMedicationReference()::setResource);
             }
         }
-        return found;
+        return orders;
     }
 
     /** Replaces the patient; when the client sends {@code If-Match}, only if that is still the current version. */

@@ -52,7 +52,9 @@ class EmrAuthenticationFlowTest extends EngineTest {
                     + "\",\"private_key_pem\":" + JSON.valueToTree(auth.privateKeyPem()) + "}";
             default -> throw new IllegalArgumentException();
         };
-        jdbc.update("update emr_connection set base_url = ?, credentials = ?, status = 'active' where name = ?", emr.baseUrl(),
+        // a server the sync has not read yet: what the sandbox's CapabilityStatement said (transactions) is not this one's
+        jdbc.update("update emr_connection set base_url = ?, credentials = ?, status = 'active', capabilities = null where name = ?",
+                emr.baseUrl(),
                 secrets.seal(json, SecretBox.emrCredentials(jdbc.queryForObject("select id from emr_connection where name = ?",
                         String.class, DemoTenant.CONNECTION_NAME))), DemoTenant.CONNECTION_NAME);
     }
