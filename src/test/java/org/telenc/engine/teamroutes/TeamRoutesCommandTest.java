@@ -12,13 +12,15 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.telenc.engine.EngineApplication;
 
 /**
  * The engine's own main class in a JVM of its own (as {@code java -jar} runs it): the check command
  * {@code --engine.routes.check=<folder>} prints the problems and exits 1, or a summary and 0,
- * without starting anything; an engine started on a folder that fails the checks stops before
- * Camel with every problem in one message, and so does one pointed at a folder that is not there.
+ * without starting anything. An engine (in this JVM, as main() starts it) on a folder that fails the
+ * checks stops before Camel starts a route, with every problem in one message, and so does one
+ * pointed at a folder that is not there.
  */
 class TeamRoutesCommandTest {
 
@@ -91,24 +93,35 @@ class TeamRoutesCommandTest {
         assertThat(missing.output()).contains(dir.resolve("nowhere") + ": no such folder");
     }
 
+    /** The whole engine (own data directory and broker, no connectors), started as main() starts it, in this JVM. */
+    static Throwable startEngine(String location) {
+        String name = "team-routes-refused-" + UUID.randomUUID();
+        String data = Path.of("target", "test-data", name).toAbsolutePath().toString();
+        try (var engine = new SpringApplicationBuilder(EngineApplication.class).run("--server.port=0", "--engine.data-dir=" + data,
+                "--engine.broker.name=" + name, "--engine.broker.url=vm://" + name + "?create=false",
+                "--engine.broker.tcp-connector=", "--engine.broker.stomp-connector=", "--engine.broker.amqp-connector=",
+                "--engine.routes.extra-location=" + location)) {
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+
     @Test
     void anEngineOnAFolderThatFailsTheChecksDoesNotStart(@TempDir Path dir) throws Exception {
-        String data = Path.of("target", "test-data", "team-routes-refused-" + UUID.randomUUID()).toAbsolutePath().toString();
-        String[] engineArgs = {"--server.port=0", "--engine.data-dir=" + data, "--engine.broker.name=team-routes-refused",
-                "--engine.broker.tcp-connector=", "--engine.broker.stomp-connector=", "--engine.broker.amqp-connector="};
-        List<String> bad = new ArrayList<>(List.of(engineArgs));
-        bad.add("--engine.routes.extra-location=" + folder(dir, "clinic-a.camel.yaml", OWNED));
-        Run run = engine(bad.toArray(String[]::new));
-        assertThat(run.exit()).as(run.output()).isNotZero();
-        assertThat(run.output()).contains("team route files in " + dir.resolve("team-routes").toAbsolutePath() + " refused (1 problem):")
-                .contains("team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine")
-                .doesNotContain("Started EngineApplication", "Jane");
-        assertThat(Path.of(data)).as("nothing started: no data directory").doesNotExist();
+        Throwable refused = startEngine(folder(dir, "clinic-a.camel.yaml", OWNED).toString());
+        assertThat(refused).as("the engine did not start").isNotNull();
+        Throwable cause = refused;
+        while (cause != null && !(cause instanceof TeamRoutesStartup.TeamRoutesRefusedException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("refused for its team route files: " + refused).isNotNull();
+        assertThat(cause.getMessage()).isEqualTo("team route files in " + dir.resolve("team-routes").toAbsolutePath()
+                + " refused (1 problem):\n  team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
+                + "use an extension point (README \"Customizing the engine\")");
 
-        List<String> missing = new ArrayList<>(List.of(engineArgs));
-        missing.add("--engine.routes.extra-location=" + dir.resolve("nowhere"));
-        Run none = engine(missing.toArray(String[]::new));
-        assertThat(none.exit()).isNotZero();
-        assertThat(none.output()).contains(dir.resolve("nowhere") + ": no such folder");
+        Throwable none = startEngine(dir.resolve("nowhere").toString());
+        assertThat(none).as("the engine did not start").isNotNull();
+        assertThat(none).hasStackTraceContaining(dir.resolve("nowhere") + ": no such folder");
     }
 }
