@@ -39,11 +39,11 @@ public final class TeamRoutesCheck {
         return 0;
     }
 
-    /** Without Spring Boot's logging set-up Logback logs everything at DEBUG; the command prints only its answer. */
+    /** Without Spring Boot's logging set-up Logback logs everything at DEBUG (and the schema library warns of keywords it ignores); the command prints only its answer. */
     private static void quietLibraries() {
         Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger logback) {
-            logback.setLevel(ch.qos.logback.classic.Level.WARN);
+            logback.setLevel(ch.qos.logback.classic.Level.ERROR);
         }
     }
 }

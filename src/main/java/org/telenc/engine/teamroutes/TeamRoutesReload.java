@@ -17,7 +17,6 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -53,7 +52,7 @@ public class TeamRoutesReload {
     private Map<String, String> seen;
 
     public TeamRoutesReload(CamelContext camel, MeterRegistry registry,
-            @Value("${" + TeamRoutesStartupCheck.LOCATION + "}") String location,
+            @Value("${" + TeamRoutesStartup.LOCATION + "}") String location,
             @Value("${engine.routes.extra-reload-interval:5s}") Duration interval) {
         this.camel = camel;
         this.folder = Path.of(location.strip());
@@ -164,8 +163,7 @@ public class TeamRoutesReload {
                 model.removeRouteTemplateDefinition(definition);
             }
         }
-        List<Resource> files = new ArrayList<>();
-        now.files().forEach((name, text) -> files.add(ResourceHelper.fromString("file:" + now.folder().resolve(name), text)));
+        List<Resource> files = TeamRoutesStartup.resources(now);
         if (!files.isEmpty()) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(files);
         }
