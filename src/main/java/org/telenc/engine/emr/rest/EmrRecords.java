@@ -43,6 +43,22 @@ public class EmrRecords {
         return toRecord(recordName, JsonFields.project(JsonFields.tree(json, source), fields));
     }
 
+    /**
+     * The result record {@code recordName} whose one list component {@code listField} holds the
+     * elements of the array at {@code path} in the body, each picked with {@code elementFields}
+     * (e.g. the patient's medications, each its order id and name).
+     */
+    public Object resultList(String recordName, String listField, String path, String elementFields, @Body Object source) {
+        JsonNode array = JsonFields.at(JsonFields.tree(json, source), path);
+        ArrayNode elements = JsonNodeFactory.instance.arrayNode();
+        if (array instanceof ArrayNode found) {
+            found.forEach(element -> elements.add(JsonFields.project(element, elementFields)));
+        } else if (array != null && !array.isNull() && !array.isMissingNode()) {
+            throw new EmrPermanentException("emr_rejected", 200, "EMR answer holds no list for " + recordName);
+        }
+        return toRecord(recordName, JsonNodeFactory.instance.objectNode().set(listField, elements));
+    }
+
     /** The result record from the fields of the operation's input (e.g. an id the EMR does not echo). */
     public Object fromInput(String recordName, String fields, @ExchangeProperty(ExchangeProperties.EMR_INPUT) Object input) {
         return toRecord(recordName, JsonFields.project(JsonFields.tree(json, input), fields));
