@@ -137,9 +137,10 @@ public final class PatientCasesEmr implements AutoCloseable {
             }
             byte[] in = exchange.getRequestBody().readAllBytes();
             JsonNode body = in.length == 0 ? JSON.createObjectNode() : JSON.readTree(in);
-            Answer answer = route(method, m.group(2), query(exchange.getRequestURI().getRawQuery()), body);
-            if (key != null && answer.status() < 300) {
-                idempotent.put(method + " " + rawPath + " " + key, answer.body());
+            String keyId = key == null ? null : method + " " + rawPath + " " + key;
+            Answer answer = route(method, m.group(2), query(exchange.getRequestURI().getRawQuery()), body, keyId);
+            if (keyId != null && answer.status() < 300) {
+                idempotent.put(keyId, answer.body());
             }
             send(exchange, answer.status(), answer.body());
         }
@@ -151,7 +152,7 @@ public final class PatientCasesEmr implements AutoCloseable {
         }
     }
 
-    private synchronized Answer route(String method, String path, Map<String, String> query, JsonNode body) {
+    private synchronized Answer route(String method, String path, Map<String, String> query, JsonNode body, String keyId) {
         String[] p = path.substring(1).split("/");
         ObjectNode out = JSON.createObjectNode();
         if (method.equals("GET") && p.length == 1) {
@@ -218,10 +219,15 @@ public final class PatientCasesEmr implements AutoCloseable {
                 String id = "case-" + ids.incrementAndGet();
                 cases.put(id, new Case(id, patient, body, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>(),
                         new CopyOnWriteArrayList<>()));
+                String created = JSON.createObjectNode().put("case_id", id).toString();
                 if (failAfterCreate.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    // stored with its Idempotency-Key, as a write and its key are one transaction; the answer is lost
+                    if (keyId != null) {
+                        idempotent.put(keyId, created);
+                    }
                     return new Answer(500, "{\"error\":\"internal\"}");
                 }
-                return new Answer(201, JSON.createObjectNode().put("case_id", id).toString());
+                return new Answer(201, created);
             }
             if (method.equals("PUT") && p[2].equals("pharmacies") && p.length == 4) {
                 if (refusePharmacies) {

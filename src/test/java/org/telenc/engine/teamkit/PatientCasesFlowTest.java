@@ -248,7 +248,8 @@ class PatientCasesFlowTest extends EngineTest {
         Done done = submit(body("100234", "lisinopril", null));
         assertThat(done.type()).isEqualTo("telephone_encounter.created");
         assertThat(EMR.casesWithExternalId(done.id())).hasSize(1);
-        assertThat(EMR.requests().stream().filter(r -> r.startsWith("POST ") && r.endsWith("/cases")).count()).isEqualTo(1);
+        assertThat(EMR.requests().stream().filter(r -> r.startsWith("POST ") && r.endsWith("/cases")).count())
+                .as("the create was sent again after the 500, under the same Idempotency-Key").isEqualTo(2);
         assertThat(EMR.casesWithExternalId(done.id()).get(0).refills()).hasSize(1);
     }
 
