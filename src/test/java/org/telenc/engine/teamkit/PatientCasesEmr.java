@@ -55,6 +55,8 @@ public final class PatientCasesEmr implements AutoCloseable {
     public volatile boolean refusePharmacies;
     public volatile boolean outage;
     public volatile boolean refuseToken;
+    /** Once a case is created, every call answers 503 (an outage right after the write) until {@link #outage} is cleared. */
+    public volatile boolean outageAfterCreate;
     /** The next case created answers 500 after storing it (a crash after the write): for so many creates. */
     public final AtomicInteger failAfterCreate = new AtomicInteger();
 
@@ -85,6 +87,7 @@ public final class PatientCasesEmr implements AutoCloseable {
         refusePharmacies = false;
         outage = false;
         refuseToken = false;
+        outageAfterCreate = false;
         failAfterCreate.set(0);
     }
 
@@ -220,6 +223,9 @@ public final class PatientCasesEmr implements AutoCloseable {
                 cases.put(id, new Case(id, patient, body, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>(),
                         new CopyOnWriteArrayList<>()));
                 String created = JSON.createObjectNode().put("case_id", id).toString();
+                if (outageAfterCreate) {
+                    outage = true;
+                }
                 if (failAfterCreate.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     // stored with its Idempotency-Key, as a write and its key are one transaction; the answer is lost
                     if (keyId != null) {

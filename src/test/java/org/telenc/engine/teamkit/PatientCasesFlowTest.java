@@ -254,6 +254,32 @@ class PatientCasesFlowTest extends EngineTest {
     }
 
     @Test
+    void aJobRunAgainAfterAnOutageFindsItsCaseAndCreatesNoSecond() throws Exception {
+        EMR.outageAfterCreate = true; // the case is written, then the EMR goes down: the job is deferred and runs again
+        Thread recovery = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (EMR.cases().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(600); // past the in-route retries: the job is deferred through the broker
+                EMR.outage = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        recovery.start();
+        Done done = submit(body("100236", null, null));
+        recovery.join();
+        assertThat(done.type()).isEqualTo("telephone_encounter.created");
+        assertThat(EMR.casesWithExternalId(done.id())).hasSize(1);
+        assertThat(EMR.requests().stream().filter(r -> r.startsWith("POST ") && r.endsWith("/cases")).count())
+                .as("the second run found the case by its external id").isEqualTo(1);
+        assertThat(EMR.requests().stream().filter(r -> r.startsWith("GET ") && r.endsWith("/cases")).count())
+                .as("looked up on each run").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void anActionAddsANoteToTheCaseAndAnUnknownCaseIsNotFound() throws Exception {
         Done done = submit(body("100236", null, null));
         String caseId = done.event().path("data").path("emr_appointment_id").asText();
