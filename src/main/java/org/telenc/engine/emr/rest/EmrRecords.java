@@ -126,9 +126,4 @@ public class EmrRecords {
         }
         return out;
     }
-
-    /** An empty JSON object, for a result record the EMR's answer does not feed. */
-    static JsonNode empty() {
-        return JsonNodeFactory.instance.objectNode();
-    }
 }
