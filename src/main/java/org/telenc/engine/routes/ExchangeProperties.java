@@ -28,6 +28,12 @@ public final class ExchangeProperties {
     public static final String EMR_CONNECTION = "emrConnection";
     /** The input record of an adapter operation, kept while the operation makes more than one call. */
     public static final String FHIR_INPUT = "fhirInput";
+    /** The input record of an operation of an adapter written in YAML (emr.rest beans), kept for its calls. */
+    public static final String EMR_INPUT = "emrInput";
+    /** The REST call of a YAML adapter being made ({@code EmrRestCall}): operation, method, url, body, key. */
+    public static final String EMR_REST_CALL = "emrRestCall";
+    /** What a YAML adapter's reference pull has collected so far, by list name (emr.rest beans). */
+    public static final String EMR_REFERENCES = "emrReferences";
     /** The FHIR call being made: method, url, body and conditional headers. */
     public static final String FHIR_CALL = "fhirCall";
     /** The timer sample of the EMR call in flight. */
