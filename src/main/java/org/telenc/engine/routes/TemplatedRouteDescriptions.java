@@ -1,9 +1,7 @@
 package org.telenc.engine.routes;
 
 import java.util.Map;
-import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.RouteTemplateDefinition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,11 +9,11 @@ import org.springframework.stereotype.Component;
  * {@code description} of its own, and Camel does not resolve template parameters in a route's
  * description, so a route template's route says {@code description: "{{description}}"} and each
  * templated route passes a {@code description} parameter: this fills it in as the route is added
- * (Camel registers every {@link ModelLifecycleStrategy} bean), so the route list, JMX and the
+ * (Camel registers every {@code ModelLifecycleStrategy} bean), so the route list, JMX and the
  * tooling show what the instance does, not the placeholder.
  */
 @Component
-public class TemplatedRouteDescriptions implements ModelLifecycleStrategy {
+public class TemplatedRouteDescriptions extends RouteDefinitionsAdded {
 
     @Override
     public void onAddRouteDefinition(RouteDefinition route) {
@@ -28,20 +26,5 @@ public class TemplatedRouteDescriptions implements ModelLifecycleStrategy {
             description = description.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
         }
         route.setDescription(description);
-    }
-
-    @Override
-    public void onRemoveRouteDefinition(RouteDefinition route) {
-        // nothing kept
-    }
-
-    @Override
-    public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
-        // the template keeps its placeholder; each route made from it is filled in
-    }
-
-    @Override
-    public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
-        // nothing kept
     }
 }
