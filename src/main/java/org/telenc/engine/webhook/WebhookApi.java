@@ -42,7 +42,7 @@ import org.telenc.engine.webhook.WebhookBodies.Url;
 import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.WebhookSignatures;
 
-/** Contract 2.8: webhook URL management and the event log of a client. */
+/** Webhook URL management (docs/api.md "Webhook URLs: register, list, remove, rotate") and the event log of a client. */
 @Component("webhookApi")
 public class WebhookApi {
 

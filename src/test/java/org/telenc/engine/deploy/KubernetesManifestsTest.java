@@ -40,7 +40,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests (k8s/, kustomize) agree with the application's own configuration
- * (src/main/resources/application.yml) and with the production rules of issue 5. Every overlay is
+ * (src/main/resources/application.yml) and with the production rules of docs/operating.md. Every overlay is
  * rendered by a real {@code kubectl kustomize} (the binary on the PATH, or the one named by the
  * environment variable {@code KUBECTL}); without kubectl this test fails, it never skips:
  * {@code .ci/run} installs it if missing. The manifests use current kustomize fields only: any
