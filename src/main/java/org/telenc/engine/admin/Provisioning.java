@@ -160,9 +160,9 @@ public class Provisioning {
         String secret = strongEnv(node, "secret", "webhook " + url);
         var existing = webhooks.endpoints(clientPk).stream().filter(e -> e.url().equals(url)).findFirst();
         if (existing.isEmpty()) {
-            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, scheme.wireName(),
+            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, scheme.wireName(), "enabled"),
                     secret != null ? secret : scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
-                            : WebhookSignatures.newCobaltSecret(), "enabled"));
+                            : WebhookSignatures.newCobaltSecret());
         }
     }
 

@@ -76,7 +76,7 @@ public class WebhookApi {
         String secret = scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
                 : WebhookSignatures.newCobaltSecret();
         String id = Secrets.newId();
-        webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), secret, "enabled"));
+        webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), "enabled"), secret);
         return write(json, new Registered(true, id, url, secret));
     }
 

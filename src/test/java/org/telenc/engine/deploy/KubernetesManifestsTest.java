@@ -294,6 +294,26 @@ class KubernetesManifestsTest {
         assertThat(docs).noneMatch(d -> "StatefulSet".equals(d.get("kind")));
     }
 
+    /**
+     * The base runs production mode (no sandbox, no demo tenant and its published credentials);
+     * only the dev overlay runs the sandbox, and it listens beyond loopback because it says so
+     * (sandbox mode alone listens on loopback, where neither probes nor the Service arrive).
+     */
+    @Test
+    void theBaseRunsProductionModeAndOnlyTheDevOverlayRunsTheSandbox() throws Exception {
+        List<Map<String, Object>> base = kustomize("k8s/base");
+        assertThat(environment(base, engineContainer(base))).containsEntry("ENGINE_SANDBOX_ENABLED", "false")
+                .containsEntry("ENGINE_DEMO_ENABLED", "false").doesNotContainKey("SERVER_ADDRESS");
+        rendered.forEach((overlay, docs) -> {
+            Map<String, String> env = environment(docs, engineContainer(docs));
+            if (overlay.equals("dev")) {
+                assertThat(env).as(overlay).containsEntry("ENGINE_SANDBOX_ENABLED", "true").containsEntry("SERVER_ADDRESS", "0.0.0.0");
+            } else {
+                assertThat(env).as(overlay).containsEntry("ENGINE_SANDBOX_ENABLED", "false").containsEntry("ENGINE_DEMO_ENABLED", "false");
+            }
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void noWorkloadUnderAnAutoscalerPinsItsReplicas(String overlay) {

@@ -22,6 +22,7 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.awaitility.Awaitility;
 
 /**
  * Steps 7 and 8 of docs/api.md "What a queued request becomes" against a real HTTP EMR that answers 503 for a while: the job is
@@ -58,14 +59,8 @@ class EmrOutageTest extends EngineTest {
         return JSON.readTree(response.body()).path("telephone_encounter_id").asText();
     }
 
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void await(BooleanSupplier condition, Duration timeout, String what) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     <T extends Resource> List<T> written(Class<T> type, String suffix, String id) {
