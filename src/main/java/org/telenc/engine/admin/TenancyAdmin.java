@@ -145,7 +145,7 @@ public class TenancyAdmin {
                 Optional.ofNullable(request.name()).orElse(current.name()),
                 Optional.ofNullable(request.emrType()).map(this::emrType).orElse(current.emrType()),
                 Optional.ofNullable(request.baseUrl()).map(this::baseUrl).orElse(current.baseUrl()),
-                request.settings() != null ? settings(request.settings()) : current.settings(),
+                request.settings() != null ? patchedSettings(current.settings(), request.settings()) : current.settings(),
                 request.auth() != null ? sealedAuth(request.auth(), current.id()) : current.sealedCredentials(), status,
                 current.lastSyncedAt());
         tenancy.updateConnection(row);
@@ -214,6 +214,18 @@ public class TenancyAdmin {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage()); // names the field, never a value
         }
+    }
+
+    /**
+     * The connection's settings with an update's {@code settings} merged in as a JSON Merge Patch
+     * (RFC 7396): members the update does not name stay, a {@code null} member is removed, a nested
+     * object merges; {@code "settings": null} clears them all.
+     */
+    String patchedSettings(String current, JsonNode patch) {
+        if (!patch.isNull() && !patch.isObject()) {
+            throw invalid("settings must be an object");
+        }
+        return settings(JsonMergePatch.apply(current == null ? null : readTree(current), patch));
     }
 
     String settings(JsonNode settings) {

@@ -47,7 +47,7 @@ class ActionEmrOutageTest extends EngineTest {
 
     @AfterEach
     void restore() {
-        jdbc.update("update emr_connection set base_url = ? where name = ?", EmrConnections.EMBEDDED_SANDBOX,
+        jdbc.update("update emr_connection set base_url = ?, status = 'active' where name = ?", EmrConnections.EMBEDDED_SANDBOX,
                 DemoTenant.CONNECTION_NAME);
         if (proxy != null) {
             proxy.close();
@@ -121,5 +121,28 @@ class ActionEmrOutageTest extends EngineTest {
         assertThat(event.path("data").path("failure_reason").asText()).isEqualTo("The EMR was unavailable (HTTP 503)");
         assertThat(notes(id)).isEmpty();
         assertThat(status(id)).isEqualTo("failed");
+    }
+
+    /**
+     * The checks the encounter kind passes before its EMR steps hold for actions too (one shared
+     * step of the job template): a link that expires while the action waits out an outage ends it
+     * login_required on its next try, with no further EMR call.
+     */
+    @Test
+    void anActionWhoseLinkExpiresWhileItIsDeferredFailsLoginRequiredWithoutAnotherEmrCall() throws Exception {
+        String emrAppointmentId = encounterBehindTheProxy();
+        proxy.outage(true);
+        String id = accept(emrAppointmentId);
+        await(() -> proxy.refused() >= 4, Duration.ofSeconds(30), "the first try");
+        jdbc.update("update emr_connection set status = 'expired' where name = ?", DemoTenant.CONNECTION_NAME);
+        int callsWhenExpired = proxy.log().size();
+
+        JsonNode event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText());
+        assertThat(event.path("type").asText()).isEqualTo("telephone_encounter_action.failed");
+        assertThat(event.path("data").path("reasons").get(0).path("code").asText()).isEqualTo("login_required");
+        assertThat(status(id)).isEqualTo("failed");
+        // at most the try already under way when the link expired (4 calls) reached the EMR
+        assertThat(proxy.log().size()).isLessThanOrEqualTo(callsWhenExpired + 4);
+        assertThat(notes(id)).isEmpty();
     }
 }

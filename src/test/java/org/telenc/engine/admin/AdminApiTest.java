@@ -148,4 +148,33 @@ class AdminApiTest extends EngineTest {
         assertThat(admin("DELETE", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens/nope", null, ADMIN).statusCode()).isEqualTo(404);
         assertThat(admin("PATCH", "/admin/v1/connections/nope", "{}", ADMIN).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void settingsArePatchedAsJsonMergePatchUnrelatedOnesSurviveANullRemoves() throws Exception {
+        String name = "merge-" + UUID.randomUUID().toString().substring(0, 8);
+        adminOk("POST", "/admin/v1/connections", JSON.writeValueAsString(JSON.createObjectNode().put("name", name)
+                .put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox").set("settings", JSON.readTree("""
+                        {"timezone": "America/New_York", "calls_per_minute": 120,
+                         "extensions": {"before-emr": "clinic-a-before-emr", "accepting": "clinic-a-accepting"}}
+                        """))));
+
+        JsonNode patched = adminOk("PATCH", "/admin/v1/connections/" + name, """
+                {"settings": {"extensions": {"accepting": null, "after-outcome": "clinic-a-after-outcome"},
+                              "calls_per_minute": null, "mrn_system": "urn:oid:1.2.3"}}
+                """).path("connection").path("settings");
+        JsonNode expected = JSON.readTree("""
+                {"timezone": "America/New_York", "mrn_system": "urn:oid:1.2.3",
+                 "extensions": {"before-emr": "clinic-a-before-emr", "after-outcome": "clinic-a-after-outcome"}}
+                """);
+        assertThat(patched).isEqualTo(expected);
+        // what is stored is what was answered, and a patch without settings leaves them alone
+        assertThat(JSON.readTree(jdbc.queryForObject("select settings from emr_connection where name = ?", String.class, name)))
+                .isEqualTo(expected);
+        assertThat(adminOk("PATCH", "/admin/v1/connections/" + name, "{\"status\":\"active\"}").path("connection")
+                .path("settings")).isEqualTo(expected);
+        // settings that are not an object are refused; an explicit null clears them all
+        assertThat(admin("PATCH", "/admin/v1/connections/" + name, "{\"settings\": [1]}", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(adminOk("PATCH", "/admin/v1/connections/" + name, "{\"settings\": null}").path("connection")
+                .path("settings")).isEqualTo(JSON.createObjectNode());
+    }
 }

@@ -27,7 +27,7 @@ import org.telenc.engine.support.RawHttp.Answer;
 import org.telenc.engine.support.Json;
 
 /**
- * Contract 2.3's transport rules over raw sockets (java.net.http refuses to send most of this):
+ * The transport rules of docs/api.md "Errors, in the order they are checked" over raw sockets (java.net.http refuses to send most of this):
  * chunked bodies are read once and judged like sized ones, a body that is not UTF-8 is
  * invalid_json, and what Tomcat refuses before the application runs still answers the contract's
  * JSON body with a code the API reference (docs/api.md) documents; never a 5xx, an HTML page or an empty body.

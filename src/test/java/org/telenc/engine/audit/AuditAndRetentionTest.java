@@ -18,7 +18,7 @@ import org.telenc.engine.support.TestDatabase;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 5, item 7: the audit log records who did what (client, token reference, operation, ids,
+ * The audit log records who did what (client, token reference, operation, ids,
  * outcome) with no PHI in clear, and cannot be rewritten on PostgreSQL; retention purges request
  * payloads of finished jobs and keeps their outcomes.
  */

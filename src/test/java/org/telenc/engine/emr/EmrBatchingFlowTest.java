@@ -29,7 +29,7 @@ import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 14: on a server that takes transactions and answers _revinclude (the sandbox by default), a
+ * docs/design.md "Two EMR calls per encounter": on a server that takes transactions and answers _revinclude (the sandbox by default), a
  * telephone encounter makes two EMR calls, one search and one transaction, bare or full; forced
  * sequential ({@code "fhir_batching": "off"}) it makes one per step. Both paths give the same
  * outcome and webhook data, and leave the same resources in the EMR. Calls are counted by a real

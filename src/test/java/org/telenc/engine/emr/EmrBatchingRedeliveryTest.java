@@ -28,7 +28,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 14: a job that wrote its transaction and then failed before its outcome was recorded (a
+ * docs/design.md "Two EMR calls per encounter": a job that wrote its transaction and then failed before its outcome was recorded (a
  * crash between the write and the outcome, here a fault woven in before encounter-finish's
  * branch-on-outcome, once) is
  * redelivered by the broker and processed again: the transaction's ifNoneExist entries find what the

@@ -108,7 +108,7 @@ class EmrRefusalLoggingTest extends EngineTest {
     void anEncounterTheEmrRefusesIsOneWarnLine() throws Exception {
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
         jdbc.update("update emr_connection set base_url = ? where name = ?", proxy.baseUrl(), DemoTenant.CONNECTION_NAME);
-        // one write per step (issue 14's transaction is the next test)
+        // one write per step (the transaction Bundle is the next test)
         jdbc.update("update emr_connection set settings = ? where name = ?", "{\"fhir_batching\":\"off\"}",
                 DemoTenant.CONNECTION_NAME);
         proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 400, "processing");

@@ -25,7 +25,7 @@ import org.telenc.engine.sandbox.DemoTenant;
 import org.awaitility.Awaitility;
 
 /**
- * Contract 2.4 steps 7 and 8 against a real HTTP EMR that answers 503 for a while: the job is
+ * Steps 7 and 8 of docs/api.md "What a queued request becomes" against a real HTTP EMR that answers 503 for a while: the job is
  * deferred through the broker scheduler and completes once the EMR is back, every EMR write exactly
  * once however many tries it took; after the retry window the job fails with emr_unavailable.
  */
@@ -94,7 +94,7 @@ class EmrOutageTest extends EngineTest {
 
     @Test
     void aRefillThatFailsAfterTheEncounterExistsIsRetriedWithoutASecondEncounter() throws Exception {
-        // one write per step: the refill is a call of its own (issue 14's transaction writes it with the encounter)
+        // one write per step: the refill is a call of its own (the transaction Bundle writes it with the encounter)
         jdbc.update("update emr_connection set settings = ? where name = ?", "{\"fhir_batching\":\"off\"}",
                 DemoTenant.CONNECTION_NAME);
         proxy.outageFor(request -> request.startsWith("POST /fhir/MedicationRequest"));

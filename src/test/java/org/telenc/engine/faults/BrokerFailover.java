@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.telenc.engine.broker.BrokerProcess;
 
 /**
- * f. Broker failover (issue 15): the engine on an external primary/standby pair of ActiveMQ Classic
+ * f. Broker failover (docs/operating.md "Primary/standby on a shared store"): the engine on an external primary/standby pair of ActiveMQ Classic
  * brokers, each in its own process, on one shared KahaDB directory (journal and scheduler store;
  * the primary holds the store's file lock, the standby waits for it). While requests arrive,
  * SIGKILL the primary; the standby takes the lock, opens the store and its connector, and the

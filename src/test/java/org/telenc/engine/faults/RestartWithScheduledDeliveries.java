@@ -10,7 +10,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * d. Restart with scheduled messages: with the receiver down, the engine makes the first delivery
  * attempts and parks the retries in the broker's scheduler ({@code AMQ_SCHEDULED_DELAY}); then the
  * engine is stopped (SIGTERM, a rolling deployment) and started again, and the receiver comes back.
- * The retry schedule must survive the restart (contract 2.7: "never an in-memory sleep").
+ * The retry schedule must survive the restart (docs/api.md "Delivery and retries": "never an in-memory sleep").
  *
  * <p>"First attempts made" is read from the engine's own log (it logs event ids, never PHI): one
  * {@code webhook event evt_... attempt N failed} line per acknowledged request.

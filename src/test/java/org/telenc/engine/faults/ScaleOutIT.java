@@ -27,7 +27,7 @@ import org.telenc.engine.support.TestDatabase;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 5, scale-out: two packaged engines share one ActiveMQ broker (its own process) and one
+ * Scale-out (docs/operating.md): two packaged engines share one ActiveMQ broker (its own process) and one
  * PostgreSQL database, and consume as competing consumers. Each patient's requests are sent one
  * after the other, alternating between the two engines; patients run in parallel. Every request ends
  * in exactly one terminal event and one Encounter, both engines did work, and each patient's

@@ -27,7 +27,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
+ * MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
  * AMQPNetLite speak), with the Qpid JMS client over a real socket to the embedded broker's AMQP
  * connector. Credentials and the Idempotency-Key are application properties; the answer goes to the
  * message's {@code reply-to} with the application property {@code status} and the request's

@@ -29,7 +29,7 @@ import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.support.Json;
 
 /**
- * Contract section 3 with a plain JMS producer over the embedded broker's TCP connector: same
+ * docs/api.md "Message-queue intake" with a plain JMS producer over the embedded broker's TCP connector: same
  * validation as HTTP, replies to JMSReplyTo with the HTTP body and status, rejected messages kept.
  */
 class QueueIntakeTest extends EngineTest {

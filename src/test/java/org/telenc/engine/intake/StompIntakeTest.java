@@ -22,7 +22,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
+ * MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
  * speak), with ActiveMQ's own STOMP client over a real socket to the embedded broker's STOMP
  * connector. Same semantics as OpenWire: credentials and the Idempotency-Key as frame headers, the
  * answer on {@code reply-to} with the {@code status} header and the request's {@code correlation-id},

@@ -19,7 +19,7 @@ import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.support.Json;
 
-/** Every error of contract section 1 and 2.3, over real HTTP, with its status, code and message. */
+/** Every error of docs/api.md "Authentication" and "Errors, in the order they are checked", over real HTTP, with its status, code and message. */
 class TelephoneEncounterErrorsTest extends EngineTest {
 
     static final String VALID = """

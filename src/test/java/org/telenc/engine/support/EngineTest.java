@@ -61,6 +61,10 @@ public abstract class EngineTest {
         registry.add("engine.emr.retry.backoff", () -> "1s");
         registry.add("engine.emr.retry.jitter", () -> "0");
         registry.add("engine.emr.circuit.open-for", () -> "2s");
+        // the suite's tests send wrong credentials on purpose from one address: the shared engine
+        // throttles only far beyond them (LoginThrottleHttpTest runs an engine with small budgets)
+        registry.add("engine.login-throttle.client-failures", () -> "${engine.test.login-throttle.client-failures:1000000}");
+        registry.add("engine.login-throttle.source-failures", () -> "${engine.test.login-throttle.source-failures:1000000}");
     }
 
     /**
