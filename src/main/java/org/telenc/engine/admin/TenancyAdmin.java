@@ -144,7 +144,10 @@ public class TenancyAdmin {
     public String updateConnection(@Header(MessageHeaders.CONNECTION_ID) String idOrName, @Body String body) {
         TenancyRepository.ConnectionAdminRow current = connection(idOrName);
         UpdateConnection request = bind(body, UpdateConnection.class);
-        extensionRoutesLoaded(request.settings());
+        String settings = request.settings() != null ? patchedSettings(current.settings(), request.settings()) : current.settings();
+        if (request.settings() != null) {
+            extensionRoutesLoaded(settings == null ? null : readTree(settings)); // what the connection will name, after the merge
+        }
         String status = Optional.ofNullable(request.status()).orElse(current.status());
         if (!CONNECTION_STATUSES.contains(status)) {
             throw invalid("status must be active, disabled or expired");
@@ -153,7 +156,7 @@ public class TenancyAdmin {
                 Optional.ofNullable(request.name()).orElse(current.name()),
                 Optional.ofNullable(request.emrType()).map(this::emrType).orElse(current.emrType()),
                 Optional.ofNullable(request.baseUrl()).map(this::baseUrl).orElse(current.baseUrl()),
-                request.settings() != null ? settings(request.settings()) : current.settings(),
+                settings,
                 request.auth() != null ? sealedAuth(request.auth(), current.id()) : current.sealedCredentials(), status,
                 current.lastSyncedAt());
         tenancy.updateConnection(row);
@@ -238,6 +241,18 @@ public class TenancyAdmin {
                     + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + ". Load the team route file that defines it, or correct the name.");
         }
+    }
+
+    /**
+     * The connection's settings with an update's {@code settings} merged in as a JSON Merge Patch
+     * (RFC 7396): members the update does not name stay, a {@code null} member is removed, a nested
+     * object merges; {@code "settings": null} clears them all.
+     */
+    String patchedSettings(String current, JsonNode patch) {
+        if (!patch.isNull() && !patch.isObject()) {
+            throw invalid("settings must be an object");
+        }
+        return settings(JsonMergePatch.apply(current == null ? null : readTree(current), patch));
     }
 
     String settings(JsonNode settings) {

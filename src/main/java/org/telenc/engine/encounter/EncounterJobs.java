@@ -112,12 +112,8 @@ public class EncounterJobs {
         return job;
     }
 
+    /** The job's references, after the checks every kind passes (JobChecks, in the process-job template). */
     public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        if (job.connection().isExpired()) {
-            log.warn("telephone encounter {}: its EMR connection's link is expired", job.telephoneEncounterId());
-            job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
-            return job;
-        }
         String connection = job.connection().id();
         TelephoneEncounterRequest request = job.request();
         references.provider(connection, request.getProviderId()).ifPresent(job::recordProvider);

@@ -33,6 +33,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
+import org.awaitility.Awaitility;
 
 /**
  * The extension points on the whole engine (broker, database, FHIR sandbox over HTTP, webhook
@@ -139,21 +141,22 @@ class ExtensionPointsTest extends EngineTest {
     /** A new connection (embedded sandbox) with these settings, synced, and a token of the demo client on it. */
     String clinic(String name, String settings) throws Exception {
         String clinic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        admin("POST", "/admin/v1/connections", "{\"name\":\"" + clinic + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"embedded:sandbox\""
-                + ",\"settings\":" + settings + "}");
+        admin("POST", "/admin/v1/connections", Json.object("name", clinic, "emr_type", "fhir-r4", "base_url", "embedded:sandbox",
+                "settings", Json.tree(settings)));
         admin("POST", "/admin/v1/connections/" + clinic + "/sync", null);
-        return admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", "{\"connection\":\"" + clinic
-                + "\",\"emr_user_ehr_id\":\"12222\",\"access_token_reference_id\":\"" + clinic + "\"}").path("access_token").asText();
+        return admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", Json.object("connection", clinic,
+                "emr_user_ehr_id", "12222", "access_token_reference_id", clinic)).path("access_token").asText();
     }
 
     String clinicA() throws Exception {
-        return clinic("clinic-a", "{\"extensions\":{\"accepting\":\"clinic-a-accepting\",\"before-emr\":\"clinic-a-before-emr\","
-                + "\"after-outcome\":\"clinic-a-after-outcome\"},\"template_map\":{\"phone-call\":\"A-PHONE\"},"
-                + "\"provider_map\":{\"12241\":\"12242\"}}");
+        return clinic("clinic-a", """
+                {"extensions":{"accepting":"clinic-a-accepting","before-emr":"clinic-a-before-emr",\
+                "after-outcome":"clinic-a-after-outcome"},"template_map":{"phone-call":"A-PHONE"},\
+                "provider_map":{"12241":"12242"}}""");
     }
 
     String selecting(String point, String route) throws Exception {
-        return clinic("clinic-" + point, "{\"extensions\":{\"" + point + "\":\"" + route + "\"}}");
+        return clinic("clinic-" + point, Json.object("extensions", Json.node(point, route)));
     }
 
     JsonNode admin(String method, String path, String body) throws Exception {
@@ -171,9 +174,8 @@ class ExtensionPointsTest extends EngineTest {
     }
 
     static String encounter(String reason) {
-        return "{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"caller\":\"" + CALLER + "\",\"message\":\"" + MESSAGE + "\""
-                + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
+        return Json.object("patient_mrn", "100234", "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "caller", CALLER, "message", MESSAGE, "reason", reason);
     }
 
     JsonNode webhookOf(String id) throws Exception {
@@ -210,12 +212,8 @@ class ExtensionPointsTest extends EngineTest {
         return found;
     }
 
-    static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.get() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(condition.get()).as(what).isTrue();
+    static void await(Supplier<Boolean> condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).until(condition::get);
     }
 
     double count(String point, String result) {
@@ -264,13 +262,15 @@ class ExtensionPointsTest extends EngineTest {
         // the action kind: clinic A's accepting rule lets it through, its outcome reaches the queue too
         String emrId = eventA.path("data").path("emr_appointment_id").asText();
         HttpResponse<String> action = post(clinicA, "/v1/telephone-encounters/actions",
-                "{\"emr_appointment_id\":\"" + emrId + "\",\"text\":\"Called back\",\"is_high_priority\":\"false\"}");
+                Json.object("emr_appointment_id", emrId, "text", "Called back", "is_high_priority", "false"));
         assertThat(action.statusCode()).as(action.body()).isEqualTo(200);
         String actionId = JSON.readTree(action.body()).path("action_id").asText();
         assertThat(webhookOf(actionId).path("type").asText()).isEqualTo("telephone_encounter_action.created");
         await(() -> outcomesOf(actionId).size() == 1, "the action's outcome on " + OUTCOMES_QUEUE);
 
-        Thread.sleep(500); // a second run of after-outcome would have had time to show
+        // held for 500 ms: a second run of after-outcome would show in this window
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> outcomesOf(a).size() == 1 && outcomesOf(actionId).size() == 1);
         assertThat(outcomesOf(a)).hasSize(1);
         assertThat(outcomesOf(actionId)).hasSize(1);
 
@@ -354,8 +354,9 @@ class ExtensionPointsTest extends EngineTest {
                 long before = stored();
                 HttpResponse<String> answer = post(token, "/v1/telephone-encounters", encounter("Refill"));
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
-                assertThat(JSON.readTree(answer.body())).isEqualTo(JSON.readTree("{\"success\":false,\"error\":\"extension_failed\","
-                        + "\"message\":\"The clinic's intake rule could not be applied. Retry the request later.\"}"));
+                assertThat(JSON.readTree(answer.body())).isEqualTo(JSON.readTree("""
+                        {"success":false,"error":"extension_failed",\
+                        "message":"The clinic's intake rule could not be applied. Retry the request later."}"""));
                 assertThat(answer.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("x-team"));
                 assertThat(stored()).isEqualTo(before);
             }
