@@ -168,6 +168,25 @@ public class ActionJobs {
     // The EMR operations (EmrOperations): each adapter input built from the action, each result
     // handed back to the action, which decides what it means.
 
+    /** The connection setting that lets a client act on any encounter of the clinic's EMR, not only its own. */
+    public static final String ANY_ENCOUNTER_SETTING = "actions_on_any_encounter";
+
+    /**
+     * The action's scope: by default a client acts only on encounters its own requests created on
+     * this connection. Any other encounter ends exactly as one the EMR does not have
+     * (encounter_not_found, nothing read or written), so an id of another tenant's encounter tells
+     * nothing about it. The connection setting {@value #ANY_ENCOUNTER_SETTING} {@code true} opens
+     * actions to every encounter of the clinic's EMR.
+     */
+    public void checkScope(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
+        if (Boolean.TRUE.equals(action.connection().options().get(ANY_ENCOUNTER_SETTING))
+                || actions.createdByClient(action.clientPk(), action.connection().id(), action.emrAppointmentId())) {
+            return;
+        }
+        log.warn("action {} failed, encounter_not_found: not an encounter this client's requests created", action.actionId());
+        action.fail("encounter_not_found", "The encounter was not found in the EMR");
+    }
+
     public ReadEncounter readEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         return new ReadEncounter(action.emrAppointmentId());
     }

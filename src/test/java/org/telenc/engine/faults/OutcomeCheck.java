@@ -16,6 +16,9 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Resource;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The verdict on one scenario, from the two places outside the engine that a crash cannot fake:
@@ -60,11 +63,23 @@ final class OutcomeCheck {
     Tally await(List<EncounterRequest> requests) throws InterruptedException {
         Set<String> acknowledged = requests.stream().filter(EncounterRequest::acknowledged)
                 .map(EncounterRequest::encounterId).collect(Collectors.toSet());
-        long end = System.nanoTime() + deadline.toNanos();
-        while (System.nanoTime() < end && !terminalEventIds().keySet().containsAll(acknowledged)) {
-            Thread.sleep(200);
+        try {
+            Awaitility.await("a terminal event for every acknowledged request").atMost(deadline).pollInterval(Duration.ofMillis(200))
+                    .until(() -> terminalEventIds().keySet().containsAll(acknowledged));
+        } catch (ConditionTimeoutException late) {
+            // the tally counts the requests still without an outcome
         }
-        Thread.sleep(settle.toMillis());
+        // settled: nothing new for the settle period, the window for a second outcome to show up
+        AtomicInteger seen = new AtomicInteger(-1);
+        try {
+            Awaitility.await("the receiver quiet").during(settle).atMost(settle.multipliedBy(3).plusSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        int now = sink.received().size();
+                        return seen.getAndSet(now) == now;
+                    });
+        } catch (ConditionTimeoutException busy) {
+            // events still arriving: the tally shows what they were
+        }
         return tally(requests);
     }
 
