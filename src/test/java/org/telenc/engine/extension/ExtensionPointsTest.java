@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.TextMessage;
@@ -287,11 +288,52 @@ class ExtensionPointsTest extends EngineTest {
     }
 
     @Test
+    void extensionNamesNoLoadedRouteConsumesAreRefusedByTheAdminApi() throws Exception {
+        String name = "clinic-typo-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode create = JSON.createObjectNode().put("name", name).put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox");
+        create.putObject("settings").put("template_map", "kept").putObject("extensions")
+                .put("accepting", "clinic-a-acepting").put("before-emr", "direct:clinic-a-before-emr").put("after-outcome", "no-such-route");
+        HttpResponse<String> refused = adminAnswer("POST", "/admin/v1/connections", JSON.writeValueAsString(create));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body())).isEqualTo(JSON.readTree("""
+                {"success": false, "error": "extension_route_not_loaded",
+                 "message": "No loaded route consumes the extension routes clinic-a-acepting, no-such-route. Load the team route file that defines it, or correct the name."}
+                """));
+        assertThat(adminAnswer("GET", "/admin/v1/connections", null).body()).doesNotContain(name);
+
+        // a connection made right, then a PATCH naming a route that is not loaded: refused, settings unchanged
+        String made = "clinic-patch-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode good = JSON.createObjectNode().put("name", made).put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox");
+        good.putObject("settings").putObject("extensions").put("before-emr", "clinic-a-before-emr");
+        assertThat(adminAnswer("POST", "/admin/v1/connections", JSON.writeValueAsString(good)).statusCode()).isEqualTo(200);
+        HttpResponse<String> patched = adminAnswer("PATCH", "/admin/v1/connections/" + made, """
+                {"settings": {"extensions": {"before-emr": "clinic-a-before-emr", "after-outcome": "clinic-a-after-outcom"}}}
+                """);
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(422);
+        assertThat(JSON.readTree(patched.body()).path("message").asText()).isEqualTo(
+                "No loaded route consumes the extension route clinic-a-after-outcom. Load the team route file that defines it, or correct the name.");
+        JsonNode listed = JSON.readTree(adminAnswer("GET", "/admin/v1/connections", null).body()).path("connections");
+        JsonNode settings = null;
+        for (JsonNode connection : listed) {
+            if (connection.path("name").asText().equals(made)) {
+                settings = connection.path("settings");
+            }
+        }
+        assertThat(settings).as("the connection " + made).isNotNull();
+        assertThat(settings.path("extensions").has("after-outcome")).as("settings unchanged").isFalse();
+    }
+
+    HttpResponse<String> adminAnswer(String method, String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer demo-admin-token")
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
     void failingTeamRoutesGiveWhatIsDocumentedAndNoPhiReachesTheEnginesLogsOrAnswers() throws Exception {
         String throwsAtIntake = selecting("accepting", "test-extension-throws");
         String malformed = selecting("accepting", "test-extension-malformed-rejection");
         String forbidden = selecting("accepting", "test-extension-forbidden-change");
-        String missing = selecting("accepting", "no-such-route");
         String withHeader = selecting("accepting", "test-extension-rejects-with-header");
         String throwsBeforeEmr = selecting("before-emr", "test-extension-throws");
         String throwsAfterOutcome = selecting("after-outcome", "test-extension-throws");
@@ -308,7 +350,7 @@ class ExtensionPointsTest extends EngineTest {
         root.addAppender(captured);
         try {
             // accepting that fails in any way: 503 extension_failed, nothing stored, no stack, no PHI
-            for (String token : List.of(throwsAtIntake, malformed, forbidden, missing)) {
+            for (String token : List.of(throwsAtIntake, malformed, forbidden)) {
                 long before = stored();
                 HttpResponse<String> answer = post(token, "/v1/telephone-encounters", encounter("Refill"));
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
