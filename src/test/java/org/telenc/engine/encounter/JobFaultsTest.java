@@ -76,8 +76,8 @@ class JobFaultsTest extends EngineTest {
     static void fastRedelivery(DynamicPropertyRegistry registry) {
         ownEngine(registry, "job-faults");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> String.valueOf(MAXIMUM_REDELIVERIES));
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "400ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "2s");
     }
 
     @BeforeEach

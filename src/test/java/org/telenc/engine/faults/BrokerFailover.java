@@ -85,10 +85,7 @@ final class BrokerFailover implements FaultScenario {
         Instant killed = Instant.now();
         run.note("SIGKILL of the primary broker after " + run.acknowledged() + " of " + requests.size() + " acknowledged");
         List<EncounterRequest> after = requests.subList(before, requests.size());
-        for (EncounterRequest request : after) {
-            loads.add(run.load().start(List.of(request)));
-            TimeUnit.NANOSECONDS.sleep(GAP.toNanos());
-        }
+        loads.add(run.load().start(after, GAP)); // one request every GAP, on the load's schedule
         takeover.get(60, TimeUnit.SECONDS);
         run.note(String.format(Locale.ROOT, "standby broker took over %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
         for (LoadClient.LoadRun load : loads) {

@@ -35,6 +35,11 @@ final class EmrFaultSwitch implements Filter {
         on.set(false);
     }
 
+    /** Whether the EMR answers 503 now. */
+    boolean isOn() {
+        return on.get();
+    }
+
     /** How many requests were answered 503 since the rig started: proof the fault really bit. */
     long refused() {
         return refused.get();

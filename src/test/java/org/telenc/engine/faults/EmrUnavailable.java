@@ -29,7 +29,7 @@ final class EmrUnavailable implements FaultScenario {
         faults.on();
         try {
             run.load().sendAll(run.requests());
-            run.outage();
+            run.outage(faults::isOn);
         } finally {
             faults.off();
         }

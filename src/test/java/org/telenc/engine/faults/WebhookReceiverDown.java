@@ -24,7 +24,7 @@ final class WebhookReceiverDown implements FaultScenario {
         Instant from = Instant.now();
         run.receiver().down();
         run.load().sendAll(run.requests());
-        run.outage();
+        run.outage(run.receiver()::isDown);
         run.receiver().up();
         run.noteWindow("receiver down", from, Instant.now());
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
@@ -131,8 +132,8 @@ class AmqpIntakeTest extends EngineTest {
 
     @Test
     void aRejectedMessageWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + UUID.randomUUID() + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
+                "marker", UUID.randomUUID().toString());
         session.createProducer(session.createQueue(SUBMIT)).send(withCredentials(session.createTextMessage(invalid), Map.of()));
         try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
             TextMessage kept = null;

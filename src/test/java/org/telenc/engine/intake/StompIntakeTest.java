@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
@@ -130,8 +131,8 @@ class StompIntakeTest extends EngineTest {
 
     @Test
     void aRejectedFrameWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + UUID.randomUUID() + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
+                "marker", UUID.randomUUID().toString());
         stomp.subscribe(REJECTED, "auto");
         stomp.send(SUBMIT, invalid, null, credentials());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
