@@ -32,7 +32,7 @@ public class ReferenceRepository {
     }
 
     /**
-     * What intake's checks read (contract 2.3, checks 11 to 16), in one statement instead of seven:
+     * What intake's checks read (checks 11 to 16 of docs/api.md "Errors, in the order they are checked"), in one statement instead of seven:
      * whether the connection was ever synced, its capability flag (null: not known yet, counts as
      * capable), and whether each id is an active row. A null id (no pharmacy) is never found.
      */

@@ -17,6 +17,8 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.awaitility.Awaitility;
+import org.telenc.engine.support.Json;
 
 /**
  * Add Action against a real HTTP EMR that answers 503 for a while: the action is deferred through
@@ -54,19 +56,13 @@ class ActionEmrOutageTest extends EngineTest {
 
     String accept(String emrAppointmentId) throws Exception {
         var response = post("/v1/telephone-encounters/actions",
-                "{\"emr_appointment_id\":\"" + emrAppointmentId + "\",\"text\":\"Called back\"}");
+                Json.object("emr_appointment_id", emrAppointmentId, "text", "Called back"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("action_id").asText();
     }
 
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void await(BooleanSupplier condition, Duration timeout, String what) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     List<Communication> notes(String actionId) {

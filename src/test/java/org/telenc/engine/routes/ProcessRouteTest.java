@@ -252,6 +252,8 @@ class ProcessRouteTest {
     private void storedAction(String status) {
         when(actions.find("ac-1")).thenReturn(Optional.of(new ActionRepository.ActionRow("ac-1", 42, "client-pk-1", "token-1",
                 "conn-1", "enc-1", "{\"text\":\"Called back\"}", status, null, null, NOW.minusSeconds(60), NOW.minusSeconds(60))));
+        // the encounter is one this client's own requests created (ActionJobs opens no other)
+        when(actions.createdByClient("client-pk-1", "conn-1", "enc-1")).thenReturn(true);
     }
 
     /** The operation answers with this result record, after checking it got the job's connection. */

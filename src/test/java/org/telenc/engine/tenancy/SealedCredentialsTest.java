@@ -22,7 +22,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.Json;
 
 /**
- * Issue 11 item 9(b), on the engine's real database (H2, or PostgreSQL with
+ * Sealed EMR credentials (docs/operating.md "Tenants"), on the engine's real database (H2, or PostgreSQL with
  * {@code -Dengine.test.database=postgresql}): stored EMR credentials are bound to their connection,
  * carry the id of the key that sealed them, survive a key rotation, and values stored in the first
  * format still open and are re-sealed.

@@ -39,7 +39,7 @@ class SecretBoxTest {
         return key;
     }
 
-    /** What the engine stored before issue 11: AES-GCM, no associated data, no key id. */
+    /** What the engine stored before key ids (the {@code v1:} format): AES-GCM, no associated data, no key id. */
     static String sealedTheOldWay(byte[] key, String plain) throws Exception {
         byte[] iv = new byte[12];
         new SecureRandom().nextBytes(iv);

@@ -22,7 +22,7 @@ import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
- * Contract 2.7 / issue 3: one dead receiver never delays other clients' deliveries. A receiver that
+ * docs/api.md "Delivery and retries": one dead receiver never delays other clients' deliveries. A receiver that
  * accepts connections and never answers (each attempt waits out the 15 s timeout) gets several
  * events; another client's event is delivered while the dead one's first attempt is still hanging.
  */
