@@ -91,7 +91,8 @@ public final class JmsSendCeiling {
         BrokerService broker = config.embeddedBroker(properties, "engine", identity, (user, password) -> Optional.empty());
         broker.start();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("embeddedBroker", broker));
-        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", identity);
+        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", true,
+                identity);
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.addComponent("activemq", config.activemq(pool));
         camel.start();

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
+ * MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
  * AMQPNetLite speak), with the Qpid JMS client over a real socket to the embedded broker's AMQP
  * connector. The producer logs in as its client (SASL PLAIN); the clinic link and the
  * Idempotency-Key are application properties; the answer goes to the message's {@code reply-to} with
@@ -132,8 +133,7 @@ class AmqpIntakeTest extends EngineTest {
     @Test
     void aRejectedMessageWithoutReplyToGoesToTheClientsRejectionQueueWithItsErrorAndWithoutTheRequest() throws Exception {
         String marker = UUID.randomUUID().toString();
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + marker + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
         TextMessage sent = withLink(session.createTextMessage(invalid), Map.of());
         sent.setJMSCorrelationID("corr-" + marker);
         session.createProducer(session.createQueue(SUBMIT)).send(sent);

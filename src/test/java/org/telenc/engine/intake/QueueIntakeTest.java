@@ -27,9 +27,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
 
 /**
- * Contract section 3 with a plain JMS producer over the embedded broker's TCP connector, logged in
+ * docs/api.md "Message-queue intake" with a plain JMS producer over the embedded broker's TCP connector, logged in
  * as its client: same validation as HTTP, replies to JMSReplyTo with the HTTP body and status, the
  * correlation id and the request's message id, rejections kept on the client's own rejection queue
  * with the error body and never the request body.
@@ -157,8 +158,7 @@ class QueueIntakeTest extends EngineTest {
     @Test
     void aRejectedMessageWithoutReplyToGoesToTheClientsQueueWithItsErrorAndWithoutTheRequest() throws Exception {
         String marker = UUID.randomUUID().toString();
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + marker + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
         TextMessage sent = request(invalid, Map.of());
         String correlation = "corr-" + marker;
         sent.setJMSCorrelationID(correlation);

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
+ * MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
  * speak), with ActiveMQ's own STOMP client over a real socket to the embedded broker's STOMP
  * connector. Same semantics as OpenWire: the producer logs in as its client (CONNECT login and
  * passcode), the clinic link and the Idempotency-Key are frame headers, the answer comes on
@@ -134,8 +135,7 @@ class StompIntakeTest extends EngineTest {
     @Test
     void aRejectedFrameWithoutReplyToGoesToTheClientsRejectionQueueWithItsErrorAndWithoutTheRequest() throws Exception {
         String marker = UUID.randomUUID().toString();
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + marker + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
         HashMap<String, String> selector = new HashMap<>();
         selector.put("selector", "JMSCorrelationID = 'corr-" + marker + "'");
         stomp.subscribe(REJECTED, "auto", selector);
