@@ -23,11 +23,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
+import org.telenc.engine.broker.BrokerIdentity;
+import org.telenc.engine.broker.BrokerSecurity;
+import org.telenc.engine.broker.ProducerLogins;
 
 /**
  * ActiveMQ Classic 6: an embedded persistent broker (KahaDB and the scheduler store under the data
  * directory, OpenWire, STOMP and AMQP 1.0 connectors on localhost for MQ producers) unless {@code engine.broker.embedded}
  * is false, and the {@code activemq} Camel component on a pooled connection factory.
+ *
+ * <p>Every connection to the embedded broker logs in ({@link BrokerSecurity}): producers as their
+ * client, the engine as {@link BrokerIdentity}, made anew at every start. The broker stamps each
+ * message with its sender's login (JMSXUserID), which is how the MQ intake knows the client.
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
@@ -45,7 +52,8 @@ public class BrokerConfiguration {
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
     public BrokerService embeddedBroker(EngineProperties properties,
-            @Value("${engine.broker.name:engine}") String name) throws Exception {
+            @Value("${engine.broker.name:engine}") String name, BrokerIdentity engineBrokerIdentity,
+            ProducerLogins producerLogins) throws Exception {
         File dir = new File(properties.dataDir(), "activemq");
         BrokerService broker = new BrokerService();
         // the vm:// name (engine.broker.url is vm://<name>?create=false); two engines in one JVM need two names
@@ -66,7 +74,11 @@ public class BrokerConfiguration {
         broker.setUseShutdownHook(false);
         broker.setAdvisorySupport(false);
         broker.setDestinationPolicy(deadLetterPerQueue());
-        broker.setPlugins(new BrokerPlugin[] {redeliveryPlugin(properties.broker().redelivery())});
+        // broker-side redelivery; then every connection logs in and every destination is authorized
+        // (the last plugin is the outermost); JMSXUserID is the sender's login whatever the message says
+        broker.setPlugins(new BrokerPlugin[] {redeliveryPlugin(properties.broker().redelivery()),
+                new BrokerSecurity(engineBrokerIdentity, producerLogins)});
+        broker.setPopulateJMSXUserID(true);
         // MQ producers: OpenWire (Java), STOMP (Python, Node, .NET...) and AMQP 1.0; an empty URL is none
         for (String connector : List.of(properties.broker().tcpConnector(), properties.broker().stompConnector(),
                 properties.broker().amqpConnector())) {
@@ -139,17 +151,31 @@ public class BrokerConfiguration {
         return map;
     }
 
+    /**
+     * The engine's broker login: for the embedded broker a user and random password made at every
+     * start; for an external broker (or a broker URL given) the configured {@code engine.broker.user}.
+     */
+    @Bean
+    public BrokerIdentity engineBrokerIdentity(EngineProperties properties,
+            @Value("${spring.activemq.broker-url:}") String externalUrl) {
+        if (properties.broker().embedded() && !StringUtils.hasText(externalUrl)) {
+            return BrokerIdentity.generated();
+        }
+        return new BrokerIdentity(properties.broker().user(), properties.broker().password());
+    }
+
     @Bean(destroyMethod = "stop")
     public JmsPoolConnectionFactory jmsConnectionFactory(EngineProperties properties,
             ObjectProvider<BrokerService> embeddedBroker,
             @Value("${spring.activemq.broker-url:}") String externalUrl,
-            @Value("${engine.broker.redelivery.broker-side:true}") boolean brokerSideRedelivery) {
+            @Value("${engine.broker.redelivery.broker-side:true}") boolean brokerSideRedelivery,
+            BrokerIdentity engineBrokerIdentity) {
         embeddedBroker.ifAvailable(broker -> { }); // the embedded broker must be up before a vm:// connection
         String url = StringUtils.hasText(externalUrl) ? externalUrl : properties.broker().url();
         ActiveMQConnectionFactory amq = connectionFactory(url, properties.broker());
-        if (StringUtils.hasText(properties.broker().user())) {
-            amq.setUserName(properties.broker().user());
-            amq.setPassword(properties.broker().password());
+        if (StringUtils.hasText(engineBrokerIdentity.user())) {
+            amq.setUserName(engineBrokerIdentity.user());
+            amq.setPassword(engineBrokerIdentity.password());
         }
         amq.setTrustedPackages(List.of()); // JSON text only: no Java serialization
         amq.setNonBlockingRedelivery(true);

@@ -65,8 +65,10 @@ public final class ExchangeProperties {
     public static final String REPLY_TO = "replyTo";
     /** The correlation id of the MQ intake's reply. */
     public static final String CORRELATION_ID = "correlationId";
-    /** The MQ intake's request as it arrived. */
-    public static final String REQUEST = "request";
+    /** The MQ intake's sender as the broker named it ({@code QueueProducer}); an HTTP call cannot set it. */
+    public static final String QUEUE_PRODUCER = "queueProducer";
+    /** The JMS message id of the MQ intake's request, echoed on its answer. */
+    public static final String REQUEST_MESSAGE_ID = "requestMessageId";
     /** The HTTP status the intake route answered an MQ intake request with (set by the queue intake bean). */
     public static final String INTAKE_STATUS = "intakeStatus";
 

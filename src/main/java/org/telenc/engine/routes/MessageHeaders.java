@@ -66,8 +66,10 @@ public final class MessageHeaders {
     public static final String STATUS = "status";
     /** The MQ intake's reply: the error code of a refused request. */
     public static final String ERROR = "error";
-    /** The MQ intake's reply: the error body of a refused request. */
-    public static final String ERROR_BODY = "error_body";
+    /** Every MQ intake answer: the JMS message id of the request it answers. */
+    public static final String REQUEST_MESSAGE_ID = "request_message_id";
+    /** The MQ intake's reply: the client it is for (the broker checks a temporary queue is that client's). */
+    public static final String REPLY_FOR_CLIENT = "reply_for_client";
 
     private MessageHeaders() {
     }

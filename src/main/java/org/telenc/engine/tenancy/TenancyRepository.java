@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,6 +50,26 @@ public class TenancyRepository {
                 (rs, i) -> new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7)), rs.getString(8), rs.getString(9)),
                 tokenHash).stream().findFirst();
+    }
+
+    /**
+     * A client's usable tokens for an MQ message: those with the reference id, or (reference null)
+     * all of them; revoked ones left out. One row is a match; several with one reference id are
+     * collapsed to the newest, which is the one a re-provisioning issued.
+     */
+    public List<TokenRow> producerTokens(String clientPk, String referenceId) {
+        List<TokenRow> rows = jdbc.query("""
+                select t.id, t.client_pk, t.connection_id, t.emr_user_ehr_id, t.reference_id, t.status, t.expires_at,
+                       c.emr_type, c.status
+                  from access_token t join emr_connection c on c.id = t.connection_id
+                 where t.client_pk = ? and t.status <> 'revoked' and (cast(? as varchar(200)) is null or t.reference_id = ?)
+                 order by t.created_at desc, t.id""",
+                (rs, i) -> new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7)), rs.getString(8), rs.getString(9)),
+                clientPk, referenceId, referenceId);
+        Map<String, TokenRow> newestByReference = new LinkedHashMap<>();
+        rows.forEach(row -> newestByReference.putIfAbsent(row.referenceId(), row));
+        return List.copyOf(newestByReference.values());
     }
 
     /** A client and, when the token is that client's, the token: what authentication reads, in one statement. */

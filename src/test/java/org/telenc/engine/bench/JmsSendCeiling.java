@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.ProducerTemplate;
@@ -21,6 +22,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.telenc.engine.broker.BrokerIdentity;
 import org.telenc.engine.config.BrokerConfiguration;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.encounter.EncounterMessage;
@@ -84,10 +86,13 @@ public final class JmsSendCeiling {
                 "engine.broker.stomp-connector", "", "engine.broker.amqp-connector", "")))
                 .bindOrCreate("engine", Bindable.of(EngineProperties.class));
         BrokerConfiguration config = new BrokerConfiguration();
-        BrokerService broker = config.embeddedBroker(properties, "engine");
+        BrokerIdentity identity = BrokerIdentity.generated();
+        // only the engine's own connection logs in here: no producer login is accepted
+        BrokerService broker = config.embeddedBroker(properties, "engine", identity, (user, password) -> Optional.empty());
         broker.start();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("embeddedBroker", broker));
-        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", true);
+        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", true,
+                identity);
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.addComponent("activemq", config.activemq(pool));
         camel.start();

@@ -29,15 +29,16 @@ import org.telenc.engine.support.Json;
 /**
  * MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
  * AMQPNetLite speak), with the Qpid JMS client over a real socket to the embedded broker's AMQP
- * connector. Credentials and the Idempotency-Key are application properties; the answer goes to the
- * message's {@code reply-to} with the application property {@code status} and the request's
- * {@code correlation-id}; a rejection without {@code reply-to} is kept on
- * {@code telephone-encounters.submit.rejected}.
+ * connector. The producer logs in as its client (SASL PLAIN); the clinic link and the
+ * Idempotency-Key are application properties; the answer goes to the message's {@code reply-to} with
+ * the application property {@code status}, the request's {@code correlation-id} and
+ * {@code request_message_id}; a rejection without {@code reply-to} goes to
+ * {@code telephone-encounters.submit.rejected.<client_id>}.
  */
 class AmqpIntakeTest extends EngineTest {
 
     static final String SUBMIT = "telephone-encounters.submit";
-    static final String REJECTED = "telephone-encounters.submit.rejected";
+    static final String REJECTED = "telephone-encounters.submit.rejected." + CLIENT_ID;
     static final String VALID = StompIntakeTest.VALID;
 
     @Autowired
@@ -53,7 +54,7 @@ class AmqpIntakeTest extends EngineTest {
         URI amqp = StompIntakeTest.connector(broker, "amqp");
         // the JMS API wants identifier-like property names; an AMQP producer may send Idempotency-Key
         connection = new JmsConnectionFactory("amqp://" + amqp.getHost() + ":" + amqp.getPort()
-                + "?jms.validatePropertyNames=false&jms.requestTimeout=30000").createConnection();
+                + "?jms.validatePropertyNames=false&jms.requestTimeout=30000").createConnection(CLIENT_ID, CLIENT_SECRET);
         connection.start();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }
@@ -63,10 +64,8 @@ class AmqpIntakeTest extends EngineTest {
         connection.close();
     }
 
-    <M extends Message> M withCredentials(M message, Map<String, String> extra) throws Exception {
-        message.setStringProperty("client_id", CLIENT_ID);
-        message.setStringProperty("client_secret", CLIENT_SECRET);
-        message.setStringProperty("access_token", ACCESS_TOKEN);
+    <M extends Message> M withLink(M message, Map<String, String> extra) throws Exception {
+        message.setStringProperty("access_token_reference_id", "demo-clinic");
         for (var p : extra.entrySet()) {
             message.setStringProperty(p.getKey(), p.getValue());
         }
@@ -84,13 +83,14 @@ class AmqpIntakeTest extends EngineTest {
             Message reply = consumer.receive(20_000);
             assertThat(reply).as("a reply on reply-to").isInstanceOf(TextMessage.class);
             assertThat(reply.getJMSCorrelationID()).isEqualTo(correlation);
+            assertThat(reply.getStringProperty("request_message_id")).isEqualTo(message.getJMSMessageID()).isNotEmpty();
             assertThat(Collections.list(reply.getPropertyNames())).doesNotContain("client_id", "client_secret", "access_token");
             return (TextMessage) reply;
         }
     }
 
     TextMessage call(String body, Map<String, String> extra) throws Exception {
-        return call(withCredentials(session.createTextMessage(body), extra));
+        return call(withLink(session.createTextMessage(body), extra));
     }
 
     @Test
@@ -110,7 +110,7 @@ class AmqpIntakeTest extends EngineTest {
         String json = VALID.replace("}", ",\"reason\":\"Nachfrage zur Dosis (Überweisung)\"}");
         BytesMessage bytes = session.createBytesMessage();
         bytes.writeBytes(json.getBytes(StandardCharsets.UTF_8));
-        TextMessage reply = call(withCredentials(bytes, Map.of()));
+        TextMessage reply = call(withLink(bytes, Map.of()));
         assertThat(reply.getIntProperty("status")).isEqualTo(200);
         String id = JSON.readTree(reply.getText()).path("telephone_encounter_id").asText();
         assertThat(jdbc.queryForObject("select payload from telephone_encounter_request where encounter_id = ?", String.class, id))
@@ -125,29 +125,28 @@ class AmqpIntakeTest extends EngineTest {
         assertThat(rejected.getIntProperty("status")).isEqualTo(http.statusCode()).isEqualTo(400);
         assertThat(rejected.getText()).isEqualTo(http.body());
 
-        TextMessage badSecret = call(VALID, Map.of("client_secret", "wrong"));
-        assertThat(badSecret.getIntProperty("status")).isEqualTo(401);
-        assertThat(JSON.readTree(badSecret.getText()).path("error").asText()).isEqualTo("invalid_client_credentials");
+        TextMessage tokenInMessage = call(VALID, Map.of("access_token", ACCESS_TOKEN));
+        assertThat(tokenInMessage.getIntProperty("status")).isEqualTo(400);
+        assertThat(JSON.readTree(tokenInMessage.getText()).path("error").asText()).isEqualTo("credentials_in_message");
     }
 
     @Test
-    void aRejectedMessageWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
-                "marker", UUID.randomUUID().toString());
-        session.createProducer(session.createQueue(SUBMIT)).send(withCredentials(session.createTextMessage(invalid), Map.of()));
-        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
-            TextMessage kept = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (kept == null && System.nanoTime() < deadline) {
-                Message message = rejected.receive(20_000);
-                if (message instanceof TextMessage text && text.getText().equals(invalid)) {
-                    kept = text;
-                }
-            }
-            assertThat(kept).as("the rejected copy").isNotNull();
+    void aRejectedMessageWithoutReplyToGoesToTheClientsRejectionQueueWithItsErrorAndWithoutTheRequest() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
+        TextMessage sent = withLink(session.createTextMessage(invalid), Map.of());
+        sent.setJMSCorrelationID("corr-" + marker);
+        session.createProducer(session.createQueue(SUBMIT)).send(sent);
+        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED),
+                "JMSCorrelationID = 'corr-" + marker + "'")) {
+            Message message = rejected.receive(20_000);
+            assertThat(message).as("the rejection").isInstanceOf(TextMessage.class);
+            TextMessage kept = (TextMessage) message;
             assertThat(kept.getIntProperty("status")).isEqualTo(400);
-            JsonNode error = JSON.readTree(kept.getStringProperty("error_body"));
+            assertThat(kept.getStringProperty("request_message_id")).isEqualTo(sent.getJMSMessageID());
+            JsonNode error = JSON.readTree(kept.getText());
             assertThat(kept.getStringProperty("error")).isEqualTo(error.path("error").asText()).isNotEmpty();
+            assertThat(kept.getText()).doesNotContain(marker).doesNotContain("100236");
             assertThat(Collections.list(kept.getPropertyNames())).doesNotContain("client_id", "client_secret", "access_token");
         }
     }

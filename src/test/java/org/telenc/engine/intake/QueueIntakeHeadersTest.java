@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.telenc.engine.broker.BrokerIdentity;
 
 /** The JMS-properties-to-intake-headers mapping of docs/api.md "Message-queue intake", without Camel. */
 class QueueIntakeHeadersTest {
 
-    final QueueIntake intake = new QueueIntake(new ObjectMapper());
+    final QueueIntake intake = new QueueIntake(new ObjectMapper(), BrokerIdentity.generated());
 
     Map<String, Object> jms(Object... pairs) {
         Map<String, Object> headers = new HashMap<>();
@@ -21,12 +22,11 @@ class QueueIntakeHeadersTest {
     }
 
     @Test
-    void keepsOnlyTheCredentialsAndTheKey() {
+    void keepsOnlyTheKeyAndNoCredential() {
         Map<String, Object> headers = jms("client_id", "c", "client_secret", "s", "access_token", "t",
                 "Idempotency-Key", "k1", "JMSMessageID", "ID:1", "JMSReplyTo", new Object(), "patient_mrn", "100234");
         intake.useIntakeHeaders(headers);
-        assertThat(headers).containsOnly(Map.entry("client_id", "c"), Map.entry("client_secret", "s"),
-                Map.entry("access_token", "t"), Map.entry("Idempotency-Key", "k1"));
+        assertThat(headers).containsOnly(Map.entry("Idempotency-Key", "k1"));
     }
 
     @Test

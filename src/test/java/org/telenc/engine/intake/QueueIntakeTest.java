@@ -13,6 +13,7 @@ import jakarta.jms.TextMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,13 +30,16 @@ import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.support.Json;
 
 /**
- * docs/api.md "Message-queue intake" with a plain JMS producer over the embedded broker's TCP connector: same
- * validation as HTTP, replies to JMSReplyTo with the HTTP body and status, rejected messages kept.
+ * docs/api.md "Message-queue intake" with a plain JMS producer over the embedded broker's TCP connector, logged in
+ * as its client: same validation as HTTP, replies to JMSReplyTo with the HTTP body and status, the
+ * correlation id and the request's message id, rejections kept on the client's own rejection queue
+ * with the error body and never the request body.
  */
 class QueueIntakeTest extends EngineTest {
 
     static final String SUBMIT = "telephone-encounters.submit";
-    static final String REJECTED = "telephone-encounters.submit.rejected";
+    static final String REJECTED = "telephone-encounters.submit.rejected." + CLIENT_ID;
+    static final String LINK = "demo-clinic";
     static final String VALID = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}";
 
     @Autowired
@@ -48,11 +52,15 @@ class QueueIntakeTest extends EngineTest {
     Connection connection;
     Session session;
 
-    @BeforeEach
-    void connect() throws Exception {
+    static String tcp(BrokerService broker) throws Exception {
         String tcp = broker.getTransportConnectors().get(0).getPublishableConnectString();
         assertThat(tcp).startsWith("tcp://");
-        connection = new ActiveMQConnectionFactory(tcp).createConnection();
+        return tcp;
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        connection = new ActiveMQConnectionFactory(CLIENT_ID, CLIENT_SECRET, tcp(broker)).createConnection();
         connection.start();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }
@@ -62,20 +70,13 @@ class QueueIntakeTest extends EngineTest {
         connection.close();
     }
 
+    /** A request naming the demo link; a null value leaves that property out. */
     TextMessage request(String body, Map<String, String> properties) throws Exception {
+        Map<String, String> all = new HashMap<>(Map.of("access_token_reference_id", LINK));
+        all.putAll(properties);
         TextMessage message = session.createTextMessage(body);
-        message.setStringProperty("client_id", CLIENT_ID);
-        message.setStringProperty("client_secret", CLIENT_SECRET);
-        message.setStringProperty("access_token", ACCESS_TOKEN);
-        for (var p : properties.entrySet()) {
-            if (p.getValue() == null) {
-                message.clearProperties(); // rebuild without the removed one
-                for (var q : Map.of("client_id", CLIENT_ID, "client_secret", CLIENT_SECRET, "access_token", ACCESS_TOKEN).entrySet()) {
-                    if (!q.getKey().equals(p.getKey())) {
-                        message.setStringProperty(q.getKey(), q.getValue());
-                    }
-                }
-            } else {
+        for (var p : all.entrySet()) {
+            if (p.getValue() != null) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
         }
@@ -93,6 +94,7 @@ class QueueIntakeTest extends EngineTest {
             Message reply = consumer.receive(20_000);
             assertThat(reply).as("a reply on JMSReplyTo").isInstanceOf(TextMessage.class);
             assertThat(reply.getJMSCorrelationID()).isEqualTo(correlation);
+            assertThat(reply.getStringProperty("request_message_id")).isEqualTo(message.getJMSMessageID()).isNotEmpty();
             return (TextMessage) reply;
         }
     }
@@ -106,7 +108,8 @@ class QueueIntakeTest extends EngineTest {
         String id = body.path("telephone_encounter_id").asText();
         assertThat(id).matches("[0-9a-f]{32}");
         assertThat(body.path("job_id").asText()).isNotEmpty();
-        assertThat(Collections.list(reply.getPropertyNames())).containsExactly("status");
+        assertThat(Collections.list(reply.getPropertyNames()))
+                .containsExactlyInAnyOrder("status", "request_message_id", "reply_for_client", "JMSXUserID");
         String event = receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText();
         assertThat(JSON.readTree(event).path("type").asText()).isEqualTo("telephone_encounter.created");
     }
@@ -120,7 +123,7 @@ class QueueIntakeTest extends EngineTest {
             tenancy.insertToken(Secrets.newId(), Secrets.sha256Hex("queue-token-never-synced"),
                     tenancy.findClient(CLIENT_ID).orElseThrow().id(), connection, "u1", "athena");
         }
-        TextMessage reply = call(request(VALID, Map.of("access_token", "queue-token-never-synced")));
+        TextMessage reply = call(request(VALID, Map.of("access_token_reference_id", "athena")));
         assertThat(reply.getIntProperty("status")).as(reply.getText()).isEqualTo(400);
         assertThat(JSON.readTree(reply.getText()).path("error").asText()).isEqualTo("unsupported_emr");
     }
@@ -133,13 +136,9 @@ class QueueIntakeTest extends EngineTest {
         assertThat(reply.getIntProperty("status")).isEqualTo(http.statusCode()).isEqualTo(400);
         assertThat(reply.getText()).isEqualTo(http.body());
 
-        TextMessage badSecret = call(request(VALID, Map.of("client_secret", "wrong")));
-        assertThat(badSecret.getIntProperty("status")).isEqualTo(401);
-        assertThat(JSON.readTree(badSecret.getText()).path("error").asText()).isEqualTo("invalid_client_credentials");
-
-        TextMessage noToken = call(request(VALID, Collections.singletonMap("access_token", null)));
-        assertThat(noToken.getIntProperty("status")).isEqualTo(401);
-        assertThat(JSON.readTree(noToken.getText()).path("error").asText()).isEqualTo("invalid_access_token");
+        TextMessage unknownLink = call(request(VALID, Map.of("access_token_reference_id", "no-such-link")));
+        assertThat(unknownLink.getIntProperty("status")).isEqualTo(401);
+        assertThat(JSON.readTree(unknownLink.getText()).path("error").asText()).isEqualTo("invalid_access_token");
 
         TextMessage notJson = call(request("{\"patient_mrn\": ", Map.of()));
         assertThat(notJson.getIntProperty("status")).isEqualTo(400);
@@ -147,37 +146,50 @@ class QueueIntakeTest extends EngineTest {
     }
 
     @Test
-    void aRejectedMessageWithoutReplyToIsKeptWithItsErrorAndWithoutCredentials() throws Exception {
-        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
-                "marker", UUID.randomUUID().toString());
-        session.createProducer(session.createQueue(SUBMIT)).send(request(invalid, Map.of()));
-        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
+    void credentialsInTheMessageAreRefusedAndNeverReachTheReply() throws Exception {
+        for (String property : List.of("client_secret", "access_token", "Access-Token", "CLIENT_SECRET")) {
+            TextMessage reply = call(request(VALID, Map.of(property, CLIENT_SECRET)));
+            assertThat(reply.getIntProperty("status")).as(property).isEqualTo(400);
+            assertThat(JSON.readTree(reply.getText()).path("error").asText()).isEqualTo("credentials_in_message");
+            assertThat(Collections.list(reply.getPropertyNames())).doesNotContain(property);
+        }
+    }
+
+    @Test
+    void aRejectedMessageWithoutReplyToGoesToTheClientsQueueWithItsErrorAndWithoutTheRequest() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
+        TextMessage sent = request(invalid, Map.of());
+        String correlation = "corr-" + marker;
+        sent.setJMSCorrelationID(correlation);
+        session.createProducer(session.createQueue(SUBMIT)).send(sent);
+        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED),
+                "JMSCorrelationID = '" + correlation + "'")) {
             TextMessage kept = (TextMessage) rejected.receive(20_000);
             assertThat(kept).as("the rejected copy").isNotNull();
-            assertThat(kept.getText()).isEqualTo(invalid);
             assertThat(kept.getIntProperty("status")).isEqualTo(400);
-            JsonNode error = JSON.readTree(kept.getStringProperty("error_body"));
+            assertThat(kept.getStringProperty("request_message_id")).isEqualTo(sent.getJMSMessageID());
+            JsonNode error = JSON.readTree(kept.getText());
             assertThat(error.path("success").asBoolean()).isFalse();
             assertThat(kept.getStringProperty("error")).isEqualTo(error.path("error").asText()).isNotEmpty();
-            List<Object> names = Collections.list(kept.getPropertyNames());
-            assertThat(names).doesNotContain("client_secret", "access_token", "client_id");
+            assertThat(kept.getText()).doesNotContain(marker).doesNotContain("100236");
+            assertThat(Collections.list(kept.getPropertyNames())).doesNotContain("client_secret", "access_token");
         }
     }
 
     @Test
     void anAcceptedMessageWithoutReplyToIsProcessedAndNotRejected() throws Exception {
-        String marker = Json.object("patient_mrn", "100236", "provider_id", "12242", "location_id", "32", "assigned_to_id", "12220",
-                "reason", "mq " + UUID.randomUUID());
-        int before = jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class);
-        session.createProducer(session.createQueue(SUBMIT)).send(request(marker, Map.of()));
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class) != before);
-        assertThat(jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class)).isEqualTo(before + 1);
-        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
-            Message kept;
-            while ((kept = rejected.receive(300)) != null) {
-                assertThat(((TextMessage) kept).getText()).isNotEqualTo(marker);
-            }
+        String marker = "mq " + UUID.randomUUID();
+        String body = JSON.writeValueAsString(Map.of("patient_mrn", "100236", "provider_id", "12242", "location_id", "32",
+                "assigned_to_id", "12220", "reason", marker));
+        TextMessage sent = request(body, Map.of());
+        sent.setJMSCorrelationID("corr-" + marker);
+        session.createProducer(session.createQueue(SUBMIT)).send(sent);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from telephone_encounter_request where payload like ?", Integer.class, "%" + marker + "%") == 1);
+        try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED),
+                "JMSCorrelationID = 'corr-" + marker + "'")) {
+            assertThat(rejected.receive(300)).isNull();
         }
     }
 

@@ -24,14 +24,16 @@ import org.telenc.engine.support.Json;
 /**
  * MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
  * speak), with ActiveMQ's own STOMP client over a real socket to the embedded broker's STOMP
- * connector. Same semantics as OpenWire: credentials and the Idempotency-Key as frame headers, the
- * answer on {@code reply-to} with the {@code status} header and the request's {@code correlation-id},
- * a rejection without {@code reply-to} kept on {@code telephone-encounters.submit.rejected}.
+ * connector. Same semantics as OpenWire: the producer logs in as its client (CONNECT login and
+ * passcode), the clinic link and the Idempotency-Key are frame headers, the answer comes on
+ * {@code reply-to} with the {@code status} header, the request's {@code correlation-id} and
+ * {@code request_message_id}; a rejection without {@code reply-to} goes to
+ * {@code telephone-encounters.submit.rejected.<client_id>}.
  */
 class StompIntakeTest extends EngineTest {
 
     static final String SUBMIT = "/queue/telephone-encounters.submit";
-    static final String REJECTED = "/queue/telephone-encounters.submit.rejected";
+    static final String REJECTED = "/queue/telephone-encounters.submit.rejected." + CLIENT_ID;
     static final String VALID = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}";
 
     @Autowired
@@ -56,7 +58,7 @@ class StompIntakeTest extends EngineTest {
         URI uri = connector(broker, "stomp");
         stomp = new StompConnection();
         stomp.open(uri.getHost(), uri.getPort());
-        stomp.connect("producer", "unused-on-the-embedded-broker");
+        stomp.connect(CLIENT_ID, CLIENT_SECRET);
     }
 
     @AfterEach
@@ -65,11 +67,10 @@ class StompIntakeTest extends EngineTest {
         stomp.close();
     }
 
-    static HashMap<String, String> credentials() {
+    /** The frame headers of a request: the clinic link (no credential: those are the login). */
+    static HashMap<String, String> link() {
         HashMap<String, String> headers = new HashMap<>();
-        headers.put("client_id", CLIENT_ID);
-        headers.put("client_secret", CLIENT_SECRET);
-        headers.put("access_token", ACCESS_TOKEN);
+        headers.put("access_token_reference_id", "demo-clinic");
         headers.put("persistent", "true");
         return headers;
     }
@@ -79,7 +80,7 @@ class StompIntakeTest extends EngineTest {
         String replies = "/temp-queue/replies-" + UUID.randomUUID();
         String correlation = "corr-" + UUID.randomUUID();
         stomp.subscribe(replies, "auto");
-        HashMap<String, String> headers = credentials();
+        HashMap<String, String> headers = link();
         headers.putAll(extra);
         headers.put("reply-to", replies);
         headers.put("correlation-id", correlation);
@@ -87,6 +88,8 @@ class StompIntakeTest extends EngineTest {
         StompFrame reply = stomp.receive(20_000);
         assertThat(reply.getAction()).as(reply.toString()).isEqualTo("MESSAGE");
         assertThat(reply.getHeaders()).containsEntry("correlation-id", correlation);
+        // a SEND has no id of its own: the broker's message id is echoed, the correlation id matches
+        assertThat(reply.getHeaders().get("request_message_id")).startsWith("ID:");
         assertThat(reply.getHeaders()).doesNotContainKeys("client_id", "client_secret", "access_token");
         stomp.unsubscribe(replies);
         return reply;
@@ -124,30 +127,28 @@ class StompIntakeTest extends EngineTest {
         assertThat(http.statusCode()).isEqualTo(400);
         assertThat(rejected.getBody()).isEqualTo(http.body());
 
-        StompFrame badSecret = call(VALID, Map.of("client_secret", "wrong"));
-        assertThat(badSecret.getHeaders()).containsEntry("status", "401");
-        assertThat(JSON.readTree(badSecret.getBody()).path("error").asText()).isEqualTo("invalid_client_credentials");
+        StompFrame secretInFrame = call(VALID, Map.of("client_secret", CLIENT_SECRET));
+        assertThat(secretInFrame.getHeaders()).containsEntry("status", "400");
+        assertThat(JSON.readTree(secretInFrame.getBody()).path("error").asText()).isEqualTo("credentials_in_message");
     }
 
     @Test
-    void aRejectedFrameWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
-                "marker", UUID.randomUUID().toString());
-        stomp.subscribe(REJECTED, "auto");
-        stomp.send(SUBMIT, invalid, null, credentials());
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        StompFrame kept = null;
-        while (kept == null && System.nanoTime() < deadline) {
-            StompFrame frame = stomp.receive(20_000);
-            if (frame.getBody().equals(invalid)) {
-                kept = frame;
-            }
-        }
-        assertThat(kept).as("the rejected copy").isNotNull();
-        assertThat(kept.getHeaders()).containsEntry("status", "400").containsKey("error_body")
-                .doesNotContainKeys("client_id", "client_secret", "access_token");
-        JsonNode error = JSON.readTree(kept.getHeaders().get("error_body"));
+    void aRejectedFrameWithoutReplyToGoesToTheClientsRejectionQueueWithItsErrorAndWithoutTheRequest() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "marker", marker);
+        HashMap<String, String> selector = new HashMap<>();
+        selector.put("selector", "JMSCorrelationID = 'corr-" + marker + "'");
+        stomp.subscribe(REJECTED, "auto", selector);
+        HashMap<String, String> headers = link();
+        headers.put("correlation-id", "corr-" + marker);
+        stomp.send(SUBMIT, invalid, null, headers);
+        StompFrame kept = stomp.receive(20_000);
+        assertThat(kept.getAction()).as(kept.toString()).isEqualTo("MESSAGE");
+        assertThat(kept.getHeaders()).containsEntry("status", "400").containsEntry("correlation-id", "corr-" + marker)
+                .containsKey("request_message_id").doesNotContainKeys("client_id", "client_secret", "access_token");
+        JsonNode error = JSON.readTree(kept.getBody());
         assertThat(kept.getHeaders().get("error")).isEqualTo(error.path("error").asText()).isNotEmpty();
+        assertThat(kept.getBody()).doesNotContain(marker).doesNotContain("100236");
         stomp.unsubscribe(REJECTED);
     }
 

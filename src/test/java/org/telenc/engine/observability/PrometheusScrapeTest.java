@@ -126,7 +126,7 @@ class PrometheusScrapeTest {
             assertThat(metrics.value("telenc_intake_requests_total", "outcome", "accepted", "error", "none", "channel", "http")).isEqualTo(2);
             assertThat(metrics.value("telenc_intake_requests_total", "outcome", "rejected", "error", "missing_required_field",
                     "channel", "http")).isEqualTo(1);
-            assertThat(metrics.value("telenc_intake_requests_total", "outcome", "rejected", "error", "invalid_client_credentials",
+            assertThat(metrics.value("telenc_intake_requests_total", "outcome", "rejected", "error", "credentials_in_message",
                     "channel", "mq")).isEqualTo(1);
             assertThat(metrics.all("telenc_intake_requests_total")).hasSize(3);
             // terminal outcomes with the first reason code

@@ -156,7 +156,7 @@ class IntakeRouteTest {
 
     @BeforeEach
     void storage() {
-        when(authenticator.authenticate(any(), any(), any())).thenReturn(CALLER);
+        when(authenticator.authenticate(any(), any(), any(), any())).thenReturn(CALLER);
         when(idempotencyKeys.lookup(any(), any(), any())).thenAnswer(call -> new IdempotencyKeys.Idempotency(call.getArgument(1), "hash", null));
         when(groupCommit.run(any())).thenAnswer(call -> call.<Supplier<?>>getArgument(0).get());
         when(encounters.insertAccepted(anyString(), any(), any(), any(), any())).thenReturn(41L);
