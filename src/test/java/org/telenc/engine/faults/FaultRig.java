@@ -74,6 +74,10 @@ final class FaultRig implements AutoCloseable {
             if (scenario.refusedRequestsLeaveNothing() && tally.unanswered() > 0) {
                 error = tally.unanswered() + " request(s) refused or unanswered by the engine were processed anyway";
             }
+            String own = scenario.verify(requests);
+            if (own != null) {
+                error = error == null ? own : error + "; " + own;
+            }
             ScenarioResult result = new ScenarioResult(scenario.label(), sent,
                     (int) run.acknowledged(), tally.completed(), tally.duplicates(), tally.lost(), tally.other(),
                     seconds(begin), error, notes);

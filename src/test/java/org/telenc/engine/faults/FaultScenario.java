@@ -47,6 +47,14 @@ interface FaultScenario {
         return false;
     }
 
+    /**
+     * What the scenario checks itself once the outcomes are counted (say, what a team route did):
+     * null when all is well, else what went wrong (the scenario fails with it).
+     */
+    default String verify(List<EncounterRequest> requests) throws Exception {
+        return null;
+    }
+
     static FaultScenario byId(String id) {
         return switch (id) {
             case "kill" -> new KillMidFlight();
@@ -55,6 +63,7 @@ interface FaultScenario {
             case "emr-503" -> new EmrUnavailable();
             case "restart" -> new RestartWithScheduledDeliveries();
             case "broker-failover" -> new BrokerFailover();
+            case "reload" -> new ReloadUnderLoad();
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
