@@ -132,8 +132,8 @@ public class TeamRoutesReload {
             applied.increment();
             LOG.info("team route files: change applied, {} files, {} definitions", scan.files().size(), scan.definitions().size());
         } catch (Exception e) {
-            refused.increment();
             TeamRoutesStartup.loadProblems(scan).forEach(p -> LOG.warn("team route files: change refused, running routes kept: {}", p));
+            refused.increment(); // after the WARN lines: whoever sees the count sees why
             try {
                 replace(scan, running);
                 LOG.info("team route files: the previous version runs again");
