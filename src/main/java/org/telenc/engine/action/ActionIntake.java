@@ -4,7 +4,6 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.api.ApiResponse;
-import org.telenc.engine.intake.IdempotencyKeys;
 import org.telenc.engine.job.JobIntake;
 import org.telenc.engine.job.JobIntake.Accepted;
 import org.telenc.engine.job.JobQueue;
@@ -14,14 +13,13 @@ import org.telenc.engine.tenancy.Caller;
 /**
  * Stores an accepted add-action request (status processing) before it is queued, and removes it
  * again when queueing fails, so that a 503 leaves nothing behind. The steps every kind shares are
- * {@link JobIntake}'s.
+ * {@link JobIntake}'s. An add-action request is not counted by intake channel and takes no
+ * Idempotency-Key: the intake template's switches leave those steps out for this kind.
  */
 @Component("actionIntake")
 public class ActionIntake {
 
     static final String ACCEPTED_MESSAGE = "Action processing. A webhook event will be sent upon completion.";
-
-    private static final IdempotencyKeys.Idempotency NO_KEY = new IdempotencyKeys.Idempotency(null, null, null);
 
     private final ActionRepository actions;
     private final JobIntake intake;
@@ -46,20 +44,6 @@ public class ActionIntake {
     /** One encounter's actions stay in order (JMSXGroupID): the connection and the hashed EMR encounter id. */
     public static String messageGroup(String connectionId, String emrAppointmentId) {
         return JobQueue.messageGroup(connectionId, emrAppointmentId);
-    }
-
-    /** The intake template's channel step: add-action answers are not counted by channel (null: none set). */
-    public String intakeChannel() {
-        return null;
-    }
-
-    /** The intake template's Idempotency-Key step: an add-action request has none, whatever it sends. */
-    public IdempotencyKeys.Idempotency lookup() {
-        return NO_KEY;
-    }
-
-    /** Nothing to mark done: see {@link #lookup}. */
-    public void complete() {
     }
 
     /** Undoes {@link #accept} when the action could not be queued. */

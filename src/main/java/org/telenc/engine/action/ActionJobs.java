@@ -100,6 +100,11 @@ public class ActionJobs {
         return faults.failedForGood(message, ActionMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
+    /** The job of a message the broker dead-lettered after its last redelivery, failed with internal_error. */
+    public ActionJob deadLettered(@Body String message, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId) throws Exception {
+        return faults.deadLettered(message, ActionMessage.class, this::start, messageId);
+    }
+
     /**
      * The before-emr extension point: the connection's team route may change the note text and
      * the priority ({@link TelephoneEncounterActionRequest#EXTENSION_CHANGEABLE}); it also sees

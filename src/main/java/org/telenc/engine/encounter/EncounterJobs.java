@@ -98,6 +98,11 @@ public class EncounterJobs {
         return faults.failedForGood(message, EncounterMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
+    /** The job of a message the broker dead-lettered after its last redelivery, failed with internal_error. */
+    public EncounterJob deadLettered(@Body String message, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId) throws Exception {
+        return faults.deadLettered(message, EncounterMessage.class, this::start, messageId);
+    }
+
     /**
      * The before-emr extension point: the connection's team route may map the request's allowed
      * fields ({@link TelephoneEncounterRequest#EXTENSION_CHANGEABLE}); it also sees the job's ids.

@@ -15,15 +15,17 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.EnvironmentAware;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -50,7 +52,11 @@ public class DataDirectory {
         return new OwnerOnlyAtStart();
     }
 
-    @Bean
+    /** The beans that write under the data directory: the database pool and the embedded broker. */
+    static final List<String> WRITERS = List.of("dataSource", "embeddedBroker");
+    static final String WATCH = "ownerOnlyDataDirectoryWatch";
+
+    @Bean(WATCH)
     static OwnerOnlyWatch ownerOnlyDataDirectoryWatch(Environment environment) {
         return new OwnerOnlyWatch(Path.of(environment.getProperty("engine.data-dir", "./data")).toAbsolutePath());
     }
@@ -66,6 +72,17 @@ public class DataDirectory {
         @Override
         public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
             secure(Path.of(environment.getProperty("engine.data-dir", "./data")));
+            // the watch is made before the database and the embedded broker and destroyed after them,
+            // so that what they write while closing (H2's trace file) is fixed too
+            for (String writer : WRITERS) {
+                if (beanFactory.containsBeanDefinition(writer)) {
+                    BeanDefinition definition = beanFactory.getBeanDefinition(writer);
+                    String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
+                    String[] after = java.util.Arrays.copyOf(before, before.length + 1);
+                    after[before.length] = WATCH;
+                    definition.setDependsOn(after);
+                }
+            }
         }
     }
 
@@ -147,16 +164,17 @@ public class DataDirectory {
 
     /**
      * What the database and the broker create after start: each new entry of the tree is made
-     * owner-only as it appears (new directories are watched in turn), and the whole tree is swept once
-     * the engine is ready.
+     * owner-only as it appears (new directories are watched in turn), the whole tree is swept once
+     * the engine is ready, and once more when the watch ends, after the database and the broker have
+     * closed.
      */
-    static final class OwnerOnlyWatch implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
+    static final class OwnerOnlyWatch implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
         private final Path root;
         private volatile WatchService watch;
-        private volatile Thread thread;
 
         OwnerOnlyWatch(Path root) {
             this.root = root;
+            start();
         }
 
         @Override
@@ -167,13 +185,7 @@ public class DataDirectory {
             }
         }
 
-        @Override
-        public int getPhase() {
-            return Integer.MIN_VALUE; // first to start, last to stop
-        }
-
-        @Override
-        public synchronized void start() {
+        private synchronized void start() {
             try {
                 if (!Files.isDirectory(root) || !Files.getFileStore(root).supportsFileAttributeView("posix")) {
                     return;
@@ -184,7 +196,7 @@ public class DataDirectory {
                 log.warn("data directory: new files are not watched ({}); they are fixed at the next start", e.getMessage());
                 return;
             }
-            thread = new Thread(this::run, "data-directory-owner-only");
+            Thread thread = new Thread(this::run, "data-directory-owner-only");
             thread.setDaemon(true);
             thread.start();
         }
@@ -212,9 +224,10 @@ public class DataDirectory {
         }
 
         private void run() {
+            WatchService service = watch;
             try {
                 while (true) {
-                    WatchKey key = watch.take();
+                    WatchKey key = service.take();
                     Path dir = (Path) key.watchable();
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -240,7 +253,7 @@ public class DataDirectory {
         }
 
         @Override
-        public synchronized void stop() {
+        public synchronized void destroy() {
             try {
                 if (watch != null) {
                     watch.close();
@@ -249,12 +262,9 @@ public class DataDirectory {
                 // closing anyway
             }
             watch = null;
-            thread = null;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return watch != null;
+            if (Files.isDirectory(root)) {
+                secure(root); // what the database and the broker wrote while closing
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ class DocsLinksTest {
         MarkdownLinks links = new MarkdownLinks(ROOT);
         List<Path> documents = MarkdownLinks.documents(ROOT);
         assertThat(documents).as("the documents by reader are in the repository")
-                .containsAll(DOCS.stream().map(ROOT::resolve).toList());
+                .containsAll(DOCS.stream().map(ROOT::resolve).toList()).contains(ROOT.resolve("k8s/README.md"));
         List<String> problems = new ArrayList<>();
         for (Path document : documents) {
             problems.addAll(links.problems(document));

@@ -51,8 +51,8 @@ class EmrBatchingRedeliveryTest extends EngineTest {
     @DynamicPropertySource
     static void fastRedelivery(DynamicPropertyRegistry registry) {
         ownEngine(registry, "batching-redelivery");
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "400ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "2s");
     }
 
     static boolean marked(org.apache.camel.Exchange exchange) {

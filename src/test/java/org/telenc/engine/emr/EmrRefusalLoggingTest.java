@@ -39,6 +39,7 @@ class EmrRefusalLoggingTest extends EngineTest {
 
     @AfterEach
     void restore() {
+        jdbc.update("update emr_connection set settings = null where name = ?", DemoTenant.CONNECTION_NAME);
         if (proxy != null) {
             jdbc.update("update emr_connection set base_url = ?, settings = null where name = ?", EmrConnections.EMBEDDED_SANDBOX,
                     DemoTenant.CONNECTION_NAME);
@@ -92,6 +93,10 @@ class EmrRefusalLoggingTest extends EngineTest {
 
     @Test
     void anActionOnAMissingEncounterIsOneWarnLine() throws Exception {
+        // the EMR's refusal is what is logged here: the connection lets actions reach any encounter,
+        // else an encounter this client did not create ends before any EMR call (its own WARN line)
+        jdbc.update("update emr_connection set settings = ? where name = ?", "{\"actions_on_any_encounter\": true}",
+                DemoTenant.CONNECTION_NAME);
         List<ILoggingEvent> events = engineLogsOf(() -> {
             var response = post("/v1/telephone-encounters/actions", JSON.createObjectNode()
                     .put("emr_appointment_id", "no-such-encounter").put("text", ACTION_TEXT).toString());

@@ -76,8 +76,8 @@ class JobFaultsTest extends EngineTest {
     static void fastRedelivery(DynamicPropertyRegistry registry) {
         ownEngine(registry, "job-faults");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> String.valueOf(MAXIMUM_REDELIVERIES));
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "400ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "2s");
     }
 
     @BeforeEach
@@ -87,8 +87,8 @@ class JobFaultsTest extends EngineTest {
         }
         AdviceWith.adviceWith(camelContext, "encounter-emr-steps",
                 route -> route.weaveById("emr-find-patient").before().process(faultBefore("emr-find-patient")));
-        AdviceWith.adviceWith(camelContext, "encounter-finish",
-                route -> route.weaveById("meter-encounter-outcome").before().process(faultBefore("meter-encounter-outcome")));
+        AdviceWith.adviceWith(camelContext, "encounter-outcome",
+                route -> route.weaveById("encounter-meter-outcome").before().process(faultBefore("encounter-meter-outcome")));
         AdviceWith.adviceWith(camelContext, "action-emr-steps",
                 route -> route.weaveById("emr-read-encounter").before().process(faultBefore("emr-read-encounter")));
         woven = true;
@@ -227,7 +227,7 @@ class JobFaultsTest extends EngineTest {
 
     @Test
     void aFaultAfterTheOutcomeWasRecordedNeverMakesASecondTerminalEvent() throws Exception {
-        Fault fault = Fault.at("meter-encounter-outcome", Integer.MAX_VALUE);
+        Fault fault = Fault.at("encounter-meter-outcome", Integer.MAX_VALUE);
         Accepted late = postEncounter(fault);
 
         JsonNode event = awaitEvent(late.id());

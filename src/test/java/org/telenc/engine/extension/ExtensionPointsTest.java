@@ -134,8 +134,8 @@ class ExtensionPointsTest extends EngineTest {
     static void teamRoutes(DynamicPropertyRegistry registry) {
         ownEngine(registry, "extension-points");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> "1");
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "200ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "1s");
     }
 
     /** A new connection (embedded sandbox) with these settings, synced, and a token of the demo client on it. */

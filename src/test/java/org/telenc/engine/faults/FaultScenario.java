@@ -48,10 +48,15 @@ interface FaultScenario {
     }
 
     /**
-     * What the scenario checks itself once the outcomes are counted (say, what a team route did):
-     * null when all is well, else what went wrong (the scenario fails with it).
+     * Whether every acknowledged request must end {@code failed} ({@code internal_error}) with no
+     * Encounter (a fault that never clears), instead of {@code created}.
      */
-    default String verify(List<EncounterRequest> requests) throws Exception {
+    default boolean expectsInternalError() {
+        return false;
+    }
+
+    /** Checks of the scenario's own once the outcomes are counted; what failed, or null. */
+    default String verify(ScenarioRun run) throws Exception {
         return null;
     }
 
@@ -64,6 +69,8 @@ interface FaultScenario {
             case "restart" -> new RestartWithScheduledDeliveries();
             case "broker-failover" -> new BrokerFailover();
             case "reload" -> new ReloadUnderLoad();
+            case "before-emr-throws" -> JobThrows.beforeEmr();
+            case "adapter-missing-bean" -> JobThrows.adapterMissingBean();
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }

@@ -40,16 +40,23 @@ final class OutcomeCheck {
     private final SandboxFhirStore store;
     private final Duration deadline;
     private final Duration settle;
+    private final boolean internalErrorExpected;
 
     /**
      * @param deadline how long to wait for every acknowledged request's terminal event
      * @param settle how long to keep listening after the last one, for a second outcome to show up
      */
     OutcomeCheck(WebhookSink sink, SandboxFhirStore store, Duration deadline, Duration settle) {
+        this(sink, store, deadline, settle, false);
+    }
+
+    /** @param internalErrorExpected a request completes as expected when it failed with internal_error, writing nothing */
+    OutcomeCheck(WebhookSink sink, SandboxFhirStore store, Duration deadline, Duration settle, boolean internalErrorExpected) {
         this.sink = sink;
         this.store = store;
         this.deadline = deadline;
         this.settle = settle;
+        this.internalErrorExpected = internalErrorExpected;
     }
 
     /** The counts, once every acknowledged request has a terminal event or the deadline passed. */
@@ -102,7 +109,11 @@ final class OutcomeCheck {
             } else {
                 ReceivedEvent event = events.iterator().next();
                 boolean refillOk = request.refillRequested() ? refillCount == 1 : refillCount == 0;
-                if (ReceivedEvent.CREATED.equals(event.type()) && encounterCount == 1 && refillOk) {
+                boolean expected = internalErrorExpected
+                        ? "telephone_encounter.failed".equals(event.type()) && List.of("internal_error").equals(event.reasonCodes())
+                                && encounterCount == 0 && refillCount == 0
+                        : ReceivedEvent.CREATED.equals(event.type()) && encounterCount == 1 && refillOk;
+                if (expected) {
                     completed++;
                 } else {
                     others.merge(event.type().replace("telephone_encounter.", "") + event.reasonCodes()

@@ -149,7 +149,8 @@ final class ReloadUnderLoad implements FaultScenario {
     }
 
     @Override
-    public String verify(List<EncounterRequest> requests) throws Exception {
+    public String verify(ScenarioRun run) throws Exception {
+        List<EncounterRequest> requests = run.requests();
         Map<String, Long> byEncounter;
         try (Stream<Path> files = Files.list(runs)) {
             byEncounter = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))

@@ -17,7 +17,8 @@ import org.telenc.engine.support.EngineTest;
 
 /**
  * Both intake routes are built from the one {@code intake} route template, with today's route ids
- * and the step ids that audit rows, metrics and tests know them by.
+ * and step ids that start with the instance's {@code stepIdPrefix} (audit rows, metrics and tests
+ * know the steps by them).
  */
 class IntakeTemplateTest extends EngineTest {
 
@@ -26,11 +27,15 @@ class IntakeTemplateTest extends EngineTest {
 
     @Test
     void eachKindsIntakeIsTheTemplateWithItsOwnIds() {
-        assertThat(stepIds("intake-telephone-encounter")).contains("bind-json", "validate-telephone-encounter-request",
-                "check-references", "queue-or-undo", "queue-telephone-encounter", "undo-intake", "complete-idempotency-key");
-        assertThat(stepIds("intake-telephone-encounter-action")).contains("bind-action-json",
-                "validate-telephone-encounter-action-request", "check-action-caller", "queue-action-or-undo",
-                "queue-telephone-encounter-action", "undo-action-intake");
+        assertThat(stepIds("intake-telephone-encounter")).as("the steps, named by the instance's stepIdPrefix")
+                .contains("telephone-encounter-bind", "telephone-encounter-validate",
+                        "telephone-encounter-check", "telephone-encounter-queue-or-undo",
+                        "telephone-encounter-queue", "telephone-encounter-undo", "telephone-encounter-complete-idempotency-key");
+        assertThat(stepIds("intake-telephone-encounter-action"))
+                .contains("telephone-encounter-action-bind", "telephone-encounter-action-validate",
+                        "telephone-encounter-action-check",
+                        "telephone-encounter-action-queue-or-undo", "telephone-encounter-action-queue",
+                        "telephone-encounter-action-undo", "telephone-encounter-action-complete-idempotency-key");
         for (String id : List.of("intake-telephone-encounter", "intake-telephone-encounter-action")) {
             Route route = camelContext.getRoute(id);
             assertThat(route).as(id).isNotNull();

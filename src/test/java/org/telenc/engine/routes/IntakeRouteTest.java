@@ -126,9 +126,9 @@ class IntakeRouteTest {
     @MockitoBean
     EmrConnections connections;
 
-    @EndpointInject("mock:queue-telephone-encounter")
+    @EndpointInject("mock:telephone-encounter-queue")
     MockEndpoint encounterQueue;
-    @EndpointInject("mock:queue-telephone-encounter-action")
+    @EndpointInject("mock:telephone-encounter-action-queue")
     MockEndpoint actionQueue;
 
     @BeforeEach
@@ -136,22 +136,22 @@ class IntakeRouteTest {
         if (camel.isStarted()) {
             return;
         }
-        AdviceWith.adviceWith(camel, "intake-telephone-encounter", route -> replaceQueueStep(route, "queue-telephone-encounter"));
+        AdviceWith.adviceWith(camel, "intake-telephone-encounter", route -> replaceQueueStep(route, "telephone-encounter-"));
         AdviceWith.adviceWith(camel, "intake-telephone-encounter-action",
-                route -> replaceQueueStep(route, "queue-telephone-encounter-action"));
+                route -> replaceQueueStep(route, "telephone-encounter-action-"));
         camel.start();
     }
 
     /**
-     * Replaces the queue send by a mock named as its step id. Before Camel starts, a templated route's
+     * Replaces the queue send by a mock named as its step id ({@code <stepIdPrefix>queue}). Before Camel starts, a templated route's
      * definition still holds the template's placeholders (ids and URIs resolve when the route is
      * created, and weaveById would resolve its pattern against the engine's properties), so the step
      * is found as the one send to the broker, and the instance's step id is checked to be the one the
      * route file gives.
      */
-    static void replaceQueueStep(AdviceWithRouteBuilder route, String stepId) {
-        assertThat(route.getOriginalRoute().getTemplateParameters()).containsEntry("queueStepId", stepId);
-        route.weaveByToUri("activemq:*").replace().to("mock:" + stepId);
+    static void replaceQueueStep(AdviceWithRouteBuilder route, String stepIdPrefix) {
+        assertThat(route.getOriginalRoute().getTemplateParameters()).containsEntry("stepIdPrefix", stepIdPrefix);
+        route.weaveByToUri("activemq:*").replace().to("mock:" + stepIdPrefix + "queue");
     }
 
     @BeforeEach

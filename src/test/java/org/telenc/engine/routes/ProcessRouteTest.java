@@ -71,6 +71,7 @@ import org.telenc.engine.encounter.MedicationMatcher;
 import org.telenc.engine.encounter.Outcome;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.EmrRetryPolicy;
+import org.telenc.engine.job.JobChecks;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.observability.EngineMeters;
@@ -108,7 +109,7 @@ class ProcessRouteTest {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
-    @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobQueue.class, EmrFailures.class,
+    @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobChecks.class, JobQueue.class, EmrFailures.class,
             EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class,
             Extensions.class})
     static class Beans {
@@ -199,10 +200,9 @@ class ProcessRouteTest {
     MockEndpoint requeueEncounter;
     @EndpointInject("mock:requeue-telephone-encounter-action")
     MockEndpoint requeueAction;
+    /** Every kind's outcome queues its deliveries through the one route queue-webhook-deliveries. */
     @EndpointInject("mock:queue-webhook-delivery")
-    MockEndpoint encounterDeliveries;
-    @EndpointInject("mock:queue-action-webhook-delivery")
-    MockEndpoint actionDeliveries;
+    MockEndpoint deliveries;
 
     @BeforeEach
     void weaveAndStart() throws Exception {
@@ -215,10 +215,8 @@ class ProcessRouteTest {
                 route -> route.replaceFromWith("direct:telephone-encounters.actions"));
         AdviceWith.adviceWith(camel, "encounter-retry-later", route -> replaceRequeueStep(route, "requeue-telephone-encounter"));
         AdviceWith.adviceWith(camel, "action-retry-later", route -> replaceRequeueStep(route, "requeue-telephone-encounter-action"));
-        AdviceWith.adviceWith(camel, "encounter-finish",
+        AdviceWith.adviceWith(camel, "queue-webhook-deliveries",
                 route -> route.weaveById("queue-webhook-delivery").replace().to("mock:queue-webhook-delivery"));
-        AdviceWith.adviceWith(camel, "action-finish",
-                route -> route.weaveById("queue-action-webhook-delivery").replace().to("mock:queue-action-webhook-delivery"));
         camel.start();
     }
 
@@ -254,6 +252,8 @@ class ProcessRouteTest {
     private void storedAction(String status) {
         when(actions.find("ac-1")).thenReturn(Optional.of(new ActionRepository.ActionRow("ac-1", 42, "client-pk-1", "token-1",
                 "conn-1", "enc-1", "{\"text\":\"Called back\"}", status, null, null, NOW.minusSeconds(60), NOW.minusSeconds(60))));
+        // the encounter is one this client's own requests created (ActionJobs opens no other)
+        when(actions.createdByClient("client-pk-1", "conn-1", "enc-1")).thenReturn(true);
     }
 
     /** The operation answers with this result record, after checking it got the job's connection. */
@@ -304,7 +304,7 @@ class ProcessRouteTest {
     void anEncounterWhoseRequestIsGoneStopsWithoutTouchingTheEmr() throws Exception {
         findPatient.expectedMessageCount(0);
         requeueEncounter.expectedMessageCount(0);
-        encounterDeliveries.expectedMessageCount(0);
+        deliveries.expectedMessageCount(0);
 
         Exchange done = consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -318,7 +318,7 @@ class ProcessRouteTest {
         storedEncounter("created", "");
         findPatient.expectedMessageCount(0);
         requeueEncounter.expectedMessageCount(0);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -333,7 +333,7 @@ class ProcessRouteTest {
         when(encounters.payload("te-1")).thenReturn(Optional.empty());
         findPatient.expectedMessageCount(0);
         requeueEncounter.expectedMessageCount(0);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -356,7 +356,7 @@ class ProcessRouteTest {
         addRefill.expectedMessageCount(1);
         ensurePharmacy.expectedMessageCount(1);
         requeueEncounter.expectedMessageCount(0);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -380,7 +380,7 @@ class ProcessRouteTest {
         requeueEncounter.expectedHeaderReceived(MessageHeaders.AMQ_SCHEDULED_DELAY, 5_000L);
         requeueEncounter.expectedHeaderReceived(MessageHeaders.JMSX_GROUP_ID, "group-1");
         requeueEncounter.expectedBodiesReceived("{\"telephone_encounter_id\":\"te-1\",\"job_id\":\"41\",\"emr_attempt\":2}");
-        encounterDeliveries.expectedMessageCount(0);
+        deliveries.expectedMessageCount(0);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -395,7 +395,7 @@ class ProcessRouteTest {
         createEncounter.expectedMessageCount(0);
         addDetails.expectedMessageCount(0);
         requeueEncounter.expectedMessageCount(0);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -413,7 +413,7 @@ class ProcessRouteTest {
         fails(addRefill, new EmrPermanentException("emr_rejected", 422, "add-refill answered 422"));
         addRefill.expectedMessageCount(1);
         ensurePharmacy.expectedMessageCount(0);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -432,7 +432,7 @@ class ProcessRouteTest {
         listMedications.expectedMessageCount(0);
         addRefill.expectedMessageCount(0);
         ensurePharmacy.expectedMessageCount(1);
-        encounterDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.requests", ENCOUNTER_MESSAGE);
 
@@ -457,7 +457,7 @@ class ProcessRouteTest {
     void anActionWhoseRequestIsGoneStopsWithoutTouchingTheEmr() throws Exception {
         readEncounter.expectedMessageCount(0);
         requeueAction.expectedMessageCount(0);
-        actionDeliveries.expectedMessageCount(0);
+        deliveries.expectedMessageCount(0);
 
         consume("telephone-encounters.actions", ACTION_MESSAGE);
 
@@ -470,7 +470,7 @@ class ProcessRouteTest {
         storedAction("created");
         readEncounter.expectedMessageCount(0);
         requeueAction.expectedMessageCount(0);
-        actionDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.actions", ACTION_MESSAGE);
 
@@ -485,7 +485,7 @@ class ProcessRouteTest {
         answers(addNote, new NoteCreated("note-1"));
         readEncounter.expectedMessageCount(1);
         addNote.expectedMessageCount(1);
-        actionDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.actions", ACTION_MESSAGE);
 
@@ -502,7 +502,7 @@ class ProcessRouteTest {
         storedAction("processing");
         answers(readEncounter, EncounterRead.notFound("read-encounter answered 404"));
         addNote.expectedMessageCount(0);
-        actionDeliveries.expectedBodiesReceived(DELIVERY);
+        deliveries.expectedBodiesReceived(DELIVERY);
 
         consume("telephone-encounters.actions", ACTION_MESSAGE);
 
@@ -520,7 +520,7 @@ class ProcessRouteTest {
         requeueAction.expectedHeaderReceived(MessageHeaders.AMQ_SCHEDULED_DELAY, 5_000L);
         requeueAction.expectedHeaderReceived(MessageHeaders.JMSX_GROUP_ID, "group-1");
         requeueAction.expectedBodiesReceived("{\"action_id\":\"ac-1\",\"job_id\":\"42\",\"emr_attempt\":2}");
-        actionDeliveries.expectedMessageCount(0);
+        deliveries.expectedMessageCount(0);
 
         consume("telephone-encounters.actions", ACTION_MESSAGE);
 

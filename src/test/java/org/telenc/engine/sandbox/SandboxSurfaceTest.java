@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.mock.env.MockEnvironment;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * Sandbox mode is safe where it runs: it listens on loopback unless an address is configured, and
@@ -106,7 +107,7 @@ class SandboxSurfaceTest extends EngineTest {
                 "invalid_json");
         assertJsonError(raw("POST", INBOX, "application/json", new byte[0]), 400, "invalid_json");
         assertJsonError(raw("POST", INBOX, "text/plain", "{}".getBytes()), 415, "unsupported_media_type");
-        byte[] large = ("{\"a\":\"" + "x".repeat(70 * 1024) + "\"}").getBytes();
+        byte[] large = Json.object("a", "x".repeat(70 * 1024)).getBytes();
         assertJsonError(raw("POST", INBOX, "application/json", large), 413, "payload_too_large");
         assertThat(raw("POST", INBOX, "application/json", "{\"id\":\"evt_ok\"}".getBytes()).statusCode()).isEqualTo(200);
     }
@@ -126,12 +127,13 @@ class SandboxSurfaceTest extends EngineTest {
 
     @Test
     void theSandboxFhirServerTakesNoBodyV1WouldNotAndNeverAnswers5xx() throws Exception {
-        byte[] large = ("{\"resourceType\":\"Patient\",\"text\":\"" + "x".repeat(70 * 1024) + "\"}").getBytes();
+        byte[] large = Json.object("resourceType", "Patient", "text", "x".repeat(70 * 1024)).getBytes();
         assertJsonError(raw("POST", FHIR + "/Patient", "application/fhir+json", large), 413, "payload_too_large");
         assertJsonError(raw("POST", FHIR + "/Patient", "text/plain", "{}".getBytes()), 415, "unsupported_media_type");
         for (String path : List.of(FHIR, FHIR + "/Patient", FHIR + "/Communication", FHIR + "/Encounter/1")) {
             for (String method : List.of("POST", "PUT")) {
-                for (byte[] body : List.of(nested(10_000).getBytes(), ("{\"resourceType\":" + nested(5_000) + "}").getBytes(),
+                for (byte[] body : List.of(nested(10_000).getBytes(), """
+                        {"resourceType":%s}""".formatted(nested(5_000)).getBytes(),
                         "[[[[[[[[[[".getBytes(), new byte[] {(byte) 0xFF, (byte) 0xFE}, "{\"resourceType\":\"Nope\"}".getBytes())) {
                     HttpResponse<String> answer = raw(method, path, "application/fhir+json", body);
                     assertThat(answer.statusCode()).as(method + " " + path + ": " + answer.body()).isBetween(400, 499);

@@ -51,4 +51,30 @@ class DataDirectoryTest {
         assertThat(mode(outside)).isEqualTo("rw-r--r--");
         assertThat(DataDirectory.secure(data)).isZero();
     }
+
+    @Test
+    void whatIsCreatedLaterIsMadeOwnerOnlyAsItAppearsAndWhenTheWatchEnds() throws Exception {
+        Path data = temp.resolve("watched");
+        DataDirectory.secure(data);
+        DataDirectory.OwnerOnlyWatch watch = new DataDirectory.OwnerOnlyWatch(data);
+        try {
+            Path journal = Files.createDirectories(data.resolve("activemq/kahadb"));
+            // created readable by others (as far as the umask lets), as H2 and KahaDB create theirs
+            var readable = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+            Files.createFile(journal.resolve("db-2.log"), readable);
+            Path trace = Files.createFile(data.resolve("engine.trace.db"), readable);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(mode(journal)).isEqualTo("rwx------");
+                assertThat(mode(journal.getParent())).isEqualTo("rwx------");
+                assertThat(mode(trace)).isEqualTo("rw-------");
+            });
+        } finally {
+            // a file written as the database closes, after the watch saw its last event
+            Path closing = Files.writeString(data.resolve("closing.trace.db"), "z");
+            Files.setPosixFilePermissions(closing, PosixFilePermissions.fromString("rw-r--r--"));
+            watch.destroy();
+            assertThat(mode(closing)).isEqualTo("rw-------");
+        }
+        assertThat(mode(data.resolve("activemq/kahadb/db-2.log"))).isEqualTo("rw-------");
+    }
 }

@@ -56,6 +56,8 @@ public abstract class EngineTest {
         registry.add("engine.broker.stomp-connector", () -> "${engine.test.stomp-connector:stomp://127.0.0.1:0}");
         registry.add("engine.broker.amqp-connector", () -> "${engine.test.amqp-connector:amqp://127.0.0.1:0}");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
+        // the watchdog runs when a test asks (direct:job-watchdog), not on jobs other tests backdate
+        registry.add("engine.watchdog.period-ms", () -> "3600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
         registry.add("engine.emr.retry.delay-ms", () -> "50");
         registry.add("engine.emr.retry.backoff", () -> "1s");
