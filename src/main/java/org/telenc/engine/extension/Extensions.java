@@ -142,6 +142,9 @@ public class Extensions {
         });
         List<String> missing = new ArrayList<>();
         byPoint.forEach((point, value) -> {
+            if (value == null || value instanceof String blank && blank.isBlank()) {
+                return; // nothing selected at this point
+            }
             String name = value instanceof String text ? text.strip() : null;
             if (name != null && name.startsWith("direct:")) {
                 name = name.substring("direct:".length());

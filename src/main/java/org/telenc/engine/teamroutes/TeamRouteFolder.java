@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -66,6 +68,11 @@ public final class TeamRouteFolder {
             return definitions.stream().filter(d -> d.kind().equals(kind)).map(Definition::id).toList();
         }
 
+        /** The same files with these problems instead (what Camel's load found). */
+        public Scan withProblems(List<Problem> found) {
+            return new Scan(folder, files, definitions, List.copyOf(found));
+        }
+
         /** All problems as one text, one per line, for a start-up failure or the check command. */
         public String report() {
             StringBuilder text = new StringBuilder("team route files in ").append(folder).append(" refused (")
@@ -77,17 +84,35 @@ public final class TeamRouteFolder {
 
     private final YamlDslSchema schema;
     private final List<Definition> engine;
+    private final TeamRouteReferences.Knowledge known;
 
-    private TeamRouteFolder(YamlDslSchema schema, List<Definition> engine) {
+    private TeamRouteFolder(YamlDslSchema schema, List<Definition> engine, TeamRouteReferences.Knowledge known) {
         this.schema = schema;
         this.engine = engine;
+        this.known = known;
+    }
+
+    /**
+     * The same checks, with what a running engine knows besides the class path: its beans (a bean
+     * that is neither the engine's component nor on the class path, say Spring Boot's) and its
+     * resolved properties. Start-up and reload use this; the check command the class path alone.
+     */
+    public TeamRouteFolder knowing(Function<String, Class<?>> beans, Predicate<String> properties) {
+        Function<String, Class<?>> before = known.beans();
+        Predicate<String> props = known.properties();
+        return new TeamRouteFolder(schema, engine, new TeamRouteReferences.Knowledge(known.classLoader(),
+                name -> {
+                    Class<?> type = before.apply(name);
+                    return type != null ? type : beans.apply(name);
+                }, key -> props.test(key) || properties.test(key), known.engineDirectConsumers()));
     }
 
     /** The checks, with the built-in files found through {@code classLoader}. */
     public static TeamRouteFolder withBuiltInRoutesOf(ClassLoader classLoader) {
         try {
-            YamlDslSchema schema = new YamlDslSchema();
+            YamlDslSchema schema = YamlDslSchema.shared();
             List<Definition> engine = new ArrayList<>();
+            Set<String> consumers = new TreeSet<>();
             Resource[] builtIn = new PathMatchingResourcePatternResolver(classLoader).getResources(BUILT_IN);
             for (Resource file : builtIn) {
                 String url = file.getURL().toString();
@@ -98,6 +123,7 @@ public final class TeamRouteFolder {
                 try (InputStream in = file.getInputStream()) {
                     JsonNode tree = schema.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     definitions(tree, name, engine, new ArrayList<>(), new ArrayList<>());
+                    TeamRouteReferences.consumers(tree, consumers);
                 } catch (YamlDslSchema.NotYaml e) {
                     throw new IllegalStateException("built-in route file " + name + " is not YAML", e);
                 }
@@ -105,7 +131,8 @@ public final class TeamRouteFolder {
             if (engine.isEmpty()) {
                 throw new IllegalStateException("no built-in route files at " + BUILT_IN);
             }
-            return new TeamRouteFolder(schema, List.copyOf(engine));
+            return new TeamRouteFolder(schema, List.copyOf(engine), new TeamRouteReferences.Knowledge(classLoader,
+                    EngineBeans.lazy(classLoader), EngineBeans.properties(classLoader), Set.copyOf(consumers)));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the Camel YAML DSL schema or the built-in route files", e);
         }
@@ -124,6 +151,7 @@ public final class TeamRouteFolder {
         List<Definition> definitions = new ArrayList<>();
         List<Reference> references = new ArrayList<>();
         Map<String, String> files = new TreeMap<>();
+        Map<String, JsonNode> trees = new LinkedHashMap<>();
         if (!Files.isDirectory(at)) {
             problems.add(new Problem(at.toString(), 0, 0, Files.exists(at) ? "not a folder" : "no such folder"));
             return new Scan(at, files, definitions, problems);
@@ -158,14 +186,82 @@ public final class TeamRouteFolder {
                 problems.add(new Problem(shown, e.line(), e.column(), e.getMessage()));
                 continue;
             }
-            schema.problems(tree, shown).forEach(p -> problems.add(schemaProblem(shown, p)));
+            List<Problem> invalid = collapsed(schema.problems(tree, shown).stream().map(p -> schemaProblem(shown, p)).toList());
+            problems.addAll(invalid);
+            if (invalid.isEmpty()) {
+                trees.put(shown, tree);
+            }
             List<Problem> missing = new ArrayList<>();
             definitions(tree, shown, definitions, references, missing);
             problems.addAll(missing);
         }
         problems.addAll(ownership(definitions, references));
+        problems.addAll(references(trees));
         problems.sort(Comparator.comparing(Problem::file).thenComparingInt(Problem::line).thenComparingInt(Problem::column));
         return new Scan(at, files, List.copyOf(definitions), List.copyOf(problems));
+    }
+
+    /** The run-time references of the files that passed the schema, against the engine's and the team's routes and beans. */
+    private List<Problem> references(Map<String, JsonNode> trees) {
+        Set<String> consumers = new TreeSet<>(known.engineDirectConsumers());
+        Map<String, Class<?>> teamBeans = new LinkedHashMap<>();
+        trees.values().forEach(tree -> {
+            TeamRouteReferences.consumers(tree, consumers);
+            teamBeans.putAll(EngineBeans.declaredIn(tree, known.classLoader()));
+        });
+        TeamRouteReferences.Knowledge withTeam = new TeamRouteReferences.Knowledge(known.classLoader(),
+                name -> teamBeans.containsKey(name) ? teamBeans.get(name) : known.beans().apply(name),
+                known.properties(), known.engineDirectConsumers());
+        List<Problem> found = new ArrayList<>();
+        trees.forEach((file, tree) -> found.addAll(TeamRouteReferences.of(tree, file, withTeam, consumers)));
+        return found;
+    }
+
+    /**
+     * One problem per place: a value of the wrong kind under a {@code oneOf} gives the schema
+     * library a message per branch (one unquoted boolean, 31 lines). The one kept is the most
+     * telling: a type mismatch, then an unknown or missing property, then the first.
+     */
+    static List<Problem> collapsed(List<Problem> problems) {
+        // a branch that failed on the parent (say, "required property 'csimple' not found" beside
+        // "constant: boolean found, string expected") says less than the one that reached the child
+        List<String> pointers = problems.stream().map(TeamRouteFolder::pointer).toList();
+        List<Problem> specific = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            String mine = pointers.get(i);
+            if (mine == null || pointers.stream().noneMatch(other -> other != null && other.startsWith(mine + "/"))) {
+                specific.add(problems.get(i));
+            }
+        }
+        Map<String, Problem> byPlace = new LinkedHashMap<>();
+        for (Problem p : specific) {
+            String place = p.line() + ":" + p.column();
+            Problem kept = byPlace.get(place);
+            if (kept == null || rank(p) < rank(kept)) {
+                byPlace.put(place, p);
+            }
+        }
+        return List.copyOf(byPlace.values());
+    }
+
+    /** The JSON pointer a schema message starts with ({@code /0/route/from/steps/0: ...}), or null. */
+    private static String pointer(Problem p) {
+        int colon = p.why().indexOf(": ");
+        return p.why().startsWith("/") && colon > 0 ? p.why().substring(0, colon) : null;
+    }
+
+    private static int rank(Problem p) {
+        String why = p.why();
+        if (why.contains(" found, ") && why.contains(" expected")) {
+            return 0;
+        }
+        if (why.contains("is not defined in the schema") || why.contains("required property")) {
+            return 1;
+        }
+        if (why.contains("oneOf") || why.contains("anyOf") || why.contains("must be valid to")) {
+            return 3;
+        }
+        return 2;
     }
 
     private record Reference(String configurations, String file, int line, int column) {

@@ -59,7 +59,7 @@ public class TeamRoutesReload {
         this.interval = interval;
         this.applied = counter(registry, "applied");
         this.refused = counter(registry, "refused");
-        this.checks = TeamRouteFolder.withBuiltInRoutesOf(TeamRoutesReload.class.getClassLoader());
+        this.checks = TeamRoutesStartup.checks(camel);
         if (location.isBlank()) {
             throw new IllegalStateException("engine.routes.extra-reload needs engine.routes.extra-location");
         }
@@ -104,6 +104,11 @@ public class TeamRoutesReload {
                 return; // unchanged since applied, or refused already (nothing new to say)
             }
             seen = scan.files();
+            if (scan.valid() && scan.files().equals(running.files())) {
+                // back to what runs (a refused file removed or undone): nothing to apply, nothing to count
+                LOG.info("team route files: back to the running version, nothing to apply");
+                return;
+            }
             List<TeamRouteFolder.Problem> problems = new ArrayList<>(scan.problems());
             if (problems.isEmpty() && (!scan.ids("rest").isEmpty() || !running.ids("rest").isEmpty())) {
                 problems.add(new TeamRouteFolder.Problem(folder.toString(), 0, 0,
@@ -127,10 +132,11 @@ public class TeamRoutesReload {
             applied.increment();
             LOG.info("team route files: change applied, {} files, {} definitions", scan.files().size(), scan.definitions().size());
         } catch (Exception e) {
-            LOG.warn("team route files: change refused, loading failed ({}); loading the previous files again", e.getClass().getName());
-            refused.increment();
+            TeamRoutesStartup.loadProblems(scan).forEach(p -> LOG.warn("team route files: change refused, running routes kept: {}", p));
+            refused.increment(); // after the WARN lines: whoever sees the count sees why
             try {
                 replace(scan, running);
+                LOG.info("team route files: the previous version runs again");
             } catch (Exception again) {
                 LOG.warn("team route files: loading the previous files failed too ({})", again.getClass().getName());
             }

@@ -38,22 +38,72 @@ public class TeamRoutesStartup implements CamelContextConfiguration {
         if (location.isEmpty()) {
             return;
         }
-        TeamRouteFolder.Scan scan = TeamRouteFolder.withBuiltInRoutesOf(TeamRoutesStartup.class.getClassLoader())
-                .check(Path.of(location));
+        TeamRouteFolder.Scan scan = checks(camel).check(Path.of(location));
         if (!scan.valid()) {
-            throw new TeamRoutesRefusedException(scan.report());
+            throw refused(scan.folder(), scan.report());
         }
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(resources(scan));
         } catch (Exception e) {
-            throw new TeamRoutesRefusedException("team route files in " + scan.folder() + " passed the checks but Camel did not load them ("
-                    + e.getClass().getName() + ")", e);
+            throw refused(scan.folder(), scan.withProblems(loadProblems(scan)).report());
         }
         LOG.info("team route files: loaded {} files, {} definitions from {}", scan.files().size(), scan.definitions().size(), scan.folder());
     }
 
     @Override
     public void afterApplicationStart(CamelContext camel) {
+    }
+
+    /** The checks, knowing the running engine's beans and properties besides the class path's. */
+    static TeamRouteFolder checks(CamelContext camel) {
+        return TeamRouteFolder.withBuiltInRoutesOf(TeamRoutesStartup.class.getClassLoader()).knowing(name -> {
+            try {
+                Object bean = camel.getRegistry().lookupByName(name);
+                return bean == null ? null : org.springframework.aop.support.AopUtils.getTargetClass(bean);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }, key -> {
+            try {
+                return camel.getPropertiesComponent().resolveProperty(key).isPresent();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * The refusal, logged once here with every problem; the exception (which Spring logs, with its
+     * causes, more than once) says only where to look.
+     */
+    private static TeamRoutesRefusedException refused(Path folder, String report) {
+        LOG.error("{}", report);
+        return new TeamRoutesRefusedException("team route files in " + folder + " refused; the problems are logged above", report);
+    }
+
+    /**
+     * Which files Camel does not load, each tried alone in a context of its own that starts nothing
+     * (Camel's own error names no file): {@code file: Camel could not load it (exception class)}.
+     * When each file loads alone, the problem is between them and all are named.
+     */
+    static List<TeamRouteFolder.Problem> loadProblems(TeamRouteFolder.Scan scan) {
+        List<TeamRouteFolder.Problem> problems = new ArrayList<>();
+        String prefix = scan.folder().getFileName() == null ? "" : scan.folder().getFileName() + "/";
+        for (Resource file : resources(scan)) {
+            String name = prefix + Path.of(file.getLocation().substring("file:".length())).getFileName();
+            try (org.apache.camel.impl.DefaultCamelContext probe = new org.apache.camel.impl.DefaultCamelContext(false)) {
+                probe.build();
+                PluginHelper.getRoutesLoader(probe).loadRoutes(file);
+            } catch (Exception e) {
+                problems.add(new TeamRouteFolder.Problem(name, 0, 0, "Camel could not load it (" + e.getClass().getSimpleName()
+                        + "); correct the file"));
+            }
+        }
+        if (problems.isEmpty()) {
+            scan.files().keySet().forEach(name -> problems.add(new TeamRouteFolder.Problem(prefix + name, 0, 0,
+                    "Camel could not load the files together; correct how they refer to each other")));
+        }
+        return problems;
     }
 
     /** The files' text as checked (not read again), as Camel resources named by their path. */
@@ -65,12 +115,16 @@ public class TeamRoutesStartup implements CamelContextConfiguration {
 
     /** The team route files did not pass the checks (the message names every problem) or did not load. */
     public static final class TeamRoutesRefusedException extends IllegalStateException {
-        public TeamRoutesRefusedException(String report) {
-            super(report);
+        private final String report;
+
+        public TeamRoutesRefusedException(String message, String report) {
+            super(message);
+            this.report = report;
         }
 
-        public TeamRoutesRefusedException(String report, Throwable cause) {
-            super(report, cause);
+        /** Every problem, one per line, as logged. */
+        public String report() {
+            return report;
         }
     }
 }

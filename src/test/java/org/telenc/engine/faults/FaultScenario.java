@@ -68,6 +68,7 @@ interface FaultScenario {
             case "emr-503" -> new EmrUnavailable();
             case "restart" -> new RestartWithScheduledDeliveries();
             case "broker-failover" -> new BrokerFailover();
+            case "reload" -> new ReloadUnderLoad();
             case "before-emr-throws" -> JobThrows.beforeEmr();
             case "adapter-missing-bean" -> JobThrows.adapterMissingBean();
             default -> throw new IllegalArgumentException("unknown scenario " + id);

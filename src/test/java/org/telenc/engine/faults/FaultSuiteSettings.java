@@ -34,7 +34,8 @@ record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<St
         Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData) {
 
     static final List<String> ALL_SCENARIOS = List.of("kill", "sigterm", "webhook-down", "emr-503", "restart",
-            "broker-failover", "before-emr-throws", "adapter-missing-bean");
+            "broker-failover", "before-emr-throws", "adapter-missing-bean",
+            "reload");
 
     static FaultSuiteSettings fromSystemProperties() {
         Path jar = Path.of(property("engine.jar", "target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar")).toAbsolutePath();

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.telenc.engine.EngineApplication;
@@ -22,6 +25,7 @@ import org.telenc.engine.EngineApplication;
  * checks stops before Camel starts a route, with every problem in one message, and so does one
  * pointed at a folder that is not there.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TeamRoutesCommandTest {
 
     record Run(int exit, String output) {
@@ -107,21 +111,36 @@ class TeamRoutesCommandTest {
         }
     }
 
-    @Test
-    void anEngineOnAFolderThatFailsTheChecksDoesNotStart(@TempDir Path dir) throws Exception {
-        Throwable refused = startEngine(folder(dir, "clinic-a.camel.yaml", OWNED).toString());
-        assertThat(refused).as("the engine did not start").isNotNull();
+    static TeamRoutesStartup.TeamRoutesRefusedException refusal(Throwable refused) {
         Throwable cause = refused;
         while (cause != null && !(cause instanceof TeamRoutesStartup.TeamRoutesRefusedException)) {
             cause = cause.getCause();
         }
         assertThat(cause).as("refused for its team route files: " + refused).isNotNull();
-        assertThat(cause.getMessage()).isEqualTo("team route files in " + dir.resolve("team-routes").toAbsolutePath()
-                + " refused (1 problem):\n  team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
-                + "use an extension point (docs/route-authoring.md \"Extension points\")");
+        return (TeamRoutesStartup.TeamRoutesRefusedException) cause;
+    }
+
+    static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    @Test
+    void anEngineOnAFolderThatFailsTheChecksDoesNotStartAndSaysWhyOnce(@TempDir Path dir, CapturedOutput output) throws Exception {
+        Throwable refused = startEngine(folder(dir, "clinic-a.camel.yaml", OWNED).toString());
+        assertThat(refused).as("the engine did not start").isNotNull();
+        String problem = "team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
+                + "use an extension point (docs/route-authoring.md \"Extension points\")";
+        assertThat(refusal(refused).report()).isEqualTo("team route files in " + dir.resolve("team-routes").toAbsolutePath()
+                + " refused (1 problem):\n  " + problem);
+        assertThat(occurrences(output.getAll(), problem)).as("the problem printed once").isEqualTo(1);
 
         Throwable none = startEngine(dir.resolve("nowhere").toString());
         assertThat(none).as("the engine did not start").isNotNull();
-        assertThat(none).hasStackTraceContaining(dir.resolve("nowhere") + ": no such folder");
+        assertThat(refusal(none).report()).contains(dir.resolve("nowhere") + ": no such folder");
+        assertThat(occurrences(output.getAll(), dir.resolve("nowhere") + ": no such folder")).isEqualTo(1);
     }
 }

@@ -111,6 +111,26 @@ class TeamRoutesReloadTest extends EngineTest {
         assertThat(camelContext().getRoute("clinic-a-extra")).as("the route the new files dropped").isNull();
         assertThat(camelContext().getRoute("encounter-finish")).as("engine routes untouched").isNotNull();
         assertThat(reloads("refused")).isEqualTo(1);
+
+        // a version that passes the checks but Camel does not load: refused, the WARN names the file, v3 runs on
+        String v3 = route("clinic-a-hello", "hello v3") + route("clinic-a-new", "new");
+        publish(v3 + """
+                - templatedRoute:
+                    routeTemplateRef: clinic-a-no-such-template
+                    routeId: clinic-a-templated
+                """);
+        await("the unloadable change refused", () -> reloads("refused") == 2);
+        assertThat(output.getOut()).contains("team route files: change refused, running routes kept: "
+                + "team-routes/clinic-a.camel.yaml: Camel could not load it (");
+        assertThat(camel.requestBody("direct:clinic-a-hello", null, String.class)).isEqualTo("hello v3");
+        assertThat(camel.requestBody("direct:clinic-a-new", null, String.class)).isEqualTo("new");
+
+        // putting back what runs applies nothing and counts nothing
+        publish(v3);
+        await("back to the running version", () -> output.getOut().contains("team route files: back to the running version"));
+        assertThat(reloads("applied")).isEqualTo(1);
+        assertThat(reloads("refused")).isEqualTo(2);
+        assertThat(camel.requestBody("direct:clinic-a-hello", null, String.class)).isEqualTo("hello v3");
     }
 
     @Autowired

@@ -1,0 +1,297 @@
+package org.telenc.engine.teamroutes;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a team route file names that only fails when a job runs through it, found before anything
+ * runs: an endpoint whose component is not on the class path, a bean (step, method expression,
+ * {@code bean:} endpoint or Simple {@code ${bean:...}}) that does not exist or lacks the method
+ * (name, and number of arguments when they are given), a {@code direct:} endpoint that no route
+ * (the engine's or the team's) consumes, and a property placeholder {@code {{name}}} that has no
+ * value and no default. Each problem names the file and line, what is wrong and what to do; never
+ * the file's text beyond the names it checks.
+ */
+final class TeamRouteReferences {
+
+    /** Where Camel looks a component's factory up by its scheme (a jar on the class path ships it). */
+    static final String COMPONENT_SERVICE = "META-INF/services/org/apache/camel/component/";
+    /** Keys whose text value is an endpoint URI (the short form {@code - to: direct:x}). */
+    static final Set<String> ENDPOINT_KEYS = Set.of("uri", "to", "toD", "wireTap", "enrich", "pollEnrich", "from");
+    static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", Pattern.DOTALL);
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}");
+    static final Pattern SIMPLE_BEAN = Pattern.compile("\\$\\{bean:([A-Za-z0-9_-]+)(?:(?:\\.|::|\\?method=)([A-Za-z_][A-Za-z0-9_]*))?");
+    static final Set<String> PLACEHOLDER_FUNCTIONS = Set.of("env", "sys", "service", "service.host", "service.port",
+            "bean", "configmap", "secret", "ref");
+
+    /** What the running engine (or, for the check command, the class path) knows of beans and properties. */
+    record Knowledge(ClassLoader classLoader, Function<String, Class<?>> beans, Predicate<String> properties,
+            Set<String> engineDirectConsumers) {
+    }
+
+    private final Knowledge known;
+    private final String file;
+    private final Set<String> consumers;
+    private final List<TeamRouteFolder.Problem> problems = new ArrayList<>();
+
+    private TeamRouteReferences(Knowledge known, String file, Set<String> consumers) {
+        this.known = known;
+        this.file = file;
+        this.consumers = consumers;
+    }
+
+    /** The direct: names the {@code from} endpoints of a file's routes consume. */
+    static void consumers(JsonNode tree, Set<String> into) {
+        if (tree == null || !tree.isArray()) {
+            return;
+        }
+        for (JsonNode item : tree) {
+            JsonNode route = item.has("route") ? item.get("route") : item;
+            JsonNode from = route.path("from");
+            String uri = from.isTextual() ? from.asText() : from.path("uri").asText("");
+            String name = directName(uri);
+            if (name != null) {
+                into.add(name);
+            }
+        }
+    }
+
+    /** The problems of one team file; {@code consumers}: every direct: name the engine's and the team's routes consume. */
+    static List<TeamRouteFolder.Problem> of(JsonNode tree, String file, Knowledge known, Set<String> consumers) {
+        TeamRouteReferences check = new TeamRouteReferences(known, file, consumers);
+        check.walk(tree, null, null);
+        return check.problems;
+    }
+
+    /** {@code key}: the field that holds the node; {@code parent}: the field that holds its object (for a {@code uri}). */
+    private void walk(JsonNode node, String key, String parent) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            text(node, key, parent);
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(child -> walk(child, key, parent));
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        if (("bean".equals(key) || "method".equals(key)) && node.path("ref").isTextual()) {
+            JsonNode method = node.path("method");
+            bean(node.get("ref"), node.get("ref").asText(), method.isTextual() ? method.asText() : null);
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (("bean".equals(key) || "method".equals(key)) && (field.getKey().equals("ref") || field.getKey().equals("method"))) {
+                placeholders(field.getValue());
+                continue; // checked above as a bean reference
+            }
+            walk(field.getValue(), field.getKey(), key);
+        }
+    }
+
+    private void text(JsonNode node, String key, String parent) {
+        String text = node.asText();
+        placeholders(node);
+        Matcher simple = SIMPLE_BEAN.matcher(text);
+        while (simple.find()) {
+            String method = simple.group(2);
+            if (method != null && text.length() > simple.end() && text.charAt(simple.end()) == '(') {
+                method = method + text.substring(simple.end(), closing(text, simple.end()) + 1);
+            }
+            bean(node, simple.group(1), method);
+        }
+        if (key != null && ENDPOINT_KEYS.contains(key)) {
+            String role = key.equals("uri") && parent != null ? parent : key;
+            endpoint(node, text, !role.equals("toD") && !role.equals("from"));
+        }
+    }
+
+    private void endpoint(JsonNode node, String uri, boolean producer) {
+        if (uri.contains("{{") || uri.contains("${")) {
+            return; // resolved at run time
+        }
+        Matcher scheme = SCHEME.matcher(uri.strip());
+        if (!scheme.matches()) {
+            return; // the schema says what an endpoint is
+        }
+        String component = scheme.group(1);
+        if (known.classLoader().getResource(COMPONENT_SERVICE + component) == null && !isComponentBean(component)) {
+            add(node, "unknown component '" + component + "' (no such Camel component on the class path); "
+                    + "correct the scheme, or add the component's jar to the engine's class path");
+            return;
+        }
+        if (component.equals("bean")) {
+            String rest = scheme.group(2).replaceFirst("^//", "");
+            int query = rest.indexOf('?');
+            String name = query < 0 ? rest : rest.substring(0, query);
+            Matcher method = Pattern.compile("(?:^|&)method=([^&]+)").matcher(query < 0 ? "" : rest.substring(query + 1));
+            bean(node, name, method.find() ? method.group(1) : null);
+        }
+        String direct = directName(uri);
+        if (producer && direct != null && !consumers.contains(direct)) {
+            add(node, "direct:" + direct + " is consumed by no route (neither the engine's nor the team's); "
+                    + "add a route from direct:" + direct + " or correct the name");
+        }
+    }
+
+    private boolean isComponentBean(String name) {
+        Class<?> type = known.beans().apply(name);
+        return type != null && org.apache.camel.Component.class.isAssignableFrom(type);
+    }
+
+    private void bean(JsonNode node, String name, String method) {
+        if (name.contains("{{") || name.contains("${")) {
+            return;
+        }
+        Class<?> type = known.beans().apply(name);
+        if (type == null) {
+            add(node, "bean '" + name + "' does not exist; correct the name (a bean of the engine, or one the team's files define)");
+            return;
+        }
+        if (method == null || method.isBlank() || method.contains("{{")) {
+            return;
+        }
+        String methodName = method.strip();
+        Integer arguments = null;
+        int open = methodName.indexOf('(');
+        if (open >= 0) {
+            String inside = methodName.substring(open + 1, Math.max(open + 1, methodName.lastIndexOf(')')));
+            arguments = inside.isBlank() ? 0 : splitArguments(inside);
+            methodName = methodName.substring(0, open).strip();
+        }
+        String wanted = methodName;
+        List<Method> named = Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(wanted))
+                .filter(m -> m.getDeclaringClass() != Object.class).toList();
+        if (named.isEmpty()) {
+            add(node, "bean '" + name + "' has no method '" + methodName + "'; correct the method name ("
+                    + type.getSimpleName() + " has " + String.join(", ", publicMethods(type)) + ")");
+            return;
+        }
+        Integer count = arguments;
+        // Camel binds the values given to the first parameters and the rest by annotation (@Body,
+        // @ExchangeProperty, ...): a method takes the call when it has at least as many parameters
+        if (count != null && named.stream().noneMatch(m -> m.getParameterCount() >= count || m.isVarArgs())) {
+            int most = named.stream().mapToInt(Method::getParameterCount).max().orElse(0);
+            add(node, "bean '" + name + "' has no method '" + methodName + "' taking " + count + " argument"
+                    + (count == 1 ? "" : "s") + "; give it at most " + most);
+        }
+    }
+
+    private static List<String> publicMethods(Class<?> type) {
+        return Arrays.stream(type.getMethods()).filter(m -> m.getDeclaringClass() != Object.class)
+                .map(Method::getName).distinct().sorted().toList();
+    }
+
+    private void placeholders(JsonNode node) {
+        if (node == null || !node.isTextual()) {
+            return;
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(node.asText());
+        while (placeholder.find()) {
+            String key = placeholder.group(1).strip();
+            if (key.startsWith("?") || key.isEmpty()) {
+                continue; // optional
+            }
+            String[] parts = key.split(":", -1);
+            if (PLACEHOLDER_FUNCTIONS.contains(parts[0])) {
+                if (parts.length > 2) {
+                    continue; // a default
+                }
+                String name = parts.length > 1 ? parts[1] : "";
+                boolean has = switch (parts[0]) {
+                    case "env" -> System.getenv(name) != null || System.getenv(name.toUpperCase().replace('.', '_').replace('-', '_')) != null;
+                    case "sys" -> System.getProperty(name) != null;
+                    default -> true;
+                };
+                if (!has) {
+                    add(node, "property placeholder {{" + key + "}} has no value (" + parts[0] + " " + name
+                            + " is not set); set it, or give a default: {{" + key + ":<default>}}");
+                }
+                continue;
+            }
+            if (parts.length > 1) {
+                continue; // {{name:default}}
+            }
+            if (!known.properties().test(key)) {
+                add(node, "property placeholder {{" + key + "}} has no value; set the property " + key
+                        + " (application.yml, environment), or give a default: {{" + key + ":<default>}}");
+            }
+        }
+    }
+
+    private void add(JsonNode node, String why) {
+        JsonLocation at = YamlDslSchema.locationOf(node);
+        problems.add(new TeamRouteFolder.Problem(file, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), why));
+    }
+
+    static String directName(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        String text = uri.strip();
+        if (!text.startsWith("direct:")) {
+            return null;
+        }
+        String name = text.substring("direct:".length()).replaceFirst("^//", "");
+        int query = name.indexOf('?');
+        name = query < 0 ? name : name.substring(0, query);
+        return name.isEmpty() || name.contains("${") || name.contains("{{") ? null : name;
+    }
+
+    /** The index of the parenthesis that closes the one at {@code open}. */
+    private static int closing(String text, int open) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '{') {
+                depth++;
+            } else if ((c == ')' || c == '}') && --depth == 0) {
+                return i;
+            }
+        }
+        return text.length() - 1;
+    }
+
+    /** How many arguments a method call's argument text holds (commas outside quotes, parentheses and ${...}). */
+    static int splitArguments(String inside) {
+        int count = 1;
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < inside.length(); i++) {
+            char c = inside.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '{' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == '}' || c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+}
