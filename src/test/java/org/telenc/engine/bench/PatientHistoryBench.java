@@ -44,7 +44,7 @@ public final class PatientHistoryBench {
         }
         Path dir = Path.of("target", "benchmark", "patient-history");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        try (BenchEngine engine = new BenchEngine(jar, dir, List.of("-Xmx512m"), false, List.of());
+        try (BenchEngine engine = new BenchEngine(jar.toAbsolutePath(), dir.toAbsolutePath(), List.of("-Xmx512m"), false, List.of());
                 WebhookReceiver receiver = new WebhookReceiver()) {
             engine.start(Duration.ofMinutes(3), true);
             Benchmark.registerOnlyWebhook(engine, receiver.url());
