@@ -27,5 +27,5 @@ COPY --from=layers /build/extracted/application/ ./
 ENV ENGINE_DATA_DIR=/var/lib/engine
 USER 10001:10001
 EXPOSE 8080
-# heap = 50 % of the container's memory limit (512 MiB of the pods' 1 Gi; README "Benchmark")
+# heap = 50 % of the container's memory limit (512 MiB of the pods' 1 Gi; docs/benchmark.md)
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6 (README "Benchmark"): builds the engine jar, then runs the load driver
+# The benchmark (docs/benchmark.md): builds the engine jar, then runs the load driver
 # (org.telenc.engine.bench.Benchmark, test sources) in its own JVM. The driver starts the packaged
 # engine as a separate process per phase, the JMS ceiling in another, prints one report and writes
 # it to target/benchmark/report.txt.
@@ -11,7 +11,7 @@
 #
 # Other options go to the driver: --concurrency=1,16,64 --consumers=1,4,8,32 --e2e-in-flight=16
 # --warmup=S --measure=S --e2e-warmup=S --e2e-measure=S --engine-jvm-opts="-Xmx512m" --keep-data
-# --phases=a,b,c,f --emr-delay=100ms --generated-patients=64 (see BenchSettings). Maven runs online as the README's other commands do, so a fresh machine
+# --phases=a,b,c,f --emr-delay=100ms --generated-patients=64 (see BenchSettings). Maven runs online as the commands in README.md and docs/ do, so a fresh machine
 # (empty ~/.m2) fetches what the build and dependency:build-classpath need; MAVEN_OFFLINE=1 adds -o
 # for a machine whose ~/.m2 already holds everything.
 set -euo pipefail

@@ -17,7 +17,7 @@ import org.telenc.engine.webhook.WebhookRepository;
 
 /**
  * The terminal event of an add-action job ({@code telephone_encounter_action.created} or
- * {@code .failed}, contract 2.6 envelope) and its recording through the job outbox
+ * {@code .failed}, the envelope of docs/api.md "Webhook events") and its recording through the job outbox
  * ({@link JobEvents}): the action's outcome, the event and its deliveries in one transaction.
  */
 @Component("actionEvents")

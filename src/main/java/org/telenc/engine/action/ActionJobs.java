@@ -100,6 +100,11 @@ public class ActionJobs {
         return faults.failedForGood(message, ActionMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
+    /** The job of a message the broker dead-lettered after its last redelivery, failed with internal_error. */
+    public ActionJob deadLettered(@Body String message, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId) throws Exception {
+        return faults.deadLettered(message, ActionMessage.class, this::start, messageId);
+    }
+
     /**
      * The before-emr extension point: the connection's team route may change the note text and
      * the priority ({@link TelephoneEncounterActionRequest#EXTENSION_CHANGEABLE}); it also sees
@@ -162,6 +167,25 @@ public class ActionJobs {
 
     // The EMR operations (EmrOperations): each adapter input built from the action, each result
     // handed back to the action, which decides what it means.
+
+    /** The connection setting that lets a client act on any encounter of the clinic's EMR, not only its own. */
+    public static final String ANY_ENCOUNTER_SETTING = "actions_on_any_encounter";
+
+    /**
+     * The action's scope: by default a client acts only on encounters its own requests created on
+     * this connection. Any other encounter ends exactly as one the EMR does not have
+     * (encounter_not_found, nothing read or written), so an id of another tenant's encounter tells
+     * nothing about it. The connection setting {@value #ANY_ENCOUNTER_SETTING} {@code true} opens
+     * actions to every encounter of the clinic's EMR.
+     */
+    public void checkScope(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
+        if (Boolean.TRUE.equals(action.connection().options().get(ANY_ENCOUNTER_SETTING))
+                || actions.createdByClient(action.clientPk(), action.connection().id(), action.emrAppointmentId())) {
+            return;
+        }
+        log.warn("action {} failed, encounter_not_found: not an encounter this client's requests created", action.actionId());
+        action.fail("encounter_not_found", "The encounter was not found in the EMR");
+    }
 
     public ReadEncounter readEncounterInput(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action) {
         return new ReadEncounter(action.emrAppointmentId());

@@ -59,6 +59,20 @@ public class ActionRepository {
                         rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant()), id).stream().findFirst();
     }
 
+    /**
+     * Whether one of this client's own requests on this connection created the EMR encounter
+     * {@code emrAppointmentId} (the id its outcome recorded and GET /v1/telephone-encounters/{id} shows).
+     */
+    public boolean createdByClient(String clientPk, String connectionId, String emrAppointmentId) {
+        if (emrAppointmentId == null) {
+            return false;
+        }
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                select count(*) > 0 from telephone_encounter
+                 where connection_id = ? and emr_appointment_id = ? and client_pk = ?""", Boolean.class,
+                connectionId, emrAppointmentId, clientPk));
+    }
+
     public void updateOutcome(String id, String status, String noteId, String reasonsJson) {
         jdbc.update("update telephone_encounter_action set status = ?, note_id = ?, reasons = ?, updated_at = ? where id = ?",
                 status, noteId, reasonsJson, now(), id);

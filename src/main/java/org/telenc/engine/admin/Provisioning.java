@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * nothing. Secrets never sit in the file: a field {@code x_env} names the environment variable
  * (or system property) that holds {@code x}; client secrets and tokens may instead be given as
  * their hex SHA-256 ({@code client_secret_sha256}, {@code token_sha256}). Client secrets, tokens and
- * webhook secrets given through the environment must be at least 32 characters (issue 11); the
+ * webhook secrets given through the environment must be at least 32 characters; the
  * EMR's own credentials under {@code auth} are what the EMR issued and are taken as they are. Rows the file does not
  * name are left alone. An unreadable or invalid file stops the start-up, naming what is wrong.
  */
@@ -160,9 +160,9 @@ public class Provisioning {
         String secret = strongEnv(node, "secret", "webhook " + url);
         var existing = webhooks.endpoints(clientPk).stream().filter(e -> e.url().equals(url)).findFirst();
         if (existing.isEmpty()) {
-            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, scheme.wireName(),
+            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, scheme.wireName(), "enabled"),
                     secret != null ? secret : scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
-                            : WebhookSignatures.newCobaltSecret(), "enabled"));
+                            : WebhookSignatures.newCobaltSecret());
         }
     }
 

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -37,6 +39,7 @@ import org.telenc.engine.admin.AdminBodies.UpdateConnection;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.EmrConnections;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
@@ -61,8 +64,11 @@ public class TenancyAdmin {
     private final SecretBox secrets;
     private final EmrAdapters adapters;
     private final ObjectMapper json;
+    private final Extensions extensions;
 
-    public TenancyAdmin(TenancyRepository tenancy, SecretBox secrets, EmrAdapters adapters, ObjectMapper json) {
+    public TenancyAdmin(TenancyRepository tenancy, SecretBox secrets, EmrAdapters adapters, ObjectMapper json,
+            Extensions extensions) {
+        this.extensions = extensions;
         this.tenancy = tenancy;
         this.secrets = secrets;
         this.adapters = adapters;
@@ -124,6 +130,7 @@ public class TenancyAdmin {
         if (tenancy.connectionAdmin(name).isPresent()) {
             throw new ApiException(409, "connection_exists", "An EMR connection with this name exists.");
         }
+        extensionRoutesLoaded(request.settings());
         String id = Secrets.newId();
         TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(id, name,
                 emrType(required(request.emrType(), "emr_type")), baseUrl(required(request.baseUrl(), "base_url")),
@@ -137,6 +144,10 @@ public class TenancyAdmin {
     public String updateConnection(@Header(MessageHeaders.CONNECTION_ID) String idOrName, @Body String body) {
         TenancyRepository.ConnectionAdminRow current = connection(idOrName);
         UpdateConnection request = bind(body, UpdateConnection.class);
+        String settings = request.settings() != null ? patchedSettings(current.settings(), request.settings()) : current.settings();
+        if (request.settings() != null) {
+            extensionRoutesLoaded(settings == null ? null : readTree(settings)); // what the connection will name, after the merge
+        }
         String status = Optional.ofNullable(request.status()).orElse(current.status());
         if (!CONNECTION_STATUSES.contains(status)) {
             throw invalid("status must be active, disabled or expired");
@@ -145,7 +156,7 @@ public class TenancyAdmin {
                 Optional.ofNullable(request.name()).orElse(current.name()),
                 Optional.ofNullable(request.emrType()).map(this::emrType).orElse(current.emrType()),
                 Optional.ofNullable(request.baseUrl()).map(this::baseUrl).orElse(current.baseUrl()),
-                request.settings() != null ? settings(request.settings()) : current.settings(),
+                settings,
                 request.auth() != null ? sealedAuth(request.auth(), current.id()) : current.sealedCredentials(), status,
                 current.lastSyncedAt());
         tenancy.updateConnection(row);
@@ -214,6 +225,34 @@ public class TenancyAdmin {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage()); // names the field, never a value
         }
+    }
+
+    /**
+     * 422 {@code extension_route_not_loaded} naming every route of the settings' {@code extensions}
+     * that no loaded route consumes: a job would fail there later, one by one.
+     */
+    void extensionRoutesLoaded(JsonNode settings) {
+        if (settings == null || !settings.path(Extensions.SETTINGS_KEY).isObject()) {
+            return;
+        }
+        List<String> missing = extensions.routesNotLoaded(json.convertValue(settings.get(Extensions.SETTINGS_KEY), Map.class));
+        if (!missing.isEmpty()) {
+            throw new ApiException(422, "extension_route_not_loaded", "No loaded route consumes the extension route"
+                    + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + ". Load the team route file that defines it, or correct the name.");
+        }
+    }
+
+    /**
+     * The connection's settings with an update's {@code settings} merged in as a JSON Merge Patch
+     * (RFC 7396): members the update does not name stay, a {@code null} member is removed, a nested
+     * object merges; {@code "settings": null} clears them all.
+     */
+    String patchedSettings(String current, JsonNode patch) {
+        if (!patch.isNull() && !patch.isObject()) {
+            throw invalid("settings must be an object");
+        }
+        return settings(JsonMergePatch.apply(current == null ? null : readTree(current), patch));
     }
 
     String settings(JsonNode settings) {

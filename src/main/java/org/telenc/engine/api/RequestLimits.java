@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Transport-level checks on /v1 and /admin bodies, before anything reads them: 413 above 64 KB,
+ * Transport-level checks on /v1, /admin and /sandbox bodies (the sandbox's webhook inbox and FHIR
+ * server take nothing larger than the API does), before anything reads them: 413 above 64 KB,
  * 415 for a body that is not declared JSON. A body is read here once, sized or chunked alike,
  * counting bytes as they arrive and never more than 64 KB + 1 (a Content-Length above the limit is
  * refused unread), and the routes get it replayed from memory: a chunked body is judged exactly
@@ -50,7 +51,7 @@ public class RequestLimits extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !path.startsWith("/v1/") && !path.startsWith("/admin/");
+        return !path.startsWith("/v1/") && !path.startsWith("/admin/") && !path.startsWith("/sandbox/");
     }
 
     @Override

@@ -6,7 +6,10 @@ import java.util.List;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQSslConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
+import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.policy.RedeliveryPolicyMap;
+import org.apache.activemq.broker.util.RedeliveryPlugin;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
 import org.apache.activemq.broker.region.policy.PolicyMap;
@@ -29,8 +32,15 @@ import org.springframework.util.StringUtils;
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
 
-    /** How long a commit right after a failover waits for the new broker to replay its messages. */
-    static final long FAILOVER_REDELIVERY_WAIT_MILLIS = 4000;
+    /**
+     * How long a commit right after a failover waits for the new broker to replay its messages:
+     * 4 s. ActiveMQ's client (6.1.8, and its main branch) sleeps a quarter of the configured period
+     * once and then leaves its wait loop, whose condition tests for an expired deadline instead of a
+     * live one; so the period is configured four times over, and the one sleep is the 4 s meant.
+     */
+    static final long FAILOVER_REDELIVERY_WAIT_MILLIS = 4 * 4000;
+    /** The least delay ActiveMQ's redelivery plugin takes. */
+    static final long MINIMUM_REDELIVERY_DELAY_MILLIS = 1000;
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
@@ -56,6 +66,7 @@ public class BrokerConfiguration {
         broker.setUseShutdownHook(false);
         broker.setAdvisorySupport(false);
         broker.setDestinationPolicy(deadLetterPerQueue());
+        broker.setPlugins(new BrokerPlugin[] {redeliveryPlugin(properties.broker().redelivery())});
         // MQ producers: OpenWire (Java), STOMP (Python, Node, .NET...) and AMQP 1.0; an empty URL is none
         for (String connector : List.of(properties.broker().tcpConnector(), properties.broker().stompConnector(),
                 properties.broker().amqpConnector())) {
@@ -78,6 +89,43 @@ public class BrokerConfiguration {
         return connector + (connector.contains("?") ? "&" : "?") + "transport.transformer=jms";
     }
 
+    /**
+     * Broker-side redelivery: a message whose consumer rolled it back is handed to the broker at
+     * once (the consumer keeps no redeliveries of its own, see {@link #jmsConnectionFactory}) and
+     * the broker schedules it again in its persistent scheduler store, {@code initial-delay}
+     * doubling up to {@code maximum-delay}, {@code maximum-redeliveries} times, then dead-letters
+     * it. The delay so holds whatever the consumer does next: a transacted consumer closed after its
+     * rollback, another consumer or replica, an engine restart. (A client-side delay only holds while
+     * the same consumer keeps the message: a closed one hands it straight back to the broker, which
+     * redelivers it at once.) The job-faults route configurations end a job on its last delivery.
+     */
+    public static RedeliveryPlugin redeliveryPlugin(EngineProperties.Broker.Redelivery settings) {
+        if (settings.initialDelay().toMillis() < MINIMUM_REDELIVERY_DELAY_MILLIS) {
+            // the broker hands a message to its redelivery before the consumer's ack removed it
+            throw new IllegalArgumentException("engine.broker.redelivery.initial-delay must be at least 1s, not "
+                    + settings.initialDelay());
+        }
+        RedeliveryPlugin plugin = new RedeliveryPlugin();
+        RedeliveryPolicyMap policies = new RedeliveryPolicyMap();
+        policies.setDefaultEntry(redeliveryPolicy(settings));
+        plugin.setRedeliveryPolicyMap(policies);
+        plugin.setFallbackToDeadLetter(true);
+        plugin.setSendToDlqIfMaxRetriesExceeded(true);
+        return plugin;
+    }
+
+    /** 1 s doubling to 60 s by default: the n-th redelivery waits initial x 2^(n-1), at most the maximum. */
+    static org.apache.activemq.RedeliveryPolicy redeliveryPolicy(EngineProperties.Broker.Redelivery settings) {
+        org.apache.activemq.RedeliveryPolicy policy = new org.apache.activemq.RedeliveryPolicy();
+        policy.setInitialRedeliveryDelay(settings.initialDelay().toMillis());
+        policy.setRedeliveryDelay(settings.initialDelay().toMillis());
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2.0);
+        policy.setMaximumRedeliveryDelay(settings.maximumDelay().toMillis());
+        policy.setMaximumRedeliveries(settings.maximumRedeliveries());
+        return policy;
+    }
+
     /** Dead letters of queue Q go to DLQ.Q, not to one shared ActiveMQ.DLQ. */
     private static PolicyMap deadLetterPerQueue() {
         IndividualDeadLetterStrategy strategy = new IndividualDeadLetterStrategy();
@@ -94,7 +142,8 @@ public class BrokerConfiguration {
     @Bean(destroyMethod = "stop")
     public JmsPoolConnectionFactory jmsConnectionFactory(EngineProperties properties,
             ObjectProvider<BrokerService> embeddedBroker,
-            @Value("${spring.activemq.broker-url:}") String externalUrl) {
+            @Value("${spring.activemq.broker-url:}") String externalUrl,
+            @Value("${engine.broker.redelivery.broker-side:true}") boolean brokerSideRedelivery) {
         embeddedBroker.ifAvailable(broker -> { }); // the embedded broker must be up before a vm:// connection
         String url = StringUtils.hasText(externalUrl) ? externalUrl : properties.broker().url();
         ActiveMQConnectionFactory amq = connectionFactory(url, properties.broker());
@@ -112,16 +161,22 @@ public class BrokerConfiguration {
         // the embedded broker sends no advisories; watching them would make every producer's
         // temporary reply queue look deleted, and MQ intake replies would fail
         amq.setWatchTopicAdvisories(false);
-        // client-side: after the last redelivery the consumer sends the message to DLQ.<queue>; the
-        // job-faults route configurations read the same maximum to end a job failed before that
         EngineProperties.Broker.Redelivery settings = properties.broker().redelivery();
         RedeliveryPolicy redelivery = amq.getRedeliveryPolicy();
-        redelivery.setInitialRedeliveryDelay(settings.initialDelay().toMillis());
-        redelivery.setRedeliveryDelay(settings.initialDelay().toMillis());
-        redelivery.setUseExponentialBackOff(true);
-        redelivery.setBackOffMultiplier(2.0);
-        redelivery.setMaximumRedeliveryDelay(settings.maximumDelay().toMillis());
-        redelivery.setMaximumRedeliveries(settings.maximumRedeliveries());
+        if (brokerSideRedelivery) {
+            // the broker redelivers (redeliveryPlugin; an external broker must run the same plugin,
+            // as k8s/overlays/prod/activemq.xml does): a rolled-back message goes straight back to it
+            redelivery.setMaximumRedeliveries(0);
+        } else {
+            // an external broker without the plugin: the consumer redelivers, and its delay only
+            // holds while the same consumer keeps the message
+            redelivery.setInitialRedeliveryDelay(settings.initialDelay().toMillis());
+            redelivery.setRedeliveryDelay(settings.initialDelay().toMillis());
+            redelivery.setUseExponentialBackOff(true);
+            redelivery.setBackOffMultiplier(2.0);
+            redelivery.setMaximumRedeliveryDelay(settings.maximumDelay().toMillis());
+            redelivery.setMaximumRedeliveries(settings.maximumRedeliveries());
+        }
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(amq);
         pool.setMaxConnections(4);

@@ -18,7 +18,7 @@ import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.WebhookRepository;
 
 /**
- * The terminal event of a telephone encounter job (contract 2.6: {@code telephone_encounter.created},
+ * The terminal event of a telephone encounter job (docs/api.md "Webhook events": {@code telephone_encounter.created},
  * {@code .created_partial} or {@code .failed}) and its recording through the job outbox
  * ({@link JobEvents}): the encounter's outcome, the event and its deliveries in one transaction.
  */

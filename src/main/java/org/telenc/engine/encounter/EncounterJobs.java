@@ -100,6 +100,11 @@ public class EncounterJobs {
         return faults.failedForGood(message, EncounterMessage.class, this::start, failure, routeId, messageId, deliveryCount);
     }
 
+    /** The job of a message the broker dead-lettered after its last redelivery, failed with internal_error. */
+    public EncounterJob deadLettered(@Body String message, @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId) throws Exception {
+        return faults.deadLettered(message, EncounterMessage.class, this::start, messageId);
+    }
+
     /**
      * The before-emr extension point: the connection's team route may map the request's allowed
      * fields ({@link TelephoneEncounterRequest#EXTENSION_CHANGEABLE}); it also sees the job's ids.
@@ -114,12 +119,8 @@ public class EncounterJobs {
         return job;
     }
 
+    /** The job's references, after the checks every kind passes (JobChecks, in the process-job template). */
     public EncounterJob enrich(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
-        if (job.connection().isExpired()) {
-            log.warn("telephone encounter {}: its EMR connection's link is expired", job.telephoneEncounterId());
-            job.fail("login_required", "The EMR refused the engine's credentials; the account link must be set up again");
-            return job;
-        }
         String connection = job.connection().id();
         TelephoneEncounterRequest request = job.request();
         references.provider(connection, request.getProviderId()).ifPresent(job::recordProvider);

@@ -1,8 +1,5 @@
 package org.telenc.engine.encounter;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,35 +29,32 @@ public class IntakeSweeper {
     }
 
     private final EncounterRepository encounters;
-    private final ObjectMapper json;
     private final JobQueue queue;
     private final Clock clock;
     private final Duration after;
 
-    public IntakeSweeper(EncounterRepository encounters, ObjectMapper json, JobQueue queue, Clock clock,
+    public IntakeSweeper(EncounterRepository encounters, JobQueue queue, Clock clock,
             @Value("${engine.intake.sweep.after:5m}") Duration after) {
         this.encounters = encounters;
-        this.json = json;
         this.queue = queue;
         this.clock = clock;
         this.after = after;
     }
 
-    /** The one field of a stored payload the sweeper needs: the message group hashes the MRN. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record StoredMrn(@JsonProperty("patient_mrn") String patientMrn) {
-        @Override
-        public String toString() {
-            return "StoredMrn[patientMrn=(PHI)]";
-        }
+    /**
+     * The message group of a swept request: one of its own, not its patient's. A request found
+     * unstarted this late is out of order already, and its patient's group may be the reason it
+     * was never consumed: a broker failover can strand a group (its owner gone, the broker still
+     * assigning it), and a re-queue in that group would be stranded with it.
+     */
+    static String sweptGroup(String telephoneEncounterId) {
+        return "swept-" + telephoneEncounterId;
     }
 
     public List<Requeue> due() throws Exception {
         List<Requeue> due = new ArrayList<>();
         for (EncounterRepository.Unstarted row : encounters.sweepUnstarted(clock.instant().minus(after), BATCH)) {
-            String mrn = json.readValue(row.payload(), StoredMrn.class).patientMrn();
-            due.add(new Requeue(row.id(), queue.write(EncounterMessage.first(row.id(), row.jobId())),
-                    IntakeService.messageGroup(row.connectionId(), mrn == null ? "" : mrn)));
+            due.add(new Requeue(row.id(), queue.write(EncounterMessage.first(row.id(), row.jobId())), sweptGroup(row.id())));
             log.warn("telephone encounter {} was stored but never picked up: queued again", row.id());
         }
         return due;

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 
 /**
- * Contract 2.4 step 2: case-insensitive matching of the requested name against the patient's
+ * Step 2 of docs/api.md "What a queued request becomes": case-insensitive matching of the requested name against the patient's
  * refillable medications. An exact name wins; else the single medication whose name contains the
  * text; several contain it: ambiguous (the candidates are listed); none: not found (all refillable
  * names are listed). Plain inputs, a value out: the encounter job applies the match.

@@ -2,7 +2,7 @@ package org.telenc.engine.encounter;
 
 import org.telenc.engine.job.JobOutcome;
 
-/** The terminal outcomes of contract 2.6, with the event type and the stored status of each. */
+/** The terminal outcomes of docs/api.md "Webhook events", with the event type and the stored status of each. */
 public enum Outcome implements JobOutcome {
     CREATED("telephone_encounter.created", "completed"),
     CREATED_PARTIAL("telephone_encounter.created_partial", "partial"),

@@ -10,7 +10,7 @@ import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.Caller;
 
 /**
- * Contract 2.3 checks 11 to 16, against the synced reference tables (never the EMR); only active
+ * Checks 11 to 16 of docs/api.md "Errors, in the order they are checked", against the synced reference tables (never the EMR); only active
  * rows count, all read in one statement. Messages carry the ids the caller sent, which are not PHI.
  */
 @Component("referenceChecks")

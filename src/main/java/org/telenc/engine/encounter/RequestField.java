@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.telenc.engine.intake.BodyField;
 
 /**
- * The fields of a create-telephone-encounter request, in the order of contract table 2.1: checks
+ * The fields of a create-telephone-encounter request, in the order of docs/api.md "Request body": checks
  * 3 to 10 take fields in this order.
  */
 public enum RequestField implements BodyField {

@@ -8,7 +8,10 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +23,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrConnection;
@@ -66,8 +70,13 @@ public class Extensions {
     private final ObjectMapper json;
     private final Validator validator;
 
-    public Extensions(ProducerTemplate producer, EmrConnections connections, MeterRegistry meters, ObjectMapper json) {
+    /** How long a call waits for its route ({@code engine.routes.extra-route-wait}): a reload replaces routes under load. */
+    private final long routeWaitMillis;
+
+    public Extensions(ProducerTemplate producer, EmrConnections connections, MeterRegistry meters, ObjectMapper json,
+            @Value("${engine.routes.extra-route-wait:10s}") Duration routeWait) {
         this.producer = producer;
+        this.routeWaitMillis = Math.max(1, routeWait.toMillis());
         this.connections = connections;
         this.meters = meters;
         this.json = json;
@@ -109,6 +118,39 @@ public class Extensions {
             return new LinkedHashMap<>(fields);
         }
         return set(fields, field, table.get(String.valueOf(value)));
+    }
+
+    // ---- for the admin API
+
+    /**
+     * The route names in a connection's {@code extensions} settings that no running route consumes
+     * (as {@code direct:<name>}), in the order given: what a job would fail on later, so the admin
+     * API refuses them now. Values that are not strings are named too ({@code extensions.<point>}).
+     */
+    public List<String> routesNotLoaded(Object extensionSettings) {
+        if (!(extensionSettings instanceof Map<?, ?> byPoint)) {
+            return List.of();
+        }
+        Set<String> consumed = new TreeSet<>();
+        producer.getCamelContext().getRoutes().forEach(route -> {
+            String uri = route.getEndpoint().getEndpointUri();
+            if (uri.startsWith("direct://")) {
+                String name = uri.substring("direct://".length());
+                int query = name.indexOf('?');
+                consumed.add(query < 0 ? name : name.substring(0, query));
+            }
+        });
+        List<String> missing = new ArrayList<>();
+        byPoint.forEach((point, value) -> {
+            String name = value instanceof String text ? text.strip() : null;
+            if (name != null && name.startsWith("direct:")) {
+                name = name.substring("direct:".length());
+            }
+            if (name == null || !consumed.contains(name)) {
+                missing.add(name == null || !ENDPOINT.matcher(name).matches() ? "extensions." + point : name);
+            }
+        });
+        return missing;
     }
 
     // ---- for the engine's routes and beans
@@ -296,8 +338,10 @@ public class Extensions {
     private Object run(ExtensionPoint point, EmrConnection connection, String endpoint, Map<String, Object> body) {
         Exchange done;
         try {
-            // block=false: a route that is not running fails at once instead of holding the caller
-            done = producer.send("direct:" + endpoint + "?block=false", exchange -> {
+            // block: while a reload swaps the route (the old version stopped once its in-flight
+            // exchanges are done, the new one started) the call waits for the new consumer instead of
+            // failing with DirectConsumerNotAvailableException; a route that never comes fails after the wait
+            done = producer.send("direct:" + endpoint + "?block=true&timeout=" + routeWaitMillis, exchange -> {
                 exchange.getIn().setBody(body);
                 exchange.setProperty(ExchangeProperties.EMR_CONNECTION, connection);
             });

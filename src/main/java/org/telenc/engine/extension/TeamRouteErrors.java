@@ -1,14 +1,13 @@
 package org.telenc.engine.extension;
 
 import java.nio.file.Path;
-import org.apache.camel.model.ModelLifecycleStrategy;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.RouteDefinitionsAdded;
 
 /**
  * A team route that an extension point calls (a {@code direct:} route of the folder
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
  * its own {@code routeConfigurationId} or error handler keeps it, and with it its own logging.
  */
 @Component
-public class TeamRouteErrors implements ModelLifecycleStrategy {
+public class TeamRouteErrors extends RouteDefinitionsAdded {
 
     private static final Logger log = LoggerFactory.getLogger(TeamRouteErrors.class);
 
@@ -38,18 +37,6 @@ public class TeamRouteErrors implements ModelLifecycleStrategy {
             route.setErrorHandlerFactory(new NoErrorHandlerDefinition());
             log.debug("team route {}: failures go back to the extension point", route.getRouteId());
         }
-    }
-
-    @Override
-    public void onRemoveRouteDefinition(RouteDefinition route) {
-    }
-
-    @Override
-    public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
-    }
-
-    @Override
-    public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
     }
 
     boolean isTeamExtensionRoute(RouteDefinition route) {

@@ -23,7 +23,7 @@ import org.telenc.engine.tenancy.Caller;
 import org.telenc.engine.tenancy.Secrets;
 
 /**
- * Contract 2.5. A key is looked up before validation (a replay answers as the first time did, even
+ * docs/api.md "Idempotency-Key". A key is looked up before validation (a replay answers as the first time did, even
  * if reference data changed since); it is written in the same transaction as the accepted request,
  * in state {@code accepting}, and becomes {@code done} once the request is queued. A second request
  * meanwhile gets 409; a failed queueing removes the key with the request. Requests that fail

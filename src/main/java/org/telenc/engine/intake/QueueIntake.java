@@ -12,7 +12,7 @@ import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.routes.MessageHeaders;
 
 /**
- * Contract section 3: the message-queue twin of {@code POST /v1/telephone-encounters}. The message
+ * docs/api.md "Message-queue intake": the message-queue twin of {@code POST /v1/telephone-encounters}. The message
  * runs the same intake route as the HTTP call; this bean maps the JMS properties onto the headers
  * that route reads and turns its HTTP answer into a reply or a rejected-message copy.
  *

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 
 /**
- * Binds the JSON tree that camel-jackson parsed (contract 2.1, checks 2 to 4): it must be one JSON
+ * Binds the JSON tree that camel-jackson parsed (checks 2 to 4 of docs/api.md "Errors, in the order they are checked"): it must be one JSON
  * object; required fields absent, null or blank are missing; ids may be integers (taken as their
  * decimal string); the flag may be a boolean; any other type is invalid. Unknown fields are ignored.
  * The route's unmarshal already refuses duplicate keys and trailing content. The same rules bind

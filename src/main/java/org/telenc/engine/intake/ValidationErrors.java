@@ -13,8 +13,8 @@ import org.telenc.engine.api.ApiException;
 import org.springframework.stereotype.Component;
 
 /**
- * Orders bean-validation violations as contract 2.3 does (check number first, then the field order
- * of table 2.1, or of the add-action request) and turns them into the first error plus the full
+ * Orders bean-validation violations as docs/api.md "Errors, in the order they are checked" does (check number first, then the field
+ * order of "Request body", or of the add-action request) and turns them into the first error plus the full
  * {@code errors} list. Messages name fields, never values.
  */
 @Component("validationErrors")
@@ -24,7 +24,7 @@ public class ValidationErrors {
     public static final String INVALID_TYPE = "invalid_field_type";
 
     /**
-     * Error codes in the order of contract 2.3, checks 3 to 10; text_too_long is the add-action
+     * Error codes in the order of docs/api.md, checks 3 to 10; text_too_long is the add-action
      * request's length check, which comes between the type checks and invalid_is_high_priority.
      */
     private static final List<String> CHECK_ORDER = List.of(MISSING, INVALID_TYPE, "reason_too_long",

@@ -14,7 +14,7 @@ import org.telenc.engine.emr.EmrThrottledException;
 import org.telenc.engine.emr.EmrVersionConflictException;
 
 /**
- * Contract 2.4 step 7: how long a job whose EMR calls keep failing retryably waits before its next
+ * Step 7 of docs/api.md "What a queued request becomes": how long a job whose EMR calls keep failing retryably waits before its next
  * try, and when it stops trying. Delays follow the configured backoff (the last one repeats) with
  * jitter, and never reach past the window, which counts from the moment the request was accepted:
  * the last try happens at the window's end, and a failure after that is permanent.

@@ -18,7 +18,7 @@ import org.telenc.engine.webhook.WebhookRepository;
 import org.telenc.engine.webhook.signing.CompactJson;
 
 /**
- * The outbox of a job kind: records a job's terminal event (contract 2.6 envelope) with the
+ * The outbox of a job kind: records a job's terminal event (the envelope of docs/api.md "Webhook events") with the
  * request's outcome and one pending delivery per enabled URL. The kind's bean calls
  * {@link #recordOutcome} from its one {@code @Transactional} route method, so outcome, event and
  * deliveries commit together. Recording is idempotent: a job that already has its event (a

@@ -1,6 +1,7 @@
 package org.telenc.engine.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -67,11 +68,13 @@ public class JobFaults {
     }
 
     /** Not the last delivery: one WARN line, then the transaction rolls back and the broker redelivers. */
-    public void redelivering(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
+    public void redelivering(@Body String message, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
             @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId,
             @Header(MessageHeaders.JMS_MESSAGE_ID) String messageId, @Header(MessageHeaders.JMSX_DELIVERY_COUNT) Integer deliveryCount) {
-        log.warn("queue message {} failed in route {} on delivery {} of {} ({}); the broker redelivers it", messageId,
-                routeId, delivery(deliveryCount), maximumRedeliveries + 1, className(failure));
+        String id = queue.anyRequestIdOf(message);
+        log.warn("queue message {} (request {}) failed in route {} on delivery {} of {} ({}); the broker redelivers it",
+                messageId, id == null ? "unreadable" : id, routeId, delivery(deliveryCount), maximumRedeliveries + 1,
+                className(failure));
     }
 
     /** Rebuilds a kind's job from its queue message (the kind's {@code start}). */
@@ -100,6 +103,27 @@ public class JobFaults {
         }
         log.error("{} {} job {} failed in route {} on delivery {} ({}); {}", job.kindName(), job.requestId(),
                 job.jobId(), routeId, delivery(deliveryCount), className(failure), ending(job.alreadyFinished()));
+        if (!job.alreadyFinished()) {
+            job.fail(INTERNAL_ERROR, DESCRIPTION);
+        }
+        return job;
+    }
+
+    /**
+     * The job of a message the broker dead-lettered after its last redelivery, failed with
+     * {@code internal_error} (the dead-letter consumers); null when it is tied to no stored request.
+     */
+    public <J extends EmrJob> J deadLettered(String message, Class<? extends JobMessage> type, Start<J> start,
+            String messageId) throws Exception {
+        String id = queue.requestIdOf(message, type);
+        J job = id == null ? null : start.start(message);
+        if (job == null) {
+            log.error("dead-lettered queue message {} (request id {}) is tied to no stored request; discarded", messageId,
+                    id == null ? "unreadable" : id);
+            return null;
+        }
+        log.error("{} {} job {} was dead-lettered by the broker after its last redelivery; {}", job.kindName(),
+                job.requestId(), job.jobId(), ending(job.alreadyFinished()));
         if (!job.alreadyFinished()) {
             job.fail(INTERNAL_ERROR, DESCRIPTION);
         }

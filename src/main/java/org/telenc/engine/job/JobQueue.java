@@ -77,6 +77,25 @@ public class JobQueue {
         }
     }
 
+    /** The request id a queue message of any kind names (telephone_encounter_id, action_id), or null. */
+    public String anyRequestIdOf(String message) {
+        if (message == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode fields = json.readTree(message);
+            for (String field : new String[] {"telephone_encounter_id", "action_id"}) {
+                String id = fields.path(field).asText(null);
+                if (id != null && ENGINE_ID.matcher(id).matches()) {
+                    return id;
+                }
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     /** What a consumer knows of a stored request before its kind adds its own part. */
     public JobHeader header(StoredJob row, JobMessage message, String kindName) {
         log.info("processing {} {} job {} (EMR try {}){}", kindName, row.id(), row.jobId(), message.attempt(),

@@ -32,7 +32,7 @@ public class ReferenceRepository {
     }
 
     /**
-     * What intake's checks read (contract 2.3, checks 11 to 16), in one statement instead of seven:
+     * What intake's checks read (checks 11 to 16 of docs/api.md "Errors, in the order they are checked"), in one statement instead of seven:
      * whether the connection was ever synced, its capability flag (null: not known yet, counts as
      * capable), and whether each id is an active row. A null id (no pharmacy) is never found.
      */
@@ -120,9 +120,15 @@ public class ReferenceRepository {
     /**
      * Applies one pull: rows present are inserted or updated (keeping the engine id), rows the EMR
      * no longer lists become inactive. One transaction, so intake never sees a half-applied sync.
+     * Two pulls of one connection at once (the timer's and an admin sync, or two replicas') apply
+     * one after the other: the transaction first locks the connection's row, so the second finds
+     * the first's rows and updates them instead of inserting them again.
      */
     @Transactional
     public void apply(String connectionId, Snapshot snapshot) {
+        if (jdbc.queryForList("select id from emr_connection where id = ? for update", String.class, connectionId).isEmpty()) {
+            return; // the connection is gone: nothing to apply to
+        }
         // millisecond precision: the column keeps fewer digits than the clock gives, and the
         // "not seen in this pull" comparison below must see this pull's rows as equal, not older
         Timestamp now = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MILLIS));

@@ -1,6 +1,9 @@
 package org.telenc.engine.reference;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -24,6 +27,7 @@ public class ReferenceSync {
     private final EmrConnections connections;
     private final ReferenceRepository references;
     private final EmrAdapters adapters;
+    private final Map<String, ReentrantLock> applying = new ConcurrentHashMap<>();
 
     public ReferenceSync(EmrConnections connections, ReferenceRepository references, EmrAdapters adapters) {
         this.connections = connections;
@@ -45,8 +49,19 @@ public class ReferenceSync {
                 capabilities.fhirVersion(), capabilities.searchPatientByIdentifier(), capabilities.createEncounter());
     }
 
+    /**
+     * Applies a pull. Pulls of one connection apply one at a time in this engine (a lock per
+     * connection held until the transaction committed), so none waits on the database's row lock
+     * (which serializes replicas) long enough to time out.
+     */
     public void apply(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, @Body ReferenceRecords.Snapshot snapshot) {
-        references.apply(connection.id(), snapshot);
+        ReentrantLock lock = applying.computeIfAbsent(connection.id(), id -> new ReentrantLock());
+        lock.lock();
+        try {
+            references.apply(connection.id(), snapshot);
+        } finally {
+            lock.unlock();
+        }
         log.info("reference sync of connection {}: {} providers, {} locations, {} staff, {} pharmacies, {} users",
                 connection.id(), snapshot.providers().size(), snapshot.locations().size(), snapshot.staff().size(),
                 snapshot.pharmacies().size(), snapshot.users().size());

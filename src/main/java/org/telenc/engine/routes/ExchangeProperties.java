@@ -18,6 +18,8 @@ public final class ExchangeProperties {
     public static final String ACCEPTED = "accepted";
     /** The job a process route works on, whatever its kind (telephone encounter, add action). */
     public static final String JOB = "job";
+    /** A job the watchdog found stuck ({@code JobWatchdog.Stuck}): re-queue it, or end it failed. */
+    public static final String STUCK = "stuck";
     /** The JMS message group of the job being processed, kept for re-queueing it. */
     public static final String MESSAGE_GROUP = "messageGroup";
     /**

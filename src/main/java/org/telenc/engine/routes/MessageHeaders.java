@@ -50,6 +50,8 @@ public final class MessageHeaders {
 
     // JMS and broker headers
     public static final String JMS_MESSAGE_ID = "JMSMessageID";
+    /** {@code untied} on a job message the job-faults handler dead-lettered itself (tied to no request). */
+    public static final String JMS_TYPE = "JMSType";
     public static final String JMS_CORRELATION_ID = "JMSCorrelationID";
     public static final String JMS_REPLY_TO = "JMSReplyTo";
     public static final String JMSX_DELIVERY_COUNT = "JMSXDeliveryCount";

@@ -72,8 +72,8 @@ public class DemoTenant {
         if (existing.isPresent()) {
             webhooks.updateEndpointUrl(existing.get().id(), url);
         } else {
-            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, "cobalt",
-                    WebhookSignatures.newCobaltSecret(), "enabled"));
+            webhooks.insertEndpoint(new WebhookRepository.Endpoint(Secrets.newId(), clientPk, url, "cobalt", "enabled"),
+                    WebhookSignatures.newCobaltSecret());
         }
     }
 

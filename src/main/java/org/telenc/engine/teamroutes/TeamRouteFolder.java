@@ -36,7 +36,7 @@ public final class TeamRouteFolder {
     static final String BUILT_IN = "classpath*:routes/**/*.camel.yaml";
     static final String EXAMPLES = "/routes/examples/";
     static final String SUFFIX = ".camel.yaml";
-    static final String EXTENSION_POINTS = "use an extension point (README \"Customizing the engine\")";
+    static final String EXTENSION_POINTS = "use an extension point (docs/route-authoring.md \"Extension points\")";
     /** The top-level kinds that carry an id of their own, with the key of that id. */
     static final Map<String, String> ID_KEYS = Map.of("route", "id", "routeConfiguration", "id",
             "routeTemplate", "id", "rest", "id", "templatedRoute", "routeId");

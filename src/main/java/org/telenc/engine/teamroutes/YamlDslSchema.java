@@ -37,13 +37,41 @@ public final class YamlDslSchema {
     private final JsonSchema schema;
     private final JsonNodeReader reader = JsonNodeReader.builder().locationAware().build();
 
-    public YamlDslSchema() throws IOException {
+    /**
+     * The one validator of this JVM, built on first use: the schema is 800 KB of JSON whose compiled
+     * form takes tens of MB, so start-up, reload, the check command and the tests share it rather
+     * than each building its own. Validation is thread-safe once its validators are initialized,
+     * which the constructor does.
+     */
+    public static YamlDslSchema shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final YamlDslSchema INSTANCE;
+
+        static {
+            try {
+                INSTANCE = new YamlDslSchema();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + RESOURCE, e);
+            }
+        }
+    }
+
+    /** How many validators this JVM built (one, through {@link #shared()}, unless a caller builds its own). */
+    static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
+
+    YamlDslSchema() throws IOException {
         location = Objects.requireNonNull(YamlDslSchema.class.getClassLoader().getResource(RESOURCE),
                 RESOURCE + " on the classpath (camel-yaml-dsl)");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
         try (InputStream in = location.openStream()) {
             schema = factory.getSchema(in, SchemaValidatorsConfig.builder().build());
         }
+        schema.initializeValidators();
+        BUILT.incrementAndGet();
+        org.slf4j.LoggerFactory.getLogger(YamlDslSchema.class).info("Camel YAML DSL schema validator built from {}", location);
     }
 
     /** Where the schema was read from (a jar: URL into camel-yaml-dsl-&lt;version&gt;.jar). */

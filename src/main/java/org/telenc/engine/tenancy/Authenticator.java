@@ -8,7 +8,7 @@ import org.telenc.engine.api.ApiException;
 import org.telenc.engine.routes.MessageHeaders;
 
 /**
- * Section 1 of the contract: client credentials, then the access token, then the state of its EMR
+ * docs/api.md "Authentication": client credentials, then the access token, then the state of its EMR
  * link. Secrets are compared in constant time, and an unknown client costs the same hash and
  * comparison as a known one, so neither answer nor timing tells whether a client id exists.
  */

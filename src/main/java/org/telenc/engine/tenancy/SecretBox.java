@@ -31,7 +31,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts what the engine must be able to read back (EMR credentials) with AES-256-GCM. The key is
+ * Encrypts what the engine must be able to read back (EMR credentials, webhook signing secrets) with AES-256-GCM. The key is
  * {@code engine.secrets.key} (base64 of 32 bytes, from a Kubernetes Secret in production); without
  * one, a key file is created once under the data directory, owner-only from its creation, which
  * suits the single-machine default. Client secrets and access tokens are never stored this way:
@@ -87,6 +87,11 @@ public class SecretBox {
     /** The context of a connection's EMR credentials: what their sealed value is bound to. */
     public static String emrCredentials(String connectionId) {
         return "emr_connection.credentials:" + connectionId;
+    }
+
+    /** Whether a stored value is in a sealed format (else it rests in clear, from before it was sealed). */
+    public static boolean isSealed(String stored) {
+        return stored != null && (stored.startsWith(V2) || stored.startsWith(V1));
     }
 
     /** The id of the key values are sealed under now. */

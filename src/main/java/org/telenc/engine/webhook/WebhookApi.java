@@ -42,7 +42,7 @@ import org.telenc.engine.webhook.WebhookBodies.Url;
 import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.WebhookSignatures;
 
-/** Contract 2.8: webhook URL management and the event log of a client. */
+/** Webhook URL management (docs/api.md "Webhook URLs: register, list, remove, rotate") and the event log of a client. */
 @Component("webhookApi")
 public class WebhookApi {
 
@@ -76,7 +76,7 @@ public class WebhookApi {
         String secret = scheme == SignatureScheme.STANDARD ? WebhookSignatures.newStandardSecret()
                 : WebhookSignatures.newCobaltSecret();
         String id = Secrets.newId();
-        webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), secret, "enabled"));
+        webhooks.insertEndpoint(new WebhookRepository.Endpoint(id, caller.clientPk(), url, scheme.wireName(), "enabled"), secret);
         return write(json, new Registered(true, id, url, secret));
     }
 

@@ -21,7 +21,7 @@ import org.telenc.engine.webhook.signing.SignatureScheme;
 import org.telenc.engine.webhook.signing.SignedHeaders;
 
 /**
- * One delivery attempt of one event to one URL (contract 2.7): what to send and how to sign it,
+ * One delivery attempt of one event to one URL (docs/api.md "Delivery and retries"): what to send and how to sign it,
  * then what the answer means: success, a retry after the configured schedule (through the broker's
  * scheduler, never an in-memory sleep), or a final failure. 410 Gone disables the URL.
  */

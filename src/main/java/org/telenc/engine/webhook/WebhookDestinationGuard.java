@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * SSRF guard for webhook deliveries (issue 3): resolves the receiver's host and refuses loopback,
+ * SSRF guard for webhook deliveries: resolves the receiver's host and refuses loopback,
  * private, link-local, CGNAT, multicast and other reserved addresses at connect time, after DNS
  * resolution (so a public name that resolves inward is refused too), unless an allowlisted CIDR
  * covers the address. Off in sandbox mode, whose inbox is on loopback.
  *
- * <p>IPv6 spellings that reach an IPv4 address (issue 11) are judged as follows:
+ * <p>IPv6 spellings that reach an IPv4 address are judged as follows:
  * <ul>
  * <li>IPv4-mapped {@code ::ffff:a.b.c.d} is the IPv4 address itself (Java already hands it over as an
  * {@link Inet4Address}; the bytes are checked here too): decided on {@code a.b.c.d}.</li>

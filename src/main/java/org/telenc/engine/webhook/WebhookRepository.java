@@ -7,20 +7,33 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.telenc.engine.tenancy.SecretBox;
 
-/** Webhook URLs, events, deliveries (one per event and URL) and their attempts. */
+/**
+ * Webhook URLs, events, deliveries (one per event and URL) and their attempts. A URL's signing
+ * secrets (current and previous) rest sealed ({@link SecretBox}, bound to the URL's id): they are
+ * sealed when written and opened only by {@link #secrets}, for signing; no other read returns them.
+ */
 @Repository
 public class WebhookRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final SecretBox box;
 
-    public WebhookRepository(JdbcTemplate jdbc, Clock clock) {
+    public WebhookRepository(JdbcTemplate jdbc, Clock clock, SecretBox box) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.box = box;
     }
 
-    public record Endpoint(String id, String clientPk, String url, String scheme, String secret, String status) {
+    /** A webhook URL as everything but signing sees it: never its secret. */
+    public record Endpoint(String id, String clientPk, String url, String scheme, String status) {
+    }
+
+    /** What a signing secret is bound to when sealed: the URL's id (the current and the previous secret alike). */
+    public static String secretContext(String endpointId) {
+        return "webhook_endpoint.secret:" + endpointId;
     }
 
     public record Event(String id, String clientPk, String eventType, String body, Instant createdAt) {
@@ -29,21 +42,22 @@ public class WebhookRepository {
     public record Delivery(String id, String eventId, String endpointId, String url, String status, int attemptCount) {
     }
 
-    public void insertEndpoint(Endpoint e) {
+    /** Stores a URL with its signing secret, sealed. */
+    public void insertEndpoint(Endpoint e, String secret) {
         jdbc.update("insert into webhook_endpoint(id, client_pk, url, signature_scheme, secret, status, created_at) values (?,?,?,?,?,?,?)",
-                e.id(), e.clientPk(), e.url(), e.scheme(), e.secret(), e.status(), now());
+                e.id(), e.clientPk(), e.url(), e.scheme(), box.seal(secret, secretContext(e.id())), e.status(), now());
     }
 
     public List<Endpoint> endpoints(String clientPk) {
-        return jdbc.query("select id, client_pk, url, signature_scheme, secret, status from webhook_endpoint where client_pk = ? and status <> 'deleted' order by created_at",
-                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6)), clientPk);
+        return jdbc.query("select id, client_pk, url, signature_scheme, status from webhook_endpoint where client_pk = ? and status <> 'deleted' order by created_at",
+                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                clientPk);
     }
 
     public Optional<Endpoint> endpoint(String id) {
-        return jdbc.query("select id, client_pk, url, signature_scheme, secret, status from webhook_endpoint where id = ?",
-                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6)), id).stream().findFirst();
+        return jdbc.query("select id, client_pk, url, signature_scheme, status from webhook_endpoint where id = ?",
+                (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                id).stream().findFirst();
     }
 
     /** Marks the URL failing (from {@code since}) or, with null, healthy again. */
@@ -65,19 +79,44 @@ public class WebhookRepository {
     public record Secrets(String current, String previous) {
     }
 
+    /** The signing secrets of a URL, opened: the one read that returns them, for signing only. */
     public Secrets secrets(String endpointId, Instant now) {
+        String context = secretContext(endpointId);
         return jdbc.queryForObject("select secret, previous_secret, previous_secret_expires_at from webhook_endpoint where id = ?",
                 (rs, i) -> {
                     Timestamp expires = rs.getTimestamp(3);
                     boolean overlap = rs.getString(2) != null && expires != null && expires.toInstant().isAfter(now);
-                    return new Secrets(rs.getString(1), overlap ? rs.getString(2) : null);
+                    return new Secrets(openSecret(rs.getString(1), context), overlap ? openSecret(rs.getString(2), context) : null);
                 }, endpointId);
     }
 
+    /** A stored secret: sealed, or still in clear when it was written before sealing and not yet re-sealed. */
+    private String openSecret(String stored, String context) {
+        return stored == null || !SecretBox.isSealed(stored) ? stored : box.open(stored, context);
+    }
+
+    /** The new secret, sealed, becomes current; the current one (already sealed, under the same binding) becomes previous. */
     public void rotateSecret(String id, String newSecret, Instant previousExpiresAt) {
         jdbc.update("""
                 update webhook_endpoint set previous_secret = secret, previous_secret_expires_at = ?, secret = ? where id = ?""",
-                Timestamp.from(previousExpiresAt), newSecret, id);
+                Timestamp.from(previousExpiresAt), box.seal(newSecret, secretContext(id)), id);
+    }
+
+    /** A URL's stored secrets as they rest (sealed or, before re-sealing, clear), for {@link WebhookSecretResealing}. */
+    public record StoredSecrets(String endpointId, String secret, String previousSecret) {
+    }
+
+    public List<StoredSecrets> allStoredSecrets() {
+        return jdbc.query("select id, secret, previous_secret from webhook_endpoint",
+                (rs, i) -> new StoredSecrets(rs.getString(1), rs.getString(2), rs.getString(3)));
+    }
+
+    /** Replaces a URL's stored secrets if they still are what was read (replicas starting together). */
+    public boolean replaceStoredSecrets(StoredSecrets read, String secret, String previousSecret) {
+        return jdbc.update("""
+                update webhook_endpoint set secret = ?, previous_secret = ?
+                 where id = ? and secret = ? and (previous_secret = ? or (previous_secret is null and ? is null))""",
+                secret, previousSecret, read.endpointId(), read.secret(), read.previousSecret(), read.previousSecret()) == 1;
     }
 
     public void setEndpointStatus(String id, String status) {

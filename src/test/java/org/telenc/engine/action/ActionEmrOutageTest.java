@@ -17,6 +17,8 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.awaitility.Awaitility;
+import org.telenc.engine.support.Json;
 
 /**
  * Add Action against a real HTTP EMR that answers 503 for a while: the action is deferred through
@@ -45,7 +47,7 @@ class ActionEmrOutageTest extends EngineTest {
 
     @AfterEach
     void restore() {
-        jdbc.update("update emr_connection set base_url = ? where name = ?", EmrConnections.EMBEDDED_SANDBOX,
+        jdbc.update("update emr_connection set base_url = ?, status = 'active' where name = ?", EmrConnections.EMBEDDED_SANDBOX,
                 DemoTenant.CONNECTION_NAME);
         if (proxy != null) {
             proxy.close();
@@ -54,19 +56,13 @@ class ActionEmrOutageTest extends EngineTest {
 
     String accept(String emrAppointmentId) throws Exception {
         var response = post("/v1/telephone-encounters/actions",
-                "{\"emr_appointment_id\":\"" + emrAppointmentId + "\",\"text\":\"Called back\"}");
+                Json.object("emr_appointment_id", emrAppointmentId, "text", "Called back"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("action_id").asText();
     }
 
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void await(BooleanSupplier condition, Duration timeout, String what) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     List<Communication> notes(String actionId) {
@@ -125,5 +121,28 @@ class ActionEmrOutageTest extends EngineTest {
         assertThat(event.path("data").path("failure_reason").asText()).isEqualTo("The EMR was unavailable (HTTP 503)");
         assertThat(notes(id)).isEmpty();
         assertThat(status(id)).isEqualTo("failed");
+    }
+
+    /**
+     * The checks the encounter kind passes before its EMR steps hold for actions too (one shared
+     * step of the job template): a link that expires while the action waits out an outage ends it
+     * login_required on its next try, with no further EMR call.
+     */
+    @Test
+    void anActionWhoseLinkExpiresWhileItIsDeferredFailsLoginRequiredWithoutAnotherEmrCall() throws Exception {
+        String emrAppointmentId = encounterBehindTheProxy();
+        proxy.outage(true);
+        String id = accept(emrAppointmentId);
+        await(() -> proxy.refused() >= 4, Duration.ofSeconds(30), "the first try");
+        jdbc.update("update emr_connection set status = 'expired' where name = ?", DemoTenant.CONNECTION_NAME);
+        int callsWhenExpired = proxy.log().size();
+
+        JsonNode event = JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)).bodyText());
+        assertThat(event.path("type").asText()).isEqualTo("telephone_encounter_action.failed");
+        assertThat(event.path("data").path("reasons").get(0).path("code").asText()).isEqualTo("login_required");
+        assertThat(status(id)).isEqualTo("failed");
+        // at most the try already under way when the link expired (4 calls) reached the EMR
+        assertThat(proxy.log().size()).isLessThanOrEqualTo(callsWhenExpired + 4);
+        assertThat(notes(id)).isEmpty();
     }
 }

@@ -18,6 +18,7 @@ import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.EmrRetryPolicy;
 import org.telenc.engine.job.JobQueue;
+import org.telenc.engine.support.Json;
 
 /** What an EMR failure means for an action, the note line and the retry message, without Camel. */
 class ActionJobsTest {
@@ -56,7 +57,7 @@ class ActionJobsTest {
         jobs(ACCEPTED.plusSeconds(30)).emrFailed(io, new IOException("connection refused"));
         assertThat(io.deferred()).isTrue();
         assertThat(jobs(ACCEPTED).retryMessage(io))
-                .isEqualTo("{\"action_id\":\"" + "a".repeat(32) + "\",\"job_id\":\"1042\",\"emr_attempt\":4}");
+                .isEqualTo(Json.object("action_id", "a".repeat(32), "job_id", "1042", "emr_attempt", 4));
     }
 
     @Test

@@ -8,6 +8,9 @@ import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.intake.ValidationErrors;
+import org.telenc.engine.support.Json;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.Map;
 
 /** Binding and validation ordering of the add-action request, without Camel or Spring. */
 class ActionRequestParserTest {
@@ -67,18 +70,17 @@ class ActionRequestParserTest {
         assertThat(firstError("{\"emr_appointment_id\":\"e\",\"text\":\"x\",\"is_high_priority\":1}").getMessage())
                 .isEqualTo("Invalid field type: is_high_priority must be a string or a boolean.");
         // the type check comes before the length check
-        assertThat(firstError("{\"emr_appointment_id\":\"e\",\"text\":\"" + "x".repeat(10001) + "\",\"is_high_priority\":{}}")
+        assertThat(firstError(Json.object("emr_appointment_id", "e", "text", "x".repeat(10001), "is_high_priority", Map.of()))
                 .code()).isEqualTo("invalid_field_type");
     }
 
     @Test
     void textLengthCountsCodePointsAndComesBeforeThePriorityCheck() {
-        String base = "{\"emr_appointment_id\":\"e\",\"text\":\"";
-        assertThat(validator.validate(parser.parseText(base + "😀".repeat(10000) + "\"}"))).isEmpty();
-        ApiException tooLong = firstError(base + "😀".repeat(10001) + "\"}");
+        assertThat(validator.validate(parser.parseText(Json.object("emr_appointment_id", "e", "text", "😀".repeat(10000))))).isEmpty();
+        ApiException tooLong = firstError(Json.object("emr_appointment_id", "e", "text", "😀".repeat(10001)));
         assertThat(tooLong.code()).isEqualTo("text_too_long");
         assertThat(tooLong.getMessage()).isEqualTo("Text must be 10000 characters or less.");
-        ApiException both = firstError(base + "x".repeat(10001) + "\",\"is_high_priority\":\"maybe\"}");
+        ApiException both = firstError(Json.object("emr_appointment_id", "e", "text", "x".repeat(10001), "is_high_priority", "maybe"));
         assertThat(both.code()).isEqualTo("text_too_long");
         assertThat(both.errors()).extracting(ApiException.FieldError::error)
                 .containsExactly("text_too_long", "invalid_is_high_priority");
@@ -86,21 +88,24 @@ class ActionRequestParserTest {
 
     @Test
     void thePriorityIsTrueOrFalse() {
-        String base = "{\"emr_appointment_id\":\"e\",\"text\":\"x\",\"is_high_priority\":";
-        assertThat(validator.validate(parser.parseText(base + "\"false\"}"))).isEmpty();
-        assertThat(validator.validate(parser.parseText(base + "false}"))).isEmpty();
-        assertThat(validator.validate(parser.parseText(base + "null}"))).isEmpty();
-        for (String bad : new String[] {"\"yes\"", "\"TRUE\"", "\"\""}) {
-            ApiException e = firstError(base + bad + "}");
+        assertThat(validator.validate(parser.parseText(withPriority("false")))).isEmpty();
+        assertThat(validator.validate(parser.parseText(withPriority(false)))).isEmpty();
+        assertThat(validator.validate(parser.parseText(withPriority(NullNode.instance)))).isEmpty();
+        for (String bad : new String[] {"yes", "TRUE", ""}) {
+            ApiException e = firstError(withPriority(bad));
             assertThat(e.code()).as(bad).isEqualTo("invalid_is_high_priority");
             assertThat(e.getMessage()).isEqualTo("is_high_priority must be \"true\" or \"false\".");
         }
     }
 
+    private static String withPriority(Object priority) {
+        return Json.object("emr_appointment_id", "e", "text", "x", "is_high_priority", priority);
+    }
+
     @Test
     void errorsAndToStringNeverCarryTheText() {
         String secret = "Patient says SECRET-" + "x".repeat(10001);
-        ApiException e = firstError("{\"emr_appointment_id\":\"e\",\"text\":\"" + secret + "\"}");
+        ApiException e = firstError(Json.object("emr_appointment_id", "e", "text", secret));
         assertThat(e.getMessage()).doesNotContain("SECRET");
         assertThat(e.errors().toString()).doesNotContain("SECRET");
         assertThat(parser.parseText("{\"emr_appointment_id\":\"e\",\"text\":\"SECRET\"}").toString()).doesNotContain("SECRET");

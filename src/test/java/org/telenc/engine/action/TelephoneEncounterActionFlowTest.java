@@ -1,6 +1,7 @@
 package org.telenc.engine.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.telenc.engine.support.Json;
 
 /**
  * Add Action end to end over HTTP: an encounter created through POST /v1/telephone-encounters, an
@@ -59,7 +61,7 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
 
     void clinicTimezone(String zone) {
         jdbc.update("update emr_connection set settings = ? where name = ?",
-                zone == null ? null : "{\"timezone\":\"" + zone + "\"}", DemoTenant.CONNECTION_NAME);
+                zone == null ? null : Json.object("timezone", zone), DemoTenant.CONNECTION_NAME);
     }
 
     /** A telephone encounter created through the API: the emr_appointment_id its webhook carries. */
@@ -136,7 +138,7 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
         String connection = jdbc.queryForObject("select connection_id from telephone_encounter_action where id = ?",
                 String.class, accepted.actionId());
         // the message as the engine before the job core wrote it: the same field names still read
-        String message = "{\"action_id\":\"" + accepted.actionId() + "\",\"job_id\":\"" + accepted.jobId() + "\"}";
+        String message = Json.object("action_id", accepted.actionId(), "job_id", String.valueOf(accepted.jobId()));
         camel.sendBodyAndHeader(QUEUE, message,
                 "JMSXGroupID", ActionIntake.messageGroup(connection, emrAppointmentId));
         assertThat(done.matches(30, TimeUnit.SECONDS)).as("the redelivered message was consumed").isTrue();
@@ -191,7 +193,9 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
         // the broker redelivers the message: nothing is written twice, no second event is sent
         int deliveriesBefore = deliveries(accepted.actionId());
         redeliver(accepted, emrAppointmentId);
-        Thread.sleep(1000); // a second delivery would be on its way now
+        // held for 1 s: a second delivery would be on its way in this window
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> received(accepted.actionId()) == 1 && deliveries(accepted.actionId()) == deliveriesBefore);
         assertThat(notes(accepted.actionId())).hasSize(1);
         assertThat(events(accepted.actionId())).isEqualTo(1);
         assertThat(deliveries(accepted.actionId())).isEqualTo(deliveriesBefore);
@@ -201,7 +205,7 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
     @Test
     void aRoutineActionIsStampedInUtcByDefault() throws Exception {
         String emrAppointmentId = createdEncounter();
-        Accepted accepted = postAction("{\"emr_appointment_id\":\"" + emrAppointmentId + "\",\"text\":\"Pharmacy confirmed\"}");
+        Accepted accepted = postAction(Json.object("emr_appointment_id", emrAppointmentId, "text", "Pharmacy confirmed"));
         assertThat(awaitEvent(accepted).path("type").asText()).isEqualTo("telephone_encounter_action.created");
         Communication note = notes(accepted.actionId()).get(0);
         assertThat(note.getPriority()).isEqualTo(Communication.CommunicationPriority.ROUTINE);

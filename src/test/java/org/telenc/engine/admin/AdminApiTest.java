@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
+import org.telenc.engine.support.Json;
 
 /**
  * Operators provision a clinic and a client through the admin API alone, and the client then runs
@@ -64,38 +65,38 @@ class AdminApiTest extends EngineTest {
     void aClinicAndAClientProvisionedThroughTheApiRunTheWholeFlow() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String emrSecret = "emr-bearer-" + UUID.randomUUID();
-        JsonNode connection = adminOk("POST", "/admin/v1/connections", "{\"name\":\"clinic-" + suffix + "\",\"emr_type\":\"fhir-r4\","
-                + "\"base_url\":\"embedded:sandbox\",\"auth\":{\"type\":\"bearer\",\"token\":\"" + emrSecret + "\"},"
-                + "\"settings\":{\"timezone\":\"America/New_York\"}}").path("connection");
+        JsonNode connection = adminOk("POST", "/admin/v1/connections", Json.object("name", "clinic-" + suffix,
+                "emr_type", "fhir-r4", "base_url", "embedded:sandbox", "auth", Json.node("type", "bearer", "token", emrSecret),
+                "settings", Json.node("timezone", "America/New_York"))).path("connection");
         assertThat(connection.path("auth_type").asText()).isEqualTo("bearer");
         assertThat(connection.toString()).doesNotContain(emrSecret);
         String sealed = jdbc.queryForObject("select credentials from emr_connection where id = ?", String.class,
                 connection.path("id").asText());
         assertThat(sealed).startsWith("v2:").doesNotContain(emrSecret);
-        assertThat(admin("POST", "/admin/v1/connections", "{\"name\":\"clinic-" + suffix + "\",\"emr_type\":\"fhir-r4\","
-                + "\"base_url\":\"embedded:sandbox\"}", ADMIN).statusCode()).isEqualTo(409);
+        assertThat(admin("POST", "/admin/v1/connections", Json.object("name", "clinic-" + suffix, "emr_type", "fhir-r4",
+                "base_url", "embedded:sandbox"), ADMIN).statusCode()).isEqualTo(409);
 
         JsonNode synced = adminOk("POST", "/admin/v1/connections/clinic-" + suffix + "/sync", null);
         assertThat(synced.path("connection").path("last_synced_at").asText()).isNotEqualTo("null");
 
         String clientId = "acme-" + suffix;
-        JsonNode created = adminOk("POST", "/admin/v1/clients", "{\"client_id\":\"" + clientId + "\",\"name\":\"Acme\"}");
+        JsonNode created = adminOk("POST", "/admin/v1/clients", Json.object("client_id", clientId, "name", "Acme"));
         String secret = created.path("client_secret").asText();
         assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
         assertThat(jdbc.queryForObject("select secret_hash from api_client where client_id = ?", String.class, clientId))
                 .isNotEqualTo(secret).hasSize(64);
-        assertThat(admin("POST", "/admin/v1/clients", "{\"client_id\":\"" + clientId + "\"}", ADMIN).statusCode()).isEqualTo(409);
+        assertThat(admin("POST", "/admin/v1/clients", Json.object("client_id", clientId), ADMIN).statusCode()).isEqualTo(409);
         assertThat(adminOk("GET", "/admin/v1/clients", null).toString()).contains(clientId).doesNotContain(secret);
 
-        JsonNode issued = adminOk("POST", "/admin/v1/clients/" + clientId + "/access-tokens", "{\"connection\":\"clinic-" + suffix
-                + "\",\"emr_user_ehr_id\":\"12222\",\"access_token_reference_id\":\"acme-clinic-" + suffix + "\"}");
+        JsonNode issued = adminOk("POST", "/admin/v1/clients/" + clientId + "/access-tokens", Json.object("connection", "clinic-" + suffix,
+                "emr_user_ehr_id", "12222", "access_token_reference_id", "acme-clinic-" + suffix));
         String token = issued.path("access_token").asText();
         String tokenId = issued.path("access_token_info").path("id").asText();
         assertThat(adminOk("GET", "/admin/v1/clients/" + clientId + "/access-tokens", null).toString())
                 .contains(tokenId).doesNotContain(token);
 
         try (WebhookReceiver hooks = new WebhookReceiver()) {
-            assertThat(asClient(clientId, secret, token, "POST", "/v1/webhook", "{\"webhook_url\":\"" + hooks.url() + "\"}")
+            assertThat(asClient(clientId, secret, token, "POST", "/v1/webhook", Json.object("webhook_url", hooks.url()))
                     .statusCode()).isEqualTo(200);
             HttpResponse<String> accepted = asClient(clientId, secret, token, "POST", "/v1/telephone-encounters",
                     encounterBody("100234", "lisinopril", "PH-2001"));
@@ -136,15 +137,44 @@ class AdminApiTest extends EngineTest {
         assertThat(JSON.readTree(admin("POST", "/admin/v1/clients", "{}", ADMIN).body()).path("message").asText())
                 .isEqualTo("Missing required field: client_id");
         assertThat(admin("POST", "/admin/v1/clients", "{\"client_id\":\"a b\"}", ADMIN).statusCode()).isEqualTo(400);
-        HttpResponse<String> badAuth = admin("POST", "/admin/v1/connections", "{\"name\":\"x-" + UUID.randomUUID()
-                + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"https://emr.example/r4\",\"auth\":{\"type\":\"basic\",\"password\":\"p4ss-w0rd\"}}",
+        HttpResponse<String> badAuth = admin("POST", "/admin/v1/connections", Json.object("name", "x-" + UUID.randomUUID(),
+                "emr_type", "fhir-r4", "base_url", "https://emr.example/r4", "auth", Json.node("type", "basic", "password", "p4ss-w0rd")),
                 ADMIN);
         assertThat(badAuth.statusCode()).isEqualTo(400);
         assertThat(badAuth.body()).doesNotContain("p4ss-w0rd");
-        assertThat(admin("POST", "/admin/v1/connections", "{\"name\":\"y-" + UUID.randomUUID()
-                + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"ftp://emr\"}", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(admin("POST", "/admin/v1/connections", Json.object("name", "y-" + UUID.randomUUID(),
+                "emr_type", "fhir-r4", "base_url", "ftp://emr"), ADMIN).statusCode()).isEqualTo(400);
         assertThat(admin("POST", "/admin/v1/clients/nobody/rotate-secret", null, ADMIN).statusCode()).isEqualTo(404);
         assertThat(admin("DELETE", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens/nope", null, ADMIN).statusCode()).isEqualTo(404);
         assertThat(admin("PATCH", "/admin/v1/connections/nope", "{}", ADMIN).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void settingsArePatchedAsJsonMergePatchUnrelatedOnesSurviveANullRemoves() throws Exception {
+        String name = "merge-" + UUID.randomUUID().toString().substring(0, 8);
+        adminOk("POST", "/admin/v1/connections", JSON.writeValueAsString(JSON.createObjectNode().put("name", name)
+                .put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox").set("settings", JSON.readTree("""
+                        {"timezone": "America/New_York", "calls_per_minute": 120,
+                         "extensions": {"before-emr": "clinic-a-before-emr", "accepting": "clinic-a-accepting"}}
+                        """))));
+
+        JsonNode patched = adminOk("PATCH", "/admin/v1/connections/" + name, """
+                {"settings": {"extensions": {"accepting": null, "after-outcome": "clinic-a-after-outcome"},
+                              "calls_per_minute": null, "mrn_system": "urn:oid:1.2.3"}}
+                """).path("connection").path("settings");
+        JsonNode expected = JSON.readTree("""
+                {"timezone": "America/New_York", "mrn_system": "urn:oid:1.2.3",
+                 "extensions": {"before-emr": "clinic-a-before-emr", "after-outcome": "clinic-a-after-outcome"}}
+                """);
+        assertThat(patched).isEqualTo(expected);
+        // what is stored is what was answered, and a patch without settings leaves them alone
+        assertThat(JSON.readTree(jdbc.queryForObject("select settings from emr_connection where name = ?", String.class, name)))
+                .isEqualTo(expected);
+        assertThat(adminOk("PATCH", "/admin/v1/connections/" + name, "{\"status\":\"active\"}").path("connection")
+                .path("settings")).isEqualTo(expected);
+        // settings that are not an object are refused; an explicit null clears them all
+        assertThat(admin("PATCH", "/admin/v1/connections/" + name, "{\"settings\": [1]}", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(adminOk("PATCH", "/admin/v1/connections/" + name, "{\"settings\": null}").path("connection")
+                .path("settings")).isEqualTo(JSON.createObjectNode());
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.tenancy.Secrets;
 
-/** Issue 11 item 9(a), the admin API's own credential: a weak or malformed one stops the start-up. */
+/** The admin API's own credential: a weak or malformed one stops the start-up. */
 class AdminAuthenticatorTest {
 
     @Test

@@ -20,6 +20,7 @@ import org.telenc.engine.admin.AdminBodies.TokenView;
 import org.telenc.engine.admin.AdminBodies.Tokens;
 import org.telenc.engine.admin.AdminBodies.UpdateConnection;
 import org.telenc.engine.api.ApiException;
+import org.telenc.engine.support.Json;
 
 /**
  * The admin API's bodies are records bound by Jackson; on the wire they are byte for byte what the
@@ -69,7 +70,7 @@ class AdminBodiesTest {
         assertThat(JSON.treeToValue(JSON.readTree("{\"client_id\":null}"), CreateClient.class))
                 .isEqualTo(new CreateClient(null, null));
         for (String wrong : List.of("true", "1.5", "{}", "[\"a\"]")) {
-            assertThatThrownBy(() -> JSON.treeToValue(JSON.readTree("{\"name\":\"x\",\"client_id\":" + wrong + "}"), CreateClient.class))
+            assertThatThrownBy(() -> JSON.treeToValue(JSON.readTree(Json.object("name", "x", "client_id", Json.tree(wrong))), CreateClient.class))
                     .satisfies(e -> assertThat(AdminBodies.apiException(e)).isNotNull()
                             .extracting(ApiException::getMessage).isEqualTo("Invalid request: client_id must be a string."));
         }

@@ -70,7 +70,7 @@ class ProvisioningTest extends EngineTest {
         return value.substring(0, length);
     }
 
-    /** Issue 11 item 9(a): a client secret, access token or webhook secret under 32 characters stops the file. */
+    /** A client secret, access token or webhook secret under 32 characters stops the file. */
     @Test
     void aShortSecretTokenOrWebhookSecretStopsTheFileNamingTheEntryNeverTheValue() throws Exception {
         System.setProperty("PROV_EMR_PASSWORD_" + suffix, "short"); // the EMR's own credential: taken as it is

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.RawHttp;
 import org.telenc.engine.support.RawHttp.Answer;
+import org.telenc.engine.support.Json;
 
 /**
- * Contract 2.3's transport rules over raw sockets (java.net.http refuses to send most of this):
+ * The transport rules of docs/api.md "Errors, in the order they are checked" over raw sockets (java.net.http refuses to send most of this):
  * chunked bodies are read once and judged like sized ones, a body that is not UTF-8 is
  * invalid_json, and what Tomcat refuses before the application runs still answers the contract's
  * JSON body with a code the API reference (docs/api.md) documents; never a 5xx, an HTML page or an empty body.
@@ -70,8 +71,8 @@ class TransportErrorsTest extends EngineTest {
     }
 
     static String encounter(String mrn, String reason) {
-        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\""
-                + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
+        return Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "reason", reason);
     }
 
     /** An error answer as the contract has it: 4xx, JSON, success false, a documented code. */
@@ -174,8 +175,7 @@ class TransportErrorsTest extends EngineTest {
         Random random = new Random(11);
         List<byte[]> bodies = List.of(
                 utf8("{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\"}"),
-                utf8("{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\",\"reason\":\""
-                        + "x".repeat(60) + "\"}"),
+                utf8(encounter("100234", "x".repeat(60))),
                 utf8("{\"a\":1,\"a\":2}"),
                 utf8("{\"patient_mrn\":\"caf\u00e9 \u6f22\u5b57 \ud83d\ude00\"}"),
                 invalidUtf8Body(new byte[] {(byte) 0xe2, (byte) 0x82}),

@@ -15,9 +15,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.TestDatabase;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 5, item 7: the audit log records who did what (client, token reference, operation, ids,
+ * The audit log records who did what (client, token reference, operation, ids,
  * outcome) with no PHI in clear, and cannot be rewritten on PostgreSQL; retention purges request
  * payloads of finished jobs and keeps their outcomes.
  */
@@ -35,8 +36,8 @@ class AuditAndRetentionTest extends EngineTest {
     void everyAnswerAndOutcomeIsAuditedWithoutPhi() throws Exception {
         String caller = "Zebulon " + UUID.randomUUID();
         String mrn = "100234";
-        String body = "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"caller\":\"" + caller + "\",\"message\":\"Secret message " + caller + "\"}";
+        String body = Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "caller", caller, "message", "Secret message " + caller);
         long before = jdbc.queryForObject("select coalesce(max(id), 0) from audit_log", Long.class);
         String id = JSON.readTree(post("/v1/telephone-encounters", body).body()).path("telephone_encounter_id").asText();
         receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30));

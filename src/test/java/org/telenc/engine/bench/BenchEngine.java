@@ -16,6 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged engine as a user runs it ({@code java -jar telephone-encounter-engine-*.jar}, embedded
@@ -88,23 +90,23 @@ final class BenchEngine implements AutoCloseable {
         long begin = System.nanoTime();
         process = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        double healthUp = Double.NaN;
-        long deadline = begin + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("engine exited with status " + process.exitValue()
-                        + " before it was ready; log: " + log);
-            }
-            if (Double.isNaN(healthUp) && healthIsUp()) {
-                healthUp = (System.nanoTime() - begin) / 1e9;
-            }
-            if ((!needHealthUp || !Double.isNaN(healthUp)) && providersSynced()) {
-                return new StartTimes(healthUp, (System.nanoTime() - begin) / 1e9);
-            }
-            Thread.sleep(50);
+        double[] healthUp = {Double.NaN};
+        try {
+            double ready = Awaitility.await("the engine ready").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("engine exited with status " + process.exitValue()
+                            + " before it was ready; log: " + log);
+                }
+                if (Double.isNaN(healthUp[0]) && healthIsUp()) {
+                    healthUp[0] = (System.nanoTime() - begin) / 1e9;
+                }
+                return (!needHealthUp || !Double.isNaN(healthUp[0])) && providersSynced() ? (System.nanoTime() - begin) / 1e9 : null;
+            }, java.util.Objects::nonNull);
+            return new StartTimes(healthUp[0], ready);
+        } catch (ConditionTimeoutException late) {
+            destroyNow();
+            throw new IllegalStateException("engine not ready within " + timeout.toSeconds() + " s; log: " + log);
         }
-        destroyNow();
-        throw new IllegalStateException("engine not ready within " + timeout.toSeconds() + " s; log: " + log);
     }
 
     long pid() {

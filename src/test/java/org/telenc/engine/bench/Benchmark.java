@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The benchmark of issue 6 (measurement only), started by {@code scripts/benchmark.sh}. This JVM is
+ * The benchmark of docs/benchmark.md (measurement only), started by {@code scripts/benchmark.sh}. This JVM is
  * the load driver; the engine under test is the packaged jar in its own process, started afresh for
  * each phase on a fresh data directory; the JMS ceiling runs in a third process. Phases:
  * <ol>
@@ -351,7 +351,7 @@ public final class Benchmark {
         double total = (System.nanoTime() - beganNanos) / 1e9;
         String line = "=".repeat(100);
         out.append(line).append('\n');
-        out.append("TELEPHONE-ENCOUNTER ENGINE BENCHMARK (issue 6)   ")
+        out.append("TELEPHONE-ENCOUNTER ENGINE BENCHMARK   ")
                 .append(began.truncatedTo(ChronoUnit.SECONDS)).append("   mode ").append(settings.mode())
                 .append(String.format(Locale.ROOT, "   run time %d min %02d s%n", (long) total / 60, (long) total % 60));
         out.append(line).append('\n');
@@ -664,7 +664,7 @@ public final class Benchmark {
     }
 
     private void appendTargets(StringBuilder out) {
-        out.append("TARGETS (issue 6)\n");
+        out.append("TARGETS\n");
         TextTable t = new TextTable("target", "measured", "verdict");
         Row in16 = intake.get(16);
         Map<String, String> k16 = ceiling.getOrDefault("camel", Map.of()).get(16);

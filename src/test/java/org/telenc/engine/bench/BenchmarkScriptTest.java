@@ -54,19 +54,29 @@ class BenchmarkScriptTest {
         assertThat(mvn).hasSize(2).allSatisfy(args -> assertThat(args).contains("-o"));
     }
 
-    /** Every mvn command the README shows runs online (no -o / --offline): a fresh clone on a fresh machine types them as written. */
+    /**
+     * Every mvn command the README and docs/ show runs online (no -o / --offline): a fresh clone on a
+     * fresh machine types them as written.
+     */
     @Test
-    void noReadmeCommandForcesMavenOffline() throws IOException {
-        Matcher blocks = Pattern.compile("(?s)```[a-z]*\\n(.*?)```").matcher(Files.readString(root.resolve("README.md")));
+    void noDocumentedCommandForcesMavenOffline() throws IOException {
         List<String> mvnLines = new ArrayList<>();
-        while (blocks.find()) {
-            blocks.group(1).lines().filter(l -> l.matches(".*\\bmvn\\b.*")).forEach(mvnLines::add);
+        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (var docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
         }
-        Matcher inline = Pattern.compile("`(mvn [^`]*)`").matcher(Files.readString(root.resolve("README.md")));
-        while (inline.find()) {
-            mvnLines.add(inline.group(1));
+        for (Path document : documents) {
+            String text = Files.readString(document);
+            Matcher blocks = Pattern.compile("(?s)```[a-z]*\\n(.*?)```").matcher(text);
+            while (blocks.find()) {
+                blocks.group(1).lines().filter(l -> l.matches(".*\\bmvn\\b.*")).forEach(mvnLines::add);
+            }
+            Matcher inline = Pattern.compile("`(mvn [^`]*)`").matcher(text);
+            while (inline.find()) {
+                mvnLines.add(inline.group(1));
+            }
         }
-        assertThat(mvnLines).as("mvn commands in the README").hasSizeGreaterThan(3);
+        assertThat(mvnLines).as("mvn commands in the README and docs/").hasSizeGreaterThan(3);
         assertThat(mvnLines).allSatisfy(line -> assertThat(Arrays.asList(line.split("\\s+")))
                 .as(line).doesNotContain("-o", "--offline"));
     }

@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A closed-loop load: {@code concurrency} workers, each doing one operation after the other with no
@@ -117,11 +120,11 @@ final class ClosedLoop {
             workers.add(t);
             t.start();
         }
-        sleepUntil(begin);
+        dueAt(begin);
         go.countDown();
-        sleepUntil(measureStart);
+        dueAt(measureStart);
         window.started();
-        sleepUntil(measureEnd);
+        dueAt(measureEnd);
         window.ended();
         for (Thread t : workers) {
             t.join(60_000);
@@ -140,10 +143,19 @@ final class ClosedLoop {
         return new Result(concurrency, seconds, all.length, errorCounts, all, secs);
     }
 
-    static void sleepUntil(long nanoTime) throws InterruptedException {
-        long wait;
-        while ((wait = nanoTime - System.nanoTime()) > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    /**
+     * Returns at {@code nanoTime} (System.nanoTime), the due time of a phase of the run: the bench runs on a
+     * schedule, so the wait is a scheduled completion at that time, not a wait for the engine.
+     */
+    static void dueAt(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
+        try {
+            CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -30,6 +30,8 @@ final class EndToEndLoad {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WEBHOOK_PATIENCE = Duration.ofSeconds(120);
+    /** After an error a worker's next request is due this much later: an engine that refuses is not hammered. */
+    private static final long ERROR_PAUSE_NANOS = 20_000_000L;
 
     private EndToEndLoad() {}
 
@@ -100,13 +102,13 @@ final class EndToEndLoad {
                                     HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() != 200) {
                                 count(errors, "HTTP " + response.statusCode(), t0, measureStart, measureEnd);
-                                Thread.sleep(20);
+                                ClosedLoop.dueAt(System.nanoTime() + ERROR_PAUSE_NANOS); // the next request is due a pause later
                                 continue;
                             }
                             id = JSON.readTree(response.body()).path("telephone_encounter_id").asText();
                         } catch (java.io.IOException e) {
                             count(errors, e.getClass().getSimpleName(), t0, measureStart, measureEnd);
-                            Thread.sleep(20);
+                            ClosedLoop.dueAt(System.nanoTime() + ERROR_PAUSE_NANOS);
                             continue;
                         }
                         long posted = System.nanoTime();
@@ -139,11 +141,11 @@ final class EndToEndLoad {
             workers.add(t);
             t.start();
         }
-        ClosedLoop.sleepUntil(begin);
+        ClosedLoop.dueAt(begin);
         go.countDown();
-        ClosedLoop.sleepUntil(measureStart);
+        ClosedLoop.dueAt(measureStart);
         window.started();
-        ClosedLoop.sleepUntil(measureEnd);
+        ClosedLoop.dueAt(measureEnd);
         window.ended();
         // the requests still in flight finish (their webhooks arrive) before the engine is measured or stopped
         for (Thread t : workers) {

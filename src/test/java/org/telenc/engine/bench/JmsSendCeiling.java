@@ -87,7 +87,7 @@ public final class JmsSendCeiling {
         BrokerService broker = config.embeddedBroker(properties, "engine");
         broker.start();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("embeddedBroker", broker));
-        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "");
+        JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", true);
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.addComponent("activemq", config.activemq(pool));
         camel.start();

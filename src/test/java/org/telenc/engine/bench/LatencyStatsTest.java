@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The benchmark's own arithmetic: percentiles, histogram, the closed loop's window and the options. */
 class LatencyStatsTest {
@@ -36,10 +38,10 @@ class LatencyStatsTest {
     @Test
     void closedLoopCountsOnlyTheMeasuredWindow() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        ClosedLoop.Result result = ClosedLoop.run(2, Duration.ofMillis(300), Duration.ofSeconds(1), worker -> () -> {
-            Thread.sleep(10);
-            return calls.incrementAndGet() % 10 == 0 ? "HTTP 503" : null;
-        }, new ClosedLoop.Window() {
+        // a call that takes 10 ms: its answer is scheduled 10 ms after the call
+        ClosedLoop.Result result = ClosedLoop.run(2, Duration.ofMillis(300), Duration.ofSeconds(1), worker -> () ->
+                CompletableFuture.supplyAsync(() -> calls.incrementAndGet() % 10 == 0 ? "HTTP 503" : null,
+                        CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)).get(), new ClosedLoop.Window() {
             @Override
             public void started() {
             }

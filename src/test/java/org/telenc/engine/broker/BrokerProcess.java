@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.activemq.broker.BrokerPlugin;
+import org.telenc.engine.config.BrokerConfiguration;
+import org.telenc.engine.config.EngineProperties;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.security.AuthenticationUser;
 import org.apache.activemq.security.SimpleAuthenticationPlugin;
@@ -47,7 +50,10 @@ public final class BrokerProcess implements AutoCloseable {
         broker.setAdvisorySupport(false);
         SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(
                 List.of(new AuthenticationUser(USER, PASSWORD, "engine")));
-        broker.setPlugins(new BrokerPlugin[] {authentication});
+        // broker-side redelivery, as the embedded broker and the prod overlay's activemq.xml have it,
+        // with the engine's defaults (engine.broker.redelivery: 10 times, 1 s doubling to 60 s)
+        broker.setPlugins(new BrokerPlugin[] {authentication, BrokerConfiguration.redeliveryPlugin(
+                new EngineProperties.Broker.Redelivery(10, Duration.ofSeconds(1), Duration.ofSeconds(60)))});
         broker.addConnector("tcp://127.0.0.1:" + args[0]);
         broker.start();
         broker.waitUntilStarted();

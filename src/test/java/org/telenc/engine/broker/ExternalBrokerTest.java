@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.support.EngineTest;
 
 /**
- * Issue 5, external broker: the engine with no embedded broker, on an ActiveMQ Classic broker in
+ * External broker (docs/operating.md): the engine with no embedded broker, on an ActiveMQ Classic broker in
  * another process, reached by a failover URL with user and password. The whole flow works; the
  * broker is killed and restarted, and the engine reconnects by itself and goes on.
  */

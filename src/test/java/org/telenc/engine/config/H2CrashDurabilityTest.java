@@ -9,6 +9,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.ClassPathResource;
@@ -49,24 +53,31 @@ class H2CrashDurabilityTest {
     private static void drainAfterSigterm(String url) throws Exception {
         Connection connection = DriverManager.getConnection(url, "sa", "");
         connection.createStatement().execute("create table t(id int primary key)");
+        CountDownLatch sigterm = new CountDownLatch(1);
+        ScheduledExecutorService inFlight = Executors.newSingleThreadScheduledExecutor();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sigterm.countDown();
             try {
-                Thread.sleep(300);
-                PreparedStatement insert = connection.prepareStatement("insert into t values (?)");
-                for (int i = 0; i < DRAINED_ROWS; i++) {
-                    insert.setInt(1, i);
-                    insert.executeUpdate();
-                }
-                connection.close();
+                // the in-flight requests write their answers 300 ms after the signal, while every other
+                // shutdown hook (H2's own, were it on) runs
+                inFlight.schedule(() -> {
+                    PreparedStatement insert = connection.prepareStatement("insert into t values (?)");
+                    for (int i = 0; i < DRAINED_ROWS; i++) {
+                        insert.setInt(1, i);
+                        insert.executeUpdate();
+                    }
+                    connection.close();
+                    return null;
+                }, 300, TimeUnit.MILLISECONDS).get();
                 System.out.println("drained " + DRAINED_ROWS);
             } catch (Exception e) {
-                System.out.println("drain failed: " + e.getMessage());
+                System.out.println("drain failed: " + (e.getCause() == null ? e : e.getCause()).getMessage());
             }
             System.out.flush();
         }));
         System.out.println("ready");
         System.out.flush();
-        Thread.sleep(60_000);
+        sigterm.await(60, TimeUnit.SECONDS); // the test sends SIGTERM; a minute is the child's limit
     }
 
     static String shippedUrl(Path dataDir) {

@@ -40,7 +40,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests (k8s/, kustomize) agree with the application's own configuration
- * (src/main/resources/application.yml) and with the production rules of issue 5. Every overlay is
+ * (src/main/resources/application.yml) and with the production rules of docs/operating.md. Every overlay is
  * rendered by a real {@code kubectl kustomize} (the binary on the PATH, or the one named by the
  * environment variable {@code KUBECTL}); without kubectl this test fails, it never skips:
  * {@code .ci/run} installs it if missing. The manifests use current kustomize fields only: any
@@ -292,6 +292,26 @@ class KubernetesManifestsTest {
                 .containsEntry("ENGINE_SANDBOX_ENABLED", "true")
                 .doesNotContainKeys("SPRING_DATASOURCE_URL", "SPRING_ACTIVEMQ_BROKER_URL");
         assertThat(docs).noneMatch(d -> "StatefulSet".equals(d.get("kind")));
+    }
+
+    /**
+     * The base runs production mode (no sandbox, no demo tenant and its published credentials);
+     * only the dev overlay runs the sandbox, and it listens beyond loopback because it says so
+     * (sandbox mode alone listens on loopback, where neither probes nor the Service arrive).
+     */
+    @Test
+    void theBaseRunsProductionModeAndOnlyTheDevOverlayRunsTheSandbox() throws Exception {
+        List<Map<String, Object>> base = kustomize("k8s/base");
+        assertThat(environment(base, engineContainer(base))).containsEntry("ENGINE_SANDBOX_ENABLED", "false")
+                .containsEntry("ENGINE_DEMO_ENABLED", "false").doesNotContainKey("SERVER_ADDRESS");
+        rendered.forEach((overlay, docs) -> {
+            Map<String, String> env = environment(docs, engineContainer(docs));
+            if (overlay.equals("dev")) {
+                assertThat(env).as(overlay).containsEntry("ENGINE_SANDBOX_ENABLED", "true").containsEntry("SERVER_ADDRESS", "0.0.0.0");
+            } else {
+                assertThat(env).as(overlay).containsEntry("ENGINE_SANDBOX_ENABLED", "false").containsEntry("ENGINE_DEMO_ENABLED", "false");
+            }
+        });
     }
 
     @ParameterizedTest

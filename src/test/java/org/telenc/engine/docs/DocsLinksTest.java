@@ -19,12 +19,16 @@ class DocsLinksTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();
 
+    /** The documents by reader, each of which the README links to. */
+    static final List<String> DOCS = List.of("docs/api.md", "docs/operating.md", "docs/route-authoring.md",
+            "docs/design.md", "docs/benchmark.md");
+
     @Test
     void theReadmeAndDocsOnlyLinkToWhatTheRepositoryHas() throws IOException {
         MarkdownLinks links = new MarkdownLinks(ROOT);
         List<Path> documents = MarkdownLinks.documents(ROOT);
-        assertThat(documents).as("the API reference and the design are in the repository")
-                .contains(ROOT.resolve("docs/api.md"), ROOT.resolve("docs/design.md"));
+        assertThat(documents).as("the documents by reader are in the repository")
+                .containsAll(DOCS.stream().map(ROOT::resolve).toList()).contains(ROOT.resolve("k8s/README.md"));
         List<String> problems = new ArrayList<>();
         for (Path document : documents) {
             problems.addAll(links.problems(document));
@@ -33,9 +37,14 @@ class DocsLinksTest {
     }
 
     @Test
-    void theReadmeLinksToTheApiReferenceAndTheDesign() throws IOException {
+    void theReadmeLinksToEveryDocument() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        assertThat(readme).contains("](docs/api.md").contains("](docs/design.md");
+        List<String> documents;
+        try (var docs = Files.list(ROOT.resolve("docs"))) {
+            documents = docs.map(p -> "docs/" + p.getFileName()).filter(p -> p.endsWith(".md")).sorted().toList();
+        }
+        assertThat(documents).containsExactlyInAnyOrderElementsOf(DOCS);
+        assertThat(documents).allSatisfy(doc -> assertThat(readme).as("README links to " + doc).contains("](" + doc + ")"));
     }
 
     /** The checker itself: each kind of broken link is found, and good ones pass. */
@@ -63,7 +72,7 @@ class DocsLinksTest {
                     [indented code](nowhere.md)
 
                 Bad: [gone](docs/missing.md), [anchor](docs/design.md#no-such-heading), [self](#nope),
-                [third](docs/api.md#errors-2), [outside](../outside.md), [notes](../shared/contract.md).
+                [third](docs/api.md#errors-2), [outside](../outside.md), [notes](../shared/notes.md).
                 """);
         Files.writeString(tmp.resolve("outside.md"), "# outside\n");
 
@@ -74,7 +83,7 @@ class DocsLinksTest {
                 .anySatisfy(p -> assertThat(p).contains("(#nope)"))
                 .anySatisfy(p -> assertThat(p).contains("(docs/api.md#errors-2)"))
                 .anySatisfy(p -> assertThat(p).contains("(../outside.md)").contains("outside the repository"))
-                .anySatisfy(p -> assertThat(p).contains("(../shared/contract.md)").contains("outside the repository"));
+                .anySatisfy(p -> assertThat(p).contains("(../shared/notes.md)").contains("outside the repository"));
         assertThat(new MarkdownLinks(repo).problems(repo.resolve("docs/api.md"))).isEmpty();
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The README's layout table names exactly the engine's top-level packages, as the tree has them. */
+/** The layout table of docs/design.md names exactly the engine's top-level packages, as the tree has them. */
 class LayoutDocumentedTest {
 
     static final Path MAIN = Path.of("src/main/java/org/telenc/engine");
@@ -23,11 +23,11 @@ class LayoutDocumentedTest {
         try (Stream<Path> children = Files.list(MAIN)) {
             children.filter(Files::isDirectory).forEach(p -> tree.add(p.getFileName().toString()));
         }
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        int start = readme.indexOf("\n## Layout\n");
-        assertThat(start).as("README has a Layout section").isPositive();
-        int end = readme.indexOf("\n## ", start + 5);
-        String layout = readme.substring(start, end < 0 ? readme.length() : end);
+        String design = Files.readString(Path.of("docs/design.md"), StandardCharsets.UTF_8);
+        int start = design.indexOf("\n## Layout\n");
+        assertThat(start).as("docs/design.md has a Layout section").isPositive();
+        int end = design.indexOf("\n## ", start + 5);
+        String layout = design.substring(start, end < 0 ? design.length() : end);
         Set<String> documented = new TreeSet<>();
         Matcher row = Pattern.compile("`src/main/java/org/telenc/engine/([a-z]+)`").matcher(layout);
         while (row.find()) {

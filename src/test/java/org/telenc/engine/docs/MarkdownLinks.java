@@ -43,7 +43,10 @@ final class MarkdownLinks {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The Markdown files a reader of the repository meets: README.md and everything under docs/. */
+    /**
+     * The Markdown files a reader of the repository meets: README.md, everything under docs/ and
+     * every other {@code .md} of the tree (k8s/README.md, ...), build output and VCS data left out.
+     */
     static List<Path> documents(Path root) throws IOException {
         List<Path> files = new ArrayList<>();
         files.add(root.resolve("README.md"));
@@ -53,7 +56,17 @@ final class MarkdownLinks {
                 walk.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
             }
         }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p))
+                    .filter(p -> !files.contains(p))
+                    .filter(p -> !startsWithAny(root.relativize(p), List.of("target", ".git", "node_modules", "docs")))
+                    .sorted().forEach(files::add);
+        }
         return files;
+    }
+
+    private static boolean startsWithAny(Path relative, List<String> folders) {
+        return relative.getNameCount() > 1 && folders.contains(relative.getName(0).toString());
     }
 
     /** Every problem of one file, each naming the file and the link; empty when all is well. */

@@ -26,9 +26,10 @@ import org.telenc.engine.sandbox.DemoTenant;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 14: on a server that takes transactions and answers _revinclude (the sandbox by default), a
+ * docs/design.md "Two EMR calls per encounter": on a server that takes transactions and answers _revinclude (the sandbox by default), a
  * telephone encounter makes two EMR calls, one search and one transaction, bare or full; forced
  * sequential ({@code "fhir_batching": "off"}) it makes one per step. Both paths give the same
  * outcome and webhook data, and leave the same resources in the EMR. Calls are counted by a real
@@ -97,10 +98,9 @@ class EmrBatchingFlowTest extends EngineTest {
     }
 
     static String body(String mrn, String medication, String pharmacy) {
-        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"reason\":\"Refill\",\"caller\":\"Daughter\",\"message\":\"Please call back\""
-                + (medication == null ? "" : ",\"refill_medication_name\":\"" + medication + "\"")
-                + (pharmacy == null ? "" : ",\"pharmacy_ehr_id\":\"" + pharmacy + "\"") + "}";
+        return Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "reason", "Refill", "caller", "Daughter", "message", "Please call back",
+                "refill_medication_name", medication, "pharmacy_ehr_id", pharmacy);
     }
 
     /** What the EMR holds of one telephone encounter: counts by kind, and pat-1001's pharmacies. */

@@ -1,6 +1,7 @@
 package org.telenc.engine.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -36,8 +37,9 @@ class EmrCallGuardTest {
         guard.beforeCall(healthy); // unaffected
         assertThat(guard.state("healthy")).isEqualTo("CLOSED");
 
-        Thread.sleep(400); // after the open period one trial call goes through
-        guard.beforeCall(dead);
+        // after the open period (300 ms) one trial call goes through
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).ignoreException(EmrThrottledException.class)
+                .untilAsserted(() -> guard.beforeCall(dead));
         guard.afterResponse(dead, 200);
         assertThat(guard.state("dead")).isEqualTo("CLOSED");
     }

@@ -12,7 +12,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.sandbox.DemoTenant;
 
 /**
- * Issue 4, capabilities: the sync reads each server's CapabilityStatement; a server that cannot
+ * Capabilities: the sync reads each server's CapabilityStatement; a server that cannot
  * create an Encounter, or cannot search Patient by identifier, has no telephone-encounter
  * capability and the API answers unsupported_emr, checked against real HAPI servers.
  */

@@ -1,6 +1,7 @@
 package org.telenc.engine.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.telenc.engine.support.Json;
 
 /**
  * One dead EMR does not starve the others: the dead clinic's circuit opens, its jobs wait without
@@ -50,10 +52,10 @@ class EmrCircuitBreakerFlowTest extends EngineTest {
     void aDeadClinicsCircuitOpensAndAnotherClinicIsServedMeanwhile() throws Exception {
         // another clinic, healthy, for the same client
         String clinic = "healthy-" + UUID.randomUUID().toString().substring(0, 8);
-        admin("POST", "/admin/v1/connections", "{\"name\":\"" + clinic + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"embedded:sandbox\"}");
+        admin("POST", "/admin/v1/connections", Json.object("name", clinic, "emr_type", "fhir-r4", "base_url", "embedded:sandbox"));
         admin("POST", "/admin/v1/connections/" + clinic + "/sync", null);
-        String token = admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", "{\"connection\":\"" + clinic
-                + "\",\"emr_user_ehr_id\":\"12222\",\"access_token_reference_id\":\"" + clinic + "\"}").path("access_token").asText();
+        String token = admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", Json.object("connection", clinic,
+                "emr_user_ehr_id", "12222", "access_token_reference_id", clinic)).path("access_token").asText();
 
         // the demo clinic's EMR goes dead
         dead = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
@@ -63,10 +65,7 @@ class EmrCircuitBreakerFlowTest extends EngineTest {
                 DemoTenant.CONNECTION_NAME);
         String waiting = JSON.readTree(post("/v1/telephone-encounters", encounterBody("100236", null, null)).body())
                 .path("telephone_encounter_id").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!"OPEN".equals(guard.state(demoConnection)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "OPEN".equals(guard.state(demoConnection)));
         assertThat(guard.state(demoConnection)).isEqualTo("OPEN");
 
         HttpResponse<String> other = send(HttpRequest.newBuilder(uri("/v1/telephone-encounters")).header("Content-Type", "application/json")

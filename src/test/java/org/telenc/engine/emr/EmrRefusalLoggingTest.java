@@ -1,6 +1,7 @@
 package org.telenc.engine.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -52,8 +53,20 @@ class EmrRefusalLoggingTest extends EngineTest {
         captured.start();
         root.addAppender(captured);
         try {
-            flow.call();
-            Thread.sleep(300); // the consumer logs its last lines just after the webhook is sent
+            Object result = flow.call();
+            if (result instanceof JsonNode event && event.hasNonNull("id")) {
+                // the consumer logs its last lines just after the webhook is sent: the job's end and the delivery
+                String eventId = event.path("id").asText();
+                await("the job's last log lines").atMost(Duration.ofSeconds(10)).until(() -> {
+                    List<ILoggingEvent> now;
+                    synchronized (captured) { // AppenderBase appends under the appender's lock
+                        now = new java.util.ArrayList<>(captured.list);
+                    }
+                    List<String> lines = now.stream().map(ILoggingEvent::getFormattedMessage)
+                            .filter(m -> m.contains(eventId)).toList();
+                    return lines.stream().anyMatch(m -> m.contains(" ended ")) && lines.stream().anyMatch(m -> m.contains(" delivered "));
+                });
+            }
         } finally {
             root.detachAppender(captured);
         }
@@ -95,7 +108,7 @@ class EmrRefusalLoggingTest extends EngineTest {
     void anEncounterTheEmrRefusesIsOneWarnLine() throws Exception {
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
         jdbc.update("update emr_connection set base_url = ? where name = ?", proxy.baseUrl(), DemoTenant.CONNECTION_NAME);
-        // one write per step (issue 14's transaction is the next test)
+        // one write per step (the transaction Bundle is the next test)
         jdbc.update("update emr_connection set settings = ? where name = ?", "{\"fhir_batching\":\"off\"}",
                 DemoTenant.CONNECTION_NAME);
         proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 400, "processing");

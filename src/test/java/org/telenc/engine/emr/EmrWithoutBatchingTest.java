@@ -19,7 +19,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 
 /**
- * Issue 14: a server whose CapabilityStatement lists neither the transaction interaction nor
+ * docs/design.md "Two EMR calls per encounter": a server whose CapabilityStatement lists neither the transaction interaction nor
  * MedicationRequest:patient in Patient's searchRevInclude (the sandbox told so) is used one
  * operation per step: the sync records both flags false and a full encounter is created without a
  * transaction or a _revinclude search, which this server would refuse (501, 400).

@@ -33,8 +33,8 @@ class ReferenceIdSystemsTest {
     @Test
     void withAnIdSystemReferencesGoByIdentifierAndSyncedIdsAreThatIdentifier() {
         EmrConnection.FhirSettings settings = connections.settings(
-                "{\"practitioner_id_system\":\"urn:clinic:staff\",\"location_id_system\":\"urn:clinic:site\","
-                        + "\"pharmacy_id_system\":\"urn:ncpdp\"}");
+                """
+                {"practitioner_id_system":"urn:clinic:staff","location_id_system":"urn:clinic:site","pharmacy_id_system":"urn:ncpdp"}""");
         Reference practitioner = settings.reference("Practitioner", "S-9", null);
         assertThat(practitioner.hasReference()).isFalse();
         assertThat(practitioner.getType()).isEqualTo("Practitioner");

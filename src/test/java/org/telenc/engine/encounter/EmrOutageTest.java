@@ -22,9 +22,10 @@ import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
+import org.awaitility.Awaitility;
 
 /**
- * Contract 2.4 steps 7 and 8 against a real HTTP EMR that answers 503 for a while: the job is
+ * Steps 7 and 8 of docs/api.md "What a queued request becomes" against a real HTTP EMR that answers 503 for a while: the job is
  * deferred through the broker scheduler and completes once the EMR is back, every EMR write exactly
  * once however many tries it took; after the retry window the job fails with emr_unavailable.
  */
@@ -58,14 +59,8 @@ class EmrOutageTest extends EngineTest {
         return JSON.readTree(response.body()).path("telephone_encounter_id").asText();
     }
 
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void await(BooleanSupplier condition, Duration timeout, String what) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     <T extends Resource> List<T> written(Class<T> type, String suffix, String id) {
@@ -99,7 +94,7 @@ class EmrOutageTest extends EngineTest {
 
     @Test
     void aRefillThatFailsAfterTheEncounterExistsIsRetriedWithoutASecondEncounter() throws Exception {
-        // one write per step: the refill is a call of its own (issue 14's transaction writes it with the encounter)
+        // one write per step: the refill is a call of its own (the transaction Bundle writes it with the encounter)
         jdbc.update("update emr_connection set settings = ? where name = ?", "{\"fhir_batching\":\"off\"}",
                 DemoTenant.CONNECTION_NAME);
         proxy.outageFor(request -> request.startsWith("POST /fhir/MedicationRequest"));

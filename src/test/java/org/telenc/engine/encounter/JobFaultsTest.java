@@ -1,6 +1,7 @@
 package org.telenc.engine.encounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
@@ -36,6 +37,7 @@ import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
+import org.telenc.engine.support.Json;
 
 /**
  * A job that throws something the flows do not turn into an outcome (here an unexpected
@@ -74,8 +76,8 @@ class JobFaultsTest extends EngineTest {
     static void fastRedelivery(DynamicPropertyRegistry registry) {
         ownEngine(registry, "job-faults");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> String.valueOf(MAXIMUM_REDELIVERIES));
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "400ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "2s");
     }
 
     @BeforeEach
@@ -121,8 +123,8 @@ class JobFaultsTest extends EngineTest {
         if (fault != null) {
             FAULTS.put(marker, fault);
         }
-        String body = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"caller\":\"" + marker + "\"}";
+        String body = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "caller", marker);
         var response = post("/v1/telephone-encounters", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
@@ -197,7 +199,7 @@ class JobFaultsTest extends EngineTest {
         assertThat(status(poisoned.id())).isEqualTo("failed");
         assertThat(status(healthy.id())).isEqualTo("completed");
 
-        Thread.sleep(1500); // would a second event or a dead letter follow?
+        holdsOneEventAndNoDeadLetter(REQUESTS_DLQ, poisoned.id()); // would a second event or a dead letter follow?
         assertThat(eventsFor(poisoned.id())).hasSize(1);
         assertThat(deadLettered(REQUESTS_DLQ, poisoned.id())).isFalse();
         assertThat(jdbc.queryForObject("select count(*) from webhook_event where encounter_id = ?", Integer.class,
@@ -217,7 +219,7 @@ class JobFaultsTest extends EngineTest {
         JsonNode event = awaitEvent(flaky.id());
         assertThat(event.path("type").asText()).isEqualTo("telephone_encounter.created");
         assertThat(fault.thrown().get()).isEqualTo(1);
-        Thread.sleep(1500);
+        holdsOneEventAndNoDeadLetter(REQUESTS_DLQ, flaky.id());
         assertThat(eventsFor(flaky.id())).hasSize(1);
         assertThat(status(flaky.id())).isEqualTo("completed");
         assertThat(deadLettered(REQUESTS_DLQ, flaky.id())).isFalse();
@@ -230,7 +232,8 @@ class JobFaultsTest extends EngineTest {
 
         JsonNode event = awaitEvent(late.id());
         assertThat(event.path("type").asText()).isEqualTo("telephone_encounter.created");
-        Thread.sleep(2000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fault.thrown().get() > MAXIMUM_REDELIVERIES);
+        holdsOneEventAndNoDeadLetter(REQUESTS_DLQ, late.id());
         assertThat(fault.thrown().get()).isGreaterThan(MAXIMUM_REDELIVERIES);
         assertThat(eventsFor(late.id())).hasSize(1);
         assertThat(jdbc.queryForObject("select count(*) from webhook_event where encounter_id = ?", Integer.class,
@@ -259,7 +262,7 @@ class JobFaultsTest extends EngineTest {
         assertThat(fault.thrown().get()).isEqualTo(1 + MAXIMUM_REDELIVERIES);
         assertThat(awaitEvent(healthy).path("type").asText()).isEqualTo("telephone_encounter_action.created");
 
-        Thread.sleep(1500);
+        holdsOneEventAndNoDeadLetter(ACTIONS_DLQ, poisoned);
         assertThat(eventsFor(poisoned)).hasSize(1);
         assertThat(jdbc.queryForObject("select status from telephone_encounter_action where id = ?", String.class, poisoned))
                 .isEqualTo("failed");
@@ -273,10 +276,7 @@ class JobFaultsTest extends EngineTest {
         camel.sendBody("activemq:queue:telephone-encounters.requests", unreadable);
         camel.sendBody("activemq:queue:telephone-encounters.actions", unreadable);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while ((!deadLettered(REQUESTS_DLQ, marker) || !deadLettered(ACTIONS_DLQ, marker)) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(REQUESTS_DLQ, marker) && deadLettered(ACTIONS_DLQ, marker));
         assertThat(deadLettered(REQUESTS_DLQ, marker)).isTrue();
         assertThat(deadLettered(ACTIONS_DLQ, marker)).isTrue();
         for (TextMessage message : browse(REQUESTS_DLQ)) {
@@ -286,6 +286,12 @@ class JobFaultsTest extends EngineTest {
             }
         }
         assertThat(eventsFor(marker)).isEmpty();
+    }
+
+    /** Holds for 1.5 s that the job has exactly one event and nothing in the dead-letter queue: a second would show in that window. */
+    void holdsOneEventAndNoDeadLetter(String deadLetterQueue, String id) {
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> eventsFor(id).size() == 1 && !deadLettered(deadLetterQueue, id));
     }
 
     String postAction(String emrAppointmentId, String text) throws Exception {

@@ -8,6 +8,7 @@ import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.intake.ValidationErrors;
+import org.telenc.engine.support.Json;
 
 /** Binding and validation ordering without Camel or Spring. */
 class RequestParserTest {
@@ -24,8 +25,9 @@ class RequestParserTest {
 
     @Test
     void integerIdsBecomeTheirDecimalStringAndBooleansTheirText() {
-        TelephoneEncounterRequest r = parser.parseText("{\"patient_mrn\":12345678901234567890,\"provider_id\":-7,"
-                + "\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"is_high_priority\":false,\"unknown\":[1]}");
+        TelephoneEncounterRequest r = parser.parseText("""
+                {"patient_mrn":12345678901234567890,"provider_id":-7,"location_id":"3","assigned_to_id":"4",\
+                "is_high_priority":false,"unknown":[1]}""");
         assertThat(r.getPatientMrn()).isEqualTo("12345678901234567890");
         assertThat(r.getProviderId()).isEqualTo("-7");
         assertThat(r.getIsHighPriority()).isEqualTo("false");
@@ -44,15 +46,18 @@ class RequestParserTest {
     @Test
     void missingComesBeforeTypeAndTypeBeforeLength() {
         assertThat(firstError("{\"reason\":5}").getMessage()).isEqualTo("Missing required field: patient_mrn");
-        assertThat(firstError("{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\","
-                + "\"reason\":\"" + "x".repeat(60) + "\",\"template_name\":7}").code()).isEqualTo("invalid_field_type");
+        assertThat(firstError(Json.object("patient_mrn", "1", "provider_id", "2", "location_id", "3", "assigned_to_id", "4",
+                "reason", "x".repeat(60), "template_name", 7)).code()).isEqualTo("invalid_field_type");
     }
 
     @Test
     void lengthsCountCodePoints() {
-        String base = "{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\",\"reason\":\"";
-        assertThat(validator.validate(parser.parseText(base + "😀".repeat(50) + "\"}"))).isEmpty();
-        assertThat(firstError(base + "😀".repeat(51) + "\"}").code()).isEqualTo("reason_too_long");
+        assertThat(validator.validate(parser.parseText(withReason("😀".repeat(50))))).isEmpty();
+        assertThat(firstError(withReason("😀".repeat(51))).code()).isEqualTo("reason_too_long");
+    }
+
+    private static String withReason(String reason) {
+        return Json.object("patient_mrn", "1", "provider_id", "2", "location_id", "3", "assigned_to_id", "4", "reason", reason);
     }
 
     @Test

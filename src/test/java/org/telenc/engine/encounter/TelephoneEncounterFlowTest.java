@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
+import org.telenc.engine.support.Json;
 
 /**
  * End to end over HTTP: POST, the queue, the FHIR sandbox over camel-http, and the signed webhook a
@@ -76,10 +77,9 @@ class TelephoneEncounterFlowTest extends EngineTest {
     }
 
     static String body(String mrn, String medication, String pharmacy) {
-        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"reason\":\"Refill\",\"caller\":\"Daughter\",\"message\":\"Please call back\",\"is_high_priority\":\"true\""
-                + (medication == null ? "" : ",\"refill_medication_name\":\"" + medication + "\"")
-                + (pharmacy == null ? "" : ",\"pharmacy_ehr_id\":\"" + pharmacy + "\"") + "}";
+        return Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "reason", "Refill", "caller", "Daughter", "message", "Please call back", "is_high_priority", "true",
+                "refill_medication_name", medication, "pharmacy_ehr_id", pharmacy);
     }
 
     @Test

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.TextMessage;
@@ -32,6 +33,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
+import org.awaitility.Awaitility;
 
 /**
  * The extension points on the whole engine (broker, database, FHIR sandbox over HTTP, webhook
@@ -131,28 +134,29 @@ class ExtensionPointsTest extends EngineTest {
     static void teamRoutes(DynamicPropertyRegistry registry) {
         ownEngine(registry, "extension-points");
         registry.add("engine.broker.redelivery.maximum-redeliveries", () -> "1");
-        registry.add("engine.broker.redelivery.initial-delay", () -> "100ms");
-        registry.add("engine.broker.redelivery.maximum-delay", () -> "200ms");
+        registry.add("engine.broker.redelivery.initial-delay", () -> "1s"); // the broker's least
+        registry.add("engine.broker.redelivery.maximum-delay", () -> "1s");
     }
 
     /** A new connection (embedded sandbox) with these settings, synced, and a token of the demo client on it. */
     String clinic(String name, String settings) throws Exception {
         String clinic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        admin("POST", "/admin/v1/connections", "{\"name\":\"" + clinic + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"embedded:sandbox\""
-                + ",\"settings\":" + settings + "}");
+        admin("POST", "/admin/v1/connections", Json.object("name", clinic, "emr_type", "fhir-r4", "base_url", "embedded:sandbox",
+                "settings", Json.tree(settings)));
         admin("POST", "/admin/v1/connections/" + clinic + "/sync", null);
-        return admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", "{\"connection\":\"" + clinic
-                + "\",\"emr_user_ehr_id\":\"12222\",\"access_token_reference_id\":\"" + clinic + "\"}").path("access_token").asText();
+        return admin("POST", "/admin/v1/clients/" + CLIENT_ID + "/access-tokens", Json.object("connection", clinic,
+                "emr_user_ehr_id", "12222", "access_token_reference_id", clinic)).path("access_token").asText();
     }
 
     String clinicA() throws Exception {
-        return clinic("clinic-a", "{\"extensions\":{\"accepting\":\"clinic-a-accepting\",\"before-emr\":\"clinic-a-before-emr\","
-                + "\"after-outcome\":\"clinic-a-after-outcome\"},\"template_map\":{\"phone-call\":\"A-PHONE\"},"
-                + "\"provider_map\":{\"12241\":\"12242\"}}");
+        return clinic("clinic-a", """
+                {"extensions":{"accepting":"clinic-a-accepting","before-emr":"clinic-a-before-emr",\
+                "after-outcome":"clinic-a-after-outcome"},"template_map":{"phone-call":"A-PHONE"},\
+                "provider_map":{"12241":"12242"}}""");
     }
 
     String selecting(String point, String route) throws Exception {
-        return clinic("clinic-" + point, "{\"extensions\":{\"" + point + "\":\"" + route + "\"}}");
+        return clinic("clinic-" + point, Json.object("extensions", Json.node(point, route)));
     }
 
     JsonNode admin(String method, String path, String body) throws Exception {
@@ -170,9 +174,8 @@ class ExtensionPointsTest extends EngineTest {
     }
 
     static String encounter(String reason) {
-        return "{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"caller\":\"" + CALLER + "\",\"message\":\"" + MESSAGE + "\""
-                + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
+        return Json.object("patient_mrn", "100234", "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "caller", CALLER, "message", MESSAGE, "reason", reason);
     }
 
     JsonNode webhookOf(String id) throws Exception {
@@ -209,12 +212,8 @@ class ExtensionPointsTest extends EngineTest {
         return found;
     }
 
-    static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.get() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(condition.get()).as(what).isTrue();
+    static void await(Supplier<Boolean> condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).until(condition::get);
     }
 
     double count(String point, String result) {
@@ -263,13 +262,15 @@ class ExtensionPointsTest extends EngineTest {
         // the action kind: clinic A's accepting rule lets it through, its outcome reaches the queue too
         String emrId = eventA.path("data").path("emr_appointment_id").asText();
         HttpResponse<String> action = post(clinicA, "/v1/telephone-encounters/actions",
-                "{\"emr_appointment_id\":\"" + emrId + "\",\"text\":\"Called back\",\"is_high_priority\":\"false\"}");
+                Json.object("emr_appointment_id", emrId, "text", "Called back", "is_high_priority", "false"));
         assertThat(action.statusCode()).as(action.body()).isEqualTo(200);
         String actionId = JSON.readTree(action.body()).path("action_id").asText();
         assertThat(webhookOf(actionId).path("type").asText()).isEqualTo("telephone_encounter_action.created");
         await(() -> outcomesOf(actionId).size() == 1, "the action's outcome on " + OUTCOMES_QUEUE);
 
-        Thread.sleep(500); // a second run of after-outcome would have had time to show
+        // held for 500 ms: a second run of after-outcome would show in this window
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> outcomesOf(a).size() == 1 && outcomesOf(actionId).size() == 1);
         assertThat(outcomesOf(a)).hasSize(1);
         assertThat(outcomesOf(actionId)).hasSize(1);
 
@@ -287,11 +288,52 @@ class ExtensionPointsTest extends EngineTest {
     }
 
     @Test
+    void extensionNamesNoLoadedRouteConsumesAreRefusedByTheAdminApi() throws Exception {
+        String name = "clinic-typo-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode create = JSON.createObjectNode().put("name", name).put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox");
+        create.putObject("settings").put("template_map", "kept").putObject("extensions")
+                .put("accepting", "clinic-a-acepting").put("before-emr", "direct:clinic-a-before-emr").put("after-outcome", "no-such-route");
+        HttpResponse<String> refused = adminAnswer("POST", "/admin/v1/connections", JSON.writeValueAsString(create));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body())).isEqualTo(JSON.readTree("""
+                {"success": false, "error": "extension_route_not_loaded",
+                 "message": "No loaded route consumes the extension routes clinic-a-acepting, no-such-route. Load the team route file that defines it, or correct the name."}
+                """));
+        assertThat(adminAnswer("GET", "/admin/v1/connections", null).body()).doesNotContain(name);
+
+        // a connection made right, then a PATCH naming a route that is not loaded: refused, settings unchanged
+        String made = "clinic-patch-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode good = JSON.createObjectNode().put("name", made).put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox");
+        good.putObject("settings").putObject("extensions").put("before-emr", "clinic-a-before-emr");
+        assertThat(adminAnswer("POST", "/admin/v1/connections", JSON.writeValueAsString(good)).statusCode()).isEqualTo(200);
+        HttpResponse<String> patched = adminAnswer("PATCH", "/admin/v1/connections/" + made, """
+                {"settings": {"extensions": {"before-emr": "clinic-a-before-emr", "after-outcome": "clinic-a-after-outcom"}}}
+                """);
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(422);
+        assertThat(JSON.readTree(patched.body()).path("message").asText()).isEqualTo(
+                "No loaded route consumes the extension route clinic-a-after-outcom. Load the team route file that defines it, or correct the name.");
+        JsonNode listed = JSON.readTree(adminAnswer("GET", "/admin/v1/connections", null).body()).path("connections");
+        JsonNode settings = null;
+        for (JsonNode connection : listed) {
+            if (connection.path("name").asText().equals(made)) {
+                settings = connection.path("settings");
+            }
+        }
+        assertThat(settings).as("the connection " + made).isNotNull();
+        assertThat(settings.path("extensions").has("after-outcome")).as("settings unchanged").isFalse();
+    }
+
+    HttpResponse<String> adminAnswer(String method, String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer demo-admin-token")
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
     void failingTeamRoutesGiveWhatIsDocumentedAndNoPhiReachesTheEnginesLogsOrAnswers() throws Exception {
         String throwsAtIntake = selecting("accepting", "test-extension-throws");
         String malformed = selecting("accepting", "test-extension-malformed-rejection");
         String forbidden = selecting("accepting", "test-extension-forbidden-change");
-        String missing = selecting("accepting", "no-such-route");
         String withHeader = selecting("accepting", "test-extension-rejects-with-header");
         String throwsBeforeEmr = selecting("before-emr", "test-extension-throws");
         String throwsAfterOutcome = selecting("after-outcome", "test-extension-throws");
@@ -308,12 +350,13 @@ class ExtensionPointsTest extends EngineTest {
         root.addAppender(captured);
         try {
             // accepting that fails in any way: 503 extension_failed, nothing stored, no stack, no PHI
-            for (String token : List.of(throwsAtIntake, malformed, forbidden, missing)) {
+            for (String token : List.of(throwsAtIntake, malformed, forbidden)) {
                 long before = stored();
                 HttpResponse<String> answer = post(token, "/v1/telephone-encounters", encounter("Refill"));
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
-                assertThat(JSON.readTree(answer.body())).isEqualTo(JSON.readTree("{\"success\":false,\"error\":\"extension_failed\","
-                        + "\"message\":\"The clinic's intake rule could not be applied. Retry the request later.\"}"));
+                assertThat(JSON.readTree(answer.body())).isEqualTo(JSON.readTree("""
+                        {"success":false,"error":"extension_failed",\
+                        "message":"The clinic's intake rule could not be applied. Retry the request later."}"""));
                 assertThat(answer.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("x-team"));
                 assertThat(stored()).isEqualTo(before);
             }

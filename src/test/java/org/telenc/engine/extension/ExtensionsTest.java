@@ -64,7 +64,8 @@ class ExtensionsTest {
             }
         });
         camel.start();
-        extensions = new Extensions(camel.createProducerTemplate(), CONNECTIONS, new SimpleMeterRegistry(), new ObjectMapper());
+        extensions = new Extensions(camel.createProducerTemplate(), CONNECTIONS, new SimpleMeterRegistry(), new ObjectMapper(),
+                java.time.Duration.ofMillis(200));
     }
 
     @AfterAll

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.telenc.engine.broker.BrokerProcess;
 
 /**
- * f. Broker failover (issue 15): the engine on an external primary/standby pair of ActiveMQ Classic
+ * f. Broker failover (docs/operating.md "Primary/standby on a shared store"): the engine on an external primary/standby pair of ActiveMQ Classic
  * brokers, each in its own process, on one shared KahaDB directory (journal and scheduler store;
  * the primary holds the store's file lock, the standby waits for it). While requests arrive,
  * SIGKILL the primary; the standby takes the lock, opens the store and its connector, and the
@@ -85,10 +85,7 @@ final class BrokerFailover implements FaultScenario {
         Instant killed = Instant.now();
         run.note("SIGKILL of the primary broker after " + run.acknowledged() + " of " + requests.size() + " acknowledged");
         List<EncounterRequest> after = requests.subList(before, requests.size());
-        for (EncounterRequest request : after) {
-            loads.add(run.load().start(List.of(request)));
-            TimeUnit.NANOSECONDS.sleep(GAP.toNanos());
-        }
+        loads.add(run.load().start(after, GAP)); // one request every GAP, on the load's schedule
         takeover.get(60, TimeUnit.SECONDS);
         run.note(String.format(Locale.ROOT, "standby broker took over %.1f s after the kill", (System.nanoTime() - killedAt) / 1e9));
         for (LoadClient.LoadRun load : loads) {

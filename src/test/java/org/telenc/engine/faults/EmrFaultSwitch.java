@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The fault switch in front of the external EMR. While it is on, every FHIR request is answered
  * {@code 503} with an OperationOutcome, the way a clinic's FHIR server answers while it is down for
  * maintenance; the request never reaches the store, so nothing is half-written. A 503 is what the
- * engine must treat as retryable (contract 2.4, step 7).
+ * engine must treat as retryable (step 7 of docs/api.md "What a queued request becomes").
  */
 final class EmrFaultSwitch implements Filter {
 
@@ -33,6 +33,11 @@ final class EmrFaultSwitch implements Filter {
 
     void off() {
         on.set(false);
+    }
+
+    /** Whether the EMR answers 503 now. */
+    boolean isOn() {
+        return on.get();
     }
 
     /** How many requests were answered 503 since the rig started: proof the fault really bit. */

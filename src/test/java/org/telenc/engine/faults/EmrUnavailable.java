@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * c. The EMR answers 503 to everything for the outage. Intake does not need the EMR (reference
  * checks use the synced tables), so requests are acknowledged; their processing must wait the
- * outage out (contract 2.4, step 7: retryable failures are retried for a configurable window,
+ * outage out (step 7 of docs/api.md "What a queued request becomes": retryable failures are retried for a configurable window,
  * {@code engine.emr.retry.window}) and then complete, each exactly once. An engine without durable
  * EMR retries reports them as {@code failed [emr_unavailable]}, counted under "other".
  */
@@ -29,7 +29,7 @@ final class EmrUnavailable implements FaultScenario {
         faults.on();
         try {
             run.load().sendAll(run.requests());
-            run.outage();
+            run.outage(faults::isOn);
         } finally {
             faults.off();
         }

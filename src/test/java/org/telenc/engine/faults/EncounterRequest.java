@@ -3,7 +3,7 @@ package org.telenc.engine.faults;
 /**
  * One POST /v1/telephone-encounters the suite sends, and what became of it. A request is
  * <em>acknowledged</em> once a 200 answer carried its {@code telephone_encounter_id}: from then on
- * the contract (2.2) promises exactly one terminal webhook event, whatever crashes. Only the ids,
+ * docs/api.md ("Success") promises exactly one terminal webhook event, whatever crashes. Only the ids,
  * the Idempotency-Key and status codes are ever printed; the body holds PHI.
  */
 final class EncounterRequest {

@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged engine ({@code java -jar telephone-encounter-engine-*.jar}) as a separate OS process,
@@ -172,20 +174,19 @@ final class EngineProcess implements AutoCloseable {
 
     /** Ready: health is UP and the reference data was synced from the external EMR. */
     private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + readyTimeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                LIVE.remove(this);
-                throw new IllegalStateException("engine exited with status " + process.exitValue()
-                        + " before it was ready. Log: " + log);
-            }
-            if (healthy() && providersSynced()) {
-                return;
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await("the engine ready").atMost(readyTimeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    LIVE.remove(this);
+                    throw new IllegalStateException("engine exited with status " + process.exitValue()
+                            + " before it was ready. Log: " + log);
+                }
+                return healthy() && providersSynced();
+            });
+        } catch (ConditionTimeoutException late) {
+            kill();
+            throw new IllegalStateException("engine not ready within " + readyTimeout.toSeconds() + " s. Log: " + log);
         }
-        kill();
-        throw new IllegalStateException("engine not ready within " + readyTimeout.toSeconds() + " s. Log: " + log);
     }
 
     private boolean healthy() {

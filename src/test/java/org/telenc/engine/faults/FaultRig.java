@@ -62,8 +62,8 @@ final class FaultRig implements AutoCloseable {
             ScenarioRun run = new ScenarioRun(settings, engine, emr, receiver, load, requests, notes);
             run.startEngine("first start");
             scenario.inject(run);
-            OutcomeCheck.Tally tally = new OutcomeCheck(receiver, emr.store(), settings.deadline(), SETTLE).await(requests);
-            engine.stop();
+            OutcomeCheck.Tally tally = new OutcomeCheck(receiver, emr.store(), settings.deadline(), SETTLE,
+                    scenario.expectsInternalError()).await(requests);
             notes.addAll(tally.notes());
             int sent = (int) requests.stream().filter(EncounterRequest::sent).count();
             String error = null;
@@ -74,6 +74,11 @@ final class FaultRig implements AutoCloseable {
             if (scenario.refusedRequestsLeaveNothing() && tally.unanswered() > 0) {
                 error = tally.unanswered() + " request(s) refused or unanswered by the engine were processed anyway";
             }
+            String own = scenario.verify(run);
+            if (own != null) {
+                error = error == null ? own : error + "; " + own;
+            }
+            engine.stop();
             ScenarioResult result = new ScenarioResult(scenario.label(), sent,
                     (int) run.acknowledged(), tally.completed(), tally.duplicates(), tally.lost(), tally.other(),
                     seconds(begin), error, notes);

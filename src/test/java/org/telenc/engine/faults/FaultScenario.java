@@ -47,6 +47,19 @@ interface FaultScenario {
         return false;
     }
 
+    /**
+     * Whether every acknowledged request must end {@code failed} ({@code internal_error}) with no
+     * Encounter (a fault that never clears), instead of {@code created}.
+     */
+    default boolean expectsInternalError() {
+        return false;
+    }
+
+    /** Checks of the scenario's own once the outcomes are counted; what failed, or null. */
+    default String verify(ScenarioRun run) throws Exception {
+        return null;
+    }
+
     static FaultScenario byId(String id) {
         return switch (id) {
             case "kill" -> new KillMidFlight();
@@ -55,6 +68,8 @@ interface FaultScenario {
             case "emr-503" -> new EmrUnavailable();
             case "restart" -> new RestartWithScheduledDeliveries();
             case "broker-failover" -> new BrokerFailover();
+            case "before-emr-throws" -> JobThrows.beforeEmr();
+            case "adapter-missing-bean" -> JobThrows.adapterMissingBean();
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }

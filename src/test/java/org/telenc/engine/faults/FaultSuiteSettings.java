@@ -15,7 +15,8 @@ import java.util.Locale;
  *   <li>{@code faults.requests}: requests per scenario (12; the {@code fault-suite} profile: 200)</li>
  *   <li>{@code faults.outage-seconds}: how long a receiver or EMR outage lasts (5; profile: 30)</li>
  *   <li>{@code faults.scenarios}: which scenarios, comma-separated, repeats allowed
- *       ({@code kill,sigterm,webhook-down,emr-503,restart,broker-failover})</li>
+ *       ({@code kill,sigterm,webhook-down,emr-503,restart,broker-failover,before-emr-throws,adapter-missing-bean};
+ *       e.g. {@code broker-failover} 30 times over to repeat one)</li>
  *   <li>{@code faults.deadline-seconds}: how long to wait for the outcomes once the fault is over
  *       (default 30 + requests / 4)</li>
  *   <li>{@code faults.pace-ms}: gap between request starts (20), so a crash lands mid-flight</li>
@@ -33,7 +34,7 @@ record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<St
         Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData) {
 
     static final List<String> ALL_SCENARIOS = List.of("kill", "sigterm", "webhook-down", "emr-503", "restart",
-            "broker-failover");
+            "broker-failover", "before-emr-throws", "adapter-missing-bean");
 
     static FaultSuiteSettings fromSystemProperties() {
         Path jar = Path.of(property("engine.jar", "target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar")).toAbsolutePath();

@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The client side of the suite: sends {@link EncounterRequest}s concurrently, the way a vendor's
@@ -43,20 +46,25 @@ final class LoadClient implements AutoCloseable {
         });
     }
 
-    /** Requests in flight, started {@code pace} apart; {@link LoadRun} tells how far they got. */
+    /** Requests in flight, started at the client's pace; {@link LoadRun} tells how far they got. */
     LoadRun start(List<EncounterRequest> requests) {
+        return start(requests, pace);
+    }
+
+    /** Requests in flight, started {@code pace} apart; {@link LoadRun} tells how far they got. */
+    LoadRun start(List<EncounterRequest> requests, Duration pace) {
         AtomicInteger acknowledged = new AtomicInteger();
         CompletableFuture<?>[] sends = new CompletableFuture<?>[requests.size()];
-        long begin = System.nanoTime();
         for (int i = 0; i < requests.size(); i++) {
             EncounterRequest request = requests.get(i);
-            long notBefore = begin + i * pace.toNanos();
-            sends[i] = CompletableFuture.runAsync(() -> {
-                sleepUntil(notBefore);
-                if (send(request, false)) {
-                    acknowledged.incrementAndGet();
-                }
-            }, senders);
+            // each request is due i paces after the first: the pace is a schedule, not a wait
+            Executor due = CompletableFuture.delayedExecutor(i * pace.toNanos(), TimeUnit.NANOSECONDS, senders);
+            sends[i] = CompletableFuture.supplyAsync(() -> send(request, false), due).thenCompose(sent -> sent)
+                    .thenAccept(ok -> {
+                        if (ok) {
+                            acknowledged.incrementAndGet();
+                        }
+                    });
         }
         return new LoadRun(CompletableFuture.allOf(sends), acknowledged);
     }
@@ -72,47 +80,52 @@ final class LoadClient implements AutoCloseable {
      */
     void resendUnacknowledged(List<EncounterRequest> requests) throws InterruptedException {
         http = newHttpClient();
-        List<CompletableFuture<Void>> resends = requests.stream().filter(r -> !r.acknowledged())
-                .map(r -> CompletableFuture.runAsync(() -> send(r, true), senders)).toList();
+        List<CompletableFuture<Boolean>> resends = requests.stream().filter(r -> !r.acknowledged())
+                .map(r -> CompletableFuture.supplyAsync(() -> send(r, true), senders).thenCompose(sent -> sent)).toList();
         new LoadRun(CompletableFuture.allOf(resends.toArray(CompletableFuture[]::new)), new AtomicInteger())
                 .awaitDone(Duration.ofMinutes(5));
     }
 
-    /** One request, with the 409 retries; true when it was acknowledged now. */
-    private boolean send(EncounterRequest request, boolean resend) {
+    /** One request, with the 409 retries; completes true when it was acknowledged now. */
+    private CompletableFuture<Boolean> send(EncounterRequest request, boolean resend) {
         request.markSent();
-        for (int attempt = 0; attempt <= IN_USE_RETRIES; attempt++) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint)
-                        .timeout(REQUEST_TIMEOUT)
-                        .header("Content-Type", "application/json")
-                        .header("client_id", EngineProcess.CLIENT_ID)
-                        .header("client_secret", EngineProcess.CLIENT_SECRET)
-                        .header("access_token", EngineProcess.ACCESS_TOKEN)
-                        .header("Idempotency-Key", request.idempotencyKey())
-                        .POST(HttpRequest.BodyPublishers.ofString(request.body()))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode answer = parse(response.body());
-                if (response.statusCode() == 200 && answer.hasNonNull("telephone_encounter_id")) {
-                    request.acknowledge(answer.get("telephone_encounter_id").asText(), resend);
-                    return true;
-                }
-                String error = answer.path("error").asText("");
-                request.failed("HTTP " + response.statusCode() + (error.isEmpty() ? "" : " " + error));
-                if (response.statusCode() != 409 || !"idempotency_key_in_use".equals(error)) {
-                    return false;
-                }
-                Thread.sleep(1000L * Math.max(1, Long.parseLong(response.headers().firstValue("Retry-After").orElse("1"))));
-            } catch (IOException e) {
-                request.failed(e.getClass().getSimpleName());
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                request.failed("interrupted");
-                return false;
+        return attempt(request, resend, 0);
+    }
+
+    private CompletableFuture<Boolean> attempt(EncounterRequest request, boolean resend, int attempt) {
+        long retryAfterSeconds;
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint)
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("client_id", EngineProcess.CLIENT_ID)
+                    .header("client_secret", EngineProcess.CLIENT_SECRET)
+                    .header("access_token", EngineProcess.ACCESS_TOKEN)
+                    .header("Idempotency-Key", request.idempotencyKey())
+                    .POST(HttpRequest.BodyPublishers.ofString(request.body()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = parse(response.body());
+            if (response.statusCode() == 200 && answer.hasNonNull("telephone_encounter_id")) {
+                request.acknowledge(answer.get("telephone_encounter_id").asText(), resend);
+                return CompletableFuture.completedFuture(true);
             }
+            String error = answer.path("error").asText("");
+            request.failed("HTTP " + response.statusCode() + (error.isEmpty() ? "" : " " + error));
+            if (response.statusCode() != 409 || !"idempotency_key_in_use".equals(error) || attempt >= IN_USE_RETRIES) {
+                return CompletableFuture.completedFuture(false);
+            }
+            retryAfterSeconds = Math.max(1, Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+        } catch (IOException e) {
+            request.failed(e.getClass().getSimpleName());
+            return CompletableFuture.completedFuture(false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.failed("interrupted");
+            return CompletableFuture.completedFuture(false);
         }
-        return false;
+        // the engine said when to come back (Retry-After): the next attempt is scheduled for then
+        Executor then = CompletableFuture.delayedExecutor(retryAfterSeconds, TimeUnit.SECONDS, senders);
+        return CompletableFuture.supplyAsync(() -> attempt(request, resend, attempt + 1), then).thenCompose(next -> next);
     }
 
     private static JsonNode parse(String body) {
@@ -120,17 +133,6 @@ final class LoadClient implements AutoCloseable {
             return JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
         } catch (IOException e) {
             return JSON.createObjectNode();
-        }
-    }
-
-    private static void sleepUntil(long nanoTime) {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -155,15 +157,14 @@ final class LoadClient implements AutoCloseable {
         }
 
         /** Waits until at least {@code count} were acknowledged; false if the batch ended or time ran out first. */
-        boolean awaitAcknowledged(int count, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (acknowledged.get() < count) {
-                if (done.isDone() || System.nanoTime() > deadline) {
-                    return acknowledged.get() >= count;
-                }
-                Thread.sleep(2);
+        boolean awaitAcknowledged(int count, Duration timeout) {
+            try {
+                Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(2))
+                        .until(() -> acknowledged.get() >= count || done.isDone());
+            } catch (ConditionTimeoutException late) {
+                // answered below
             }
-            return true;
+            return acknowledged.get() >= count;
         }
 
         void awaitDone(Duration timeout) throws InterruptedException {

@@ -16,6 +16,9 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Resource;
 import org.telenc.engine.sandbox.fhir.SandboxFhirStore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The verdict on one scenario, from the two places outside the engine that a crash cannot fake:
@@ -37,27 +40,46 @@ final class OutcomeCheck {
     private final SandboxFhirStore store;
     private final Duration deadline;
     private final Duration settle;
+    private final boolean internalErrorExpected;
 
     /**
      * @param deadline how long to wait for every acknowledged request's terminal event
      * @param settle how long to keep listening after the last one, for a second outcome to show up
      */
     OutcomeCheck(WebhookSink sink, SandboxFhirStore store, Duration deadline, Duration settle) {
+        this(sink, store, deadline, settle, false);
+    }
+
+    /** @param internalErrorExpected a request completes as expected when it failed with internal_error, writing nothing */
+    OutcomeCheck(WebhookSink sink, SandboxFhirStore store, Duration deadline, Duration settle, boolean internalErrorExpected) {
         this.sink = sink;
         this.store = store;
         this.deadline = deadline;
         this.settle = settle;
+        this.internalErrorExpected = internalErrorExpected;
     }
 
     /** The counts, once every acknowledged request has a terminal event or the deadline passed. */
     Tally await(List<EncounterRequest> requests) throws InterruptedException {
         Set<String> acknowledged = requests.stream().filter(EncounterRequest::acknowledged)
                 .map(EncounterRequest::encounterId).collect(Collectors.toSet());
-        long end = System.nanoTime() + deadline.toNanos();
-        while (System.nanoTime() < end && !terminalEventIds().keySet().containsAll(acknowledged)) {
-            Thread.sleep(200);
+        try {
+            Awaitility.await("a terminal event for every acknowledged request").atMost(deadline).pollInterval(Duration.ofMillis(200))
+                    .until(() -> terminalEventIds().keySet().containsAll(acknowledged));
+        } catch (ConditionTimeoutException late) {
+            // the tally counts the requests still without an outcome
         }
-        Thread.sleep(settle.toMillis());
+        // settled: nothing new for the settle period, the window for a second outcome to show up
+        AtomicInteger seen = new AtomicInteger(-1);
+        try {
+            Awaitility.await("the receiver quiet").during(settle).atMost(settle.multipliedBy(3).plusSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        int now = sink.received().size();
+                        return seen.getAndSet(now) == now;
+                    });
+        } catch (ConditionTimeoutException busy) {
+            // events still arriving: the tally shows what they were
+        }
         return tally(requests);
     }
 
@@ -87,7 +109,11 @@ final class OutcomeCheck {
             } else {
                 ReceivedEvent event = events.iterator().next();
                 boolean refillOk = request.refillRequested() ? refillCount == 1 : refillCount == 0;
-                if (ReceivedEvent.CREATED.equals(event.type()) && encounterCount == 1 && refillOk) {
+                boolean expected = internalErrorExpected
+                        ? "telephone_encounter.failed".equals(event.type()) && List.of("internal_error").equals(event.reasonCodes())
+                                && encounterCount == 0 && refillCount == 0
+                        : ReceivedEvent.CREATED.equals(event.type()) && encounterCount == 1 && refillOk;
+                if (expected) {
                     completed++;
                 } else {
                     others.merge(event.type().replace("telephone_encounter.", "") + event.reasonCodes()

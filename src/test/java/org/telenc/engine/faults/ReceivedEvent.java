@@ -11,7 +11,7 @@ import java.util.Set;
  * what is safe to print: ids, the event type and the reason codes. The body's PHI (MRN, medication
  * names, failure texts) is read past and never kept.
  *
- * @param webhookId the {@code webhook-id} header: the event id, stable across attempts (contract 2.7)
+ * @param webhookId the {@code webhook-id} header: the event id, stable across attempts
  * @param attempt the {@code webhook-attempt} header (1, 2, ...), 0 when absent
  * @param eventId the body's {@code id}
  * @param encounterId the body's {@code data.telephone_encounter_id}

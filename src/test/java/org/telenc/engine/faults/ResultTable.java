@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The suite's report: the table (one row per scenario, the columns the brief asks for), then per
+ * The suite's report: the table (one row per scenario: sent, acknowledged, completed, duplicates, lost), then per
  * scenario its verdict and notes. PHI-free by construction: only counts, ids, codes and paths.
  */
 final class ResultTable {

@@ -26,8 +26,13 @@ record ScenarioRun(FaultSuiteSettings settings, EngineProcess engine, ExternalEm
         return requests.stream().filter(EncounterRequest::acknowledged).count();
     }
 
-    /** Sleeps through an outage of the configured length. */
-    void outage() throws InterruptedException {
-        Thread.sleep(settings.outage().toMillis());
+    /**
+     * Holds the outage for its configured length: waits until {@code inForce} (the fault is still on)
+     * has held for the whole length, failing if the fault was lifted meanwhile.
+     */
+    void outage(java.util.function.BooleanSupplier inForce) {
+        java.time.Duration length = settings.outage();
+        org.awaitility.Awaitility.await("the fault in force for " + length.toSeconds() + " s").during(length)
+                .atMost(length.plusSeconds(10)).pollInterval(java.time.Duration.ofMillis(200)).until(inForce::getAsBoolean);
     }
 }

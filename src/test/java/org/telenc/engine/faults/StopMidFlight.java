@@ -3,7 +3,7 @@ package org.telenc.engine.faults;
 import java.time.Duration;
 
 /**
- * Graceful shutdown (issue 5): SIGTERM while requests are arriving and jobs are in flight, as
+ * Graceful shutdown: SIGTERM while requests are arriving and jobs are in flight, as
  * Kubernetes does on a rollout. In-flight work must complete or go back to the broker; nothing
  * acknowledged may be lost or half-written. The stop's duration is noted (it must fit the pod's
  * termination grace period).

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * b. The client's webhook receiver is down (connections refused) while the requests are processed
  * and stays down for the outage; then it comes back. Every outcome must still arrive: deliveries
- * are retried on the broker's schedule (contract 2.7), not dropped.
+ * are retried on the broker's schedule, not dropped.
  */
 final class WebhookReceiverDown implements FaultScenario {
 
@@ -24,7 +24,7 @@ final class WebhookReceiverDown implements FaultScenario {
         Instant from = Instant.now();
         run.receiver().down();
         run.load().sendAll(run.requests());
-        run.outage();
+        run.outage(run.receiver()::isDown);
         run.receiver().up();
         run.noteWindow("receiver down", from, Instant.now());
     }

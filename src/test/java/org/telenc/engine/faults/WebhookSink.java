@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.Objects;
+import org.awaitility.Awaitility;
 
 /**
  * The client's webhook receiver, outside the engine: a JDK HTTP server on a fixed loopback port
@@ -34,26 +37,30 @@ final class WebhookSink implements AutoCloseable {
     }
 
     /** Starts listening on the fixed port; retries the bind briefly in case the old socket lingers. */
-    synchronized void up() throws IOException, InterruptedException {
+    synchronized void up() {
         if (server != null) {
             return;
         }
-        long deadline = System.currentTimeMillis() + REBIND_PATIENCE_MS;
-        while (true) {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-                break;
-            } catch (BindException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        server = Awaitility.await("the webhook port free again").atMost(Duration.ofMillis(REBIND_PATIENCE_MS))
+                .pollInterval(Duration.ofMillis(100)).until(this::bindOrNull, Objects::nonNull);
         handlers = Executors.newFixedThreadPool(4);
         server.setExecutor(handlers);
         server.createContext("/hooks", this::record);
         server.start();
+    }
+
+    /** A server bound to the port, or null while the old socket still holds it. */
+    private HttpServer bindOrNull() throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        } catch (BindException lingering) {
+            return null;
+        }
+    }
+
+    /** Whether the receiver is down (not listening). */
+    synchronized boolean isDown() {
+        return server == null;
     }
 
     /** Stops listening: from now on the engine's deliveries fail with "connection refused". */

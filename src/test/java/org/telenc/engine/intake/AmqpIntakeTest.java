@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
+ * MQ intake over AMQP 1.0 (what Node's rhea, Python's python-qpid-proton and .NET's
  * AMQPNetLite speak), with the Qpid JMS client over a real socket to the embedded broker's AMQP
  * connector. Credentials and the Idempotency-Key are application properties; the answer goes to the
  * message's {@code reply-to} with the application property {@code status} and the request's
@@ -131,8 +132,8 @@ class AmqpIntakeTest extends EngineTest {
 
     @Test
     void aRejectedMessageWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + UUID.randomUUID() + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
+                "marker", UUID.randomUUID().toString());
         session.createProducer(session.createQueue(SUBMIT)).send(withCredentials(session.createTextMessage(invalid), Map.of()));
         try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
             TextMessage kept = null;

@@ -16,7 +16,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
 
-/** Contract 2.5 over HTTP: replay, 422 for another body, 409 while accepting, scope, validation. */
+/** docs/api.md "Idempotency-Key" over HTTP: replay, 422 for another body, 409 while accepting, scope, validation. */
 class IdempotencyKeyTest extends EngineTest {
 
     static final String BODY = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}";

@@ -1,6 +1,7 @@
 package org.telenc.engine.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
 
 /**
  * A crash between storing a request and queueing it: the client's retry with its Idempotency-Key
@@ -38,8 +40,8 @@ class IntakeSweepTest extends EngineTest {
         var token = tenancy.findToken(Secrets.sha256Hex(ACCESS_TOKEN)).orElseThrow();
         String id = Secrets.newId();
         long jobId = encounters.insertAccepted(id, token.clientPk(), token.id(), token.connectionId(), BODY);
-        String answer = "{\"success\":true,\"message\":\"Telephone encounter processing. A webhook event will be sent upon completion.\","
-                + "\"telephone_encounter_id\":\"" + id + "\",\"job_id\":\"" + jobId + "\"}";
+        String answer = Json.object("success", true, "message", "Telephone encounter processing. A webhook event will be sent upon completion.",
+                "telephone_encounter_id", id, "job_id", String.valueOf(jobId));
         String key = "crash-" + id;
         Timestamp longAgo = Timestamp.from(Instant.now().minus(Duration.ofMinutes(10)));
         jdbc.update("""
@@ -61,7 +63,9 @@ class IntakeSweepTest extends EngineTest {
         assertThat(event.path("job_id").asText()).isEqualTo(String.valueOf(jobId));
 
         camel.requestBody("direct:intake-sweep", (Object) null); // finished now: nothing more to sweep
-        Thread.sleep(1500);
+        // held for 1.5 s: a second sweep's job would deliver a second event in this window
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> receiver.received().stream().filter(r -> r.bodyText().contains(id)).count() == 1);
         assertThat(receiver.received().stream().filter(r -> r.bodyText().contains(id)).count()).isEqualTo(1);
     }
 

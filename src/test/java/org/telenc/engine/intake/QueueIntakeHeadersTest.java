@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The JMS-properties-to-intake-headers mapping of contract section 3, without Camel. */
+/** The JMS-properties-to-intake-headers mapping of docs/api.md "Message-queue intake", without Camel. */
 class QueueIntakeHeadersTest {
 
     final QueueIntake intake = new QueueIntake(new ObjectMapper());

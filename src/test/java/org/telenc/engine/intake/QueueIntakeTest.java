@@ -1,6 +1,7 @@
 package org.telenc.engine.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
@@ -25,9 +26,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
 
 /**
- * Contract section 3 with a plain JMS producer over the embedded broker's TCP connector: same
+ * docs/api.md "Message-queue intake" with a plain JMS producer over the embedded broker's TCP connector: same
  * validation as HTTP, replies to JMSReplyTo with the HTTP body and status, rejected messages kept.
  */
 class QueueIntakeTest extends EngineTest {
@@ -146,8 +148,8 @@ class QueueIntakeTest extends EngineTest {
 
     @Test
     void aRejectedMessageWithoutReplyToIsKeptWithItsErrorAndWithoutCredentials() throws Exception {
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + UUID.randomUUID() + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
+                "marker", UUID.randomUUID().toString());
         session.createProducer(session.createQueue(SUBMIT)).send(request(invalid, Map.of()));
         try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
             TextMessage kept = (TextMessage) rejected.receive(20_000);
@@ -164,15 +166,12 @@ class QueueIntakeTest extends EngineTest {
 
     @Test
     void anAcceptedMessageWithoutReplyToIsProcessedAndNotRejected() throws Exception {
-        String marker = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12242\",\"location_id\":\"32\",\"assigned_to_id\":\"12220\",\"reason\":\"mq "
-                + UUID.randomUUID() + "\"}";
+        String marker = Json.object("patient_mrn", "100236", "provider_id", "12242", "location_id", "32", "assigned_to_id", "12220",
+                "reason", "mq " + UUID.randomUUID());
         int before = jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class);
         session.createProducer(session.createQueue(SUBMIT)).send(request(marker, Map.of()));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class) == before
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class) != before);
         assertThat(jdbc.queryForObject("select count(*) from telephone_encounter", Integer.class)).isEqualTo(before + 1);
         try (MessageConsumer rejected = session.createConsumer(session.createQueue(REJECTED))) {
             Message kept;

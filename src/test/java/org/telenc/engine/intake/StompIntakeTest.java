@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 15: MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
+ * MQ intake over STOMP (what Python's stomp.py, Node's stompit and .NET's Apache.NMS.Stomp
  * speak), with ActiveMQ's own STOMP client over a real socket to the embedded broker's STOMP
  * connector. Same semantics as OpenWire: credentials and the Idempotency-Key as frame headers, the
  * answer on {@code reply-to} with the {@code status} header and the request's {@code correlation-id},
@@ -130,8 +131,8 @@ class StompIntakeTest extends EngineTest {
 
     @Test
     void aRejectedFrameWithoutReplyToIsKeptOnTheRejectedQueueWithoutCredentials() throws Exception {
-        String invalid = "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"marker\":\""
-                + UUID.randomUUID() + "\"}";
+        String invalid = Json.object("patient_mrn", "100236", "provider_id", "12241", "location_id", "31",
+                "marker", UUID.randomUUID().toString());
         stomp.subscribe(REJECTED, "auto");
         stomp.send(SUBMIT, invalid, null, credentials());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

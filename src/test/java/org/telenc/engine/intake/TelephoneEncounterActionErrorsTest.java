@@ -17,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
+import java.util.List;
 
 /**
  * Every error of POST /v1/telephone-encounters/actions over real HTTP, with its status, code and
@@ -27,7 +29,7 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
     static final String PATH = "/v1/telephone-encounters/actions";
     /** Marks the text in every body: no error may echo it. */
     static final String TEXT = "Secret note ACTION-TEXT-7f3a";
-    static final String VALID = "{\"emr_appointment_id\":\"enc-1\",\"text\":\"" + TEXT + "\"}";
+    static final String VALID = Json.object("emr_appointment_id", "enc-1", "text", TEXT);
 
     @Autowired
     TenancyRepository tenancy;
@@ -104,7 +106,7 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
     void credentialsAreCheckedFirst(String name, String clientId, String secret, String token, int status, String code,
             String message) throws Exception {
         // an invalid body too: credentials answer first
-        assertError(postAs(clientId, secret, token, "[\"" + TEXT + "\"]"), status, code, message);
+        assertError(postAs(clientId, secret, token, Json.text(List.of(TEXT))), status, code, message);
     }
 
     static String with(String field, Object value) {
@@ -136,12 +138,14 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
         String longText = TEXT + "x".repeat(10001 - TEXT.length());
         String longEmoji = TEXT + "😀".repeat(10001 - TEXT.length());
         return Stream.of(
-                Arguments.of("malformed JSON", "{\"text\": \"" + TEXT, 400, "invalid_json", badJson),
+                Arguments.of("malformed JSON", """
+                        {"text": "%s""".formatted(TEXT), 400, "invalid_json", badJson),
                 Arguments.of("empty body", "", 400, "invalid_json", badJson),
-                Arguments.of("array", "[" + VALID + "]", 400, "invalid_json", badJson),
-                Arguments.of("scalar", "\"" + TEXT + "\"", 400, "invalid_json", badJson),
-                Arguments.of("duplicate key", "{\"text\":\"" + TEXT + "\",\"text\":\"2\"}", 400, "invalid_json", badJson),
-                Arguments.of("trailing content", VALID + " {}", 400, "invalid_json", badJson),
+                Arguments.of("array", Json.text(List.of(Json.tree(VALID))), 400, "invalid_json", badJson),
+                Arguments.of("scalar", Json.text(TEXT), 400, "invalid_json", badJson),
+                Arguments.of("duplicate key", """
+                        {"text":"%s","text":"2"}""".formatted(TEXT), 400, "invalid_json", badJson),
+                Arguments.of("trailing content", "%s {}".formatted(VALID), 400, "invalid_json", badJson),
                 Arguments.of("emr_appointment_id missing", without("emr_appointment_id"), 400, "missing_required_field", missingId),
                 Arguments.of("emr_appointment_id null", with("emr_appointment_id", null), 400, "missing_required_field", missingId),
                 Arguments.of("emr_appointment_id blank", with("emr_appointment_id", " \t"), 400, "missing_required_field", missingId),
@@ -156,17 +160,17 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
                 Arguments.of("emr_appointment_id a boolean", with("emr_appointment_id", true), 400, "invalid_field_type",
                         "Invalid field type: emr_appointment_id must be a string or an integer."),
                 Arguments.of("text a number", with("text", 5), 400, "invalid_field_type", "Invalid field type: text must be a string."),
-                Arguments.of("text an object", "{\"emr_appointment_id\":\"e\",\"text\":{\"t\":\"" + TEXT + "\"}}", 400,
+                Arguments.of("text an object", Json.object("emr_appointment_id", "e", "text", Json.node("t", TEXT)), 400,
                         "invalid_field_type", "Invalid field type: text must be a string."),
                 Arguments.of("is_high_priority a number", with("is_high_priority", 1), 400, "invalid_field_type",
                         "Invalid field type: is_high_priority must be a string or a boolean."),
-                Arguments.of("type error before length", "{\"emr_appointment_id\":\"e\",\"text\":\"" + longText
-                        + "\",\"is_high_priority\":[]}", 400, "invalid_field_type",
+                Arguments.of("type error before length", Json.object("emr_appointment_id", "e", "text", longText,
+                        "is_high_priority", List.of()), 400, "invalid_field_type",
                         "Invalid field type: is_high_priority must be a string or a boolean."),
                 Arguments.of("text 10001 characters", with("text", longText), 400, "text_too_long", tooLong),
                 Arguments.of("text 10001 code points (emoji)", with("text", longEmoji), 400, "text_too_long", tooLong),
-                Arguments.of("length before priority", "{\"emr_appointment_id\":\"e\",\"text\":\"" + longText
-                        + "\",\"is_high_priority\":\"maybe\"}", 400, "text_too_long", tooLong),
+                Arguments.of("length before priority", Json.object("emr_appointment_id", "e", "text", longText,
+                        "is_high_priority", "maybe"), 400, "text_too_long", tooLong),
                 Arguments.of("is_high_priority yes", with("is_high_priority", "yes"), 400, "invalid_is_high_priority", badFlag),
                 Arguments.of("is_high_priority TRUE", with("is_high_priority", "TRUE"), 400, "invalid_is_high_priority", badFlag),
                 Arguments.of("is_high_priority the text", with("is_high_priority", TEXT), 400, "invalid_is_high_priority", badFlag));
@@ -204,7 +208,7 @@ class TelephoneEncounterActionErrorsTest extends EngineTest {
 
     @Test
     void everyViolationIsListedInOrder() throws Exception {
-        String body = "{\"emr_appointment_id\":\"e\",\"text\":\"" + TEXT + "x".repeat(10001) + "\",\"is_high_priority\":\"maybe\"}";
+        String body = Json.object("emr_appointment_id", "e", "text", TEXT + "x".repeat(10001), "is_high_priority", "maybe");
         HttpResponse<String> response = postAs(CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN, body);
         assertError(response, 400, "text_too_long", "Text must be 10000 characters or less.");
         JsonNode answer = JSON.readTree(response.body());

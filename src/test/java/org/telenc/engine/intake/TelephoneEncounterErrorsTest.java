@@ -17,8 +17,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
 
-/** Every error of contract section 1 and 2.3, over real HTTP, with its status, code and message. */
+/** Every error of docs/api.md "Authentication" and "Errors, in the order they are checked", over real HTTP, with its status, code and message. */
 class TelephoneEncounterErrorsTest extends EngineTest {
 
     static final String VALID = """
@@ -193,8 +194,8 @@ class TelephoneEncounterErrorsTest extends EngineTest {
 
     @Test
     void everyViolationIsListedInContractOrder() throws Exception {
-        String body = "{\"patient_mrn\":\"1\",\"provider_id\":\"2\",\"location_id\":\"3\",\"assigned_to_id\":\"4\","
-                + "\"is_high_priority\":\"maybe\",\"caller\":\"" + "c".repeat(101) + "\",\"reason\":\"" + "r".repeat(51) + "\"}";
+        String body = Json.object("patient_mrn", "1", "provider_id", "2", "location_id", "3", "assigned_to_id", "4",
+                "is_high_priority", "maybe", "caller", "c".repeat(101), "reason", "r".repeat(51));
         JsonNode answer = JSON.readTree(postAs(CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN, body).body());
         assertThat(answer.path("error").asText()).isEqualTo("reason_too_long");
         assertThat(answer.path("errors").findValuesAsText("error"))
@@ -203,7 +204,7 @@ class TelephoneEncounterErrorsTest extends EngineTest {
 
     @Test
     void transportErrorsHaveTheContractShape() throws Exception {
-        HttpResponse<String> tooLarge = postAs(CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN, "{\"message\":\"" + "x".repeat(70_000) + "\"}");
+        HttpResponse<String> tooLarge = postAs(CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN, Json.object("message", "x".repeat(70_000)));
         assertError(tooLarge, 413, "payload_too_large", "Request body must be 64 KB or less.");
         HttpResponse<String> form = send(HttpRequest.newBuilder(uri("/v1/telephone-encounters"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("client_id", CLIENT_ID)

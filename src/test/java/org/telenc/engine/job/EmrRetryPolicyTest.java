@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.config.EngineProperties;
 
-/** The EMR retry window of contract 2.4 step 7, without Camel or a broker. */
+/** The EMR retry window (step 7 of docs/api.md "What a queued request becomes"), without Camel or a broker. */
 class EmrRetryPolicyTest {
 
     static final Instant ACCEPTED = Instant.parse("2026-11-24T10:00:00Z");

@@ -21,13 +21,15 @@ class QueueMessagesTest {
 
     @Test
     void encounterMessagesQueuedByTheEarlierEngineStillRead() throws Exception {
-        EncounterMessage first = queue.read("{\"telephone_encounter_id\":\"" + ID + "\",\"job_id\":\"1001\"}",
+        EncounterMessage first = queue.read("""
+                {"telephone_encounter_id":"%s","job_id":"1001"}""".formatted(ID),
                 EncounterMessage.class);
         assertThat(first.requestId()).isEqualTo(ID);
         assertThat(first.jobId()).isEqualTo("1001");
         assertThat(first.attempt()).isEqualTo(1);
         // the earlier retry message had no job_id
-        EncounterMessage retry = queue.read("{\"telephone_encounter_id\":\"" + ID + "\",\"emr_attempt\":3}",
+        EncounterMessage retry = queue.read("""
+                {"telephone_encounter_id":"%s","emr_attempt":3}""".formatted(ID),
                 EncounterMessage.class);
         assertThat(retry.requestId()).isEqualTo(ID);
         assertThat(retry.attempt()).isEqualTo(3);
@@ -35,7 +37,8 @@ class QueueMessagesTest {
 
     @Test
     void actionMessagesQueuedByTheEarlierEngineStillRead() throws Exception {
-        ActionMessage retry = queue.read("{\"action_id\":\"" + ID + "\",\"job_id\":\"1042\",\"emr_attempt\":2}",
+        ActionMessage retry = queue.read("""
+                {"action_id":"%s","job_id":"1042","emr_attempt":2}""".formatted(ID),
                 ActionMessage.class);
         assertThat(retry.requestId()).isEqualTo(ID);
         assertThat(retry.jobId()).isEqualTo("1042");
@@ -45,10 +48,13 @@ class QueueMessagesTest {
     @Test
     void messagesAreWrittenWithTheSameFieldNames() {
         assertThat(queue.write(EncounterMessage.first(ID, 1001)))
-                .isEqualTo("{\"telephone_encounter_id\":\"" + ID + "\",\"job_id\":\"1001\"}");
-        assertThat(queue.write(ActionMessage.first(ID, 1042))).isEqualTo("{\"action_id\":\"" + ID + "\",\"job_id\":\"1042\"}");
+                .isEqualTo("""
+                {"telephone_encounter_id":"%s","job_id":"1001"}""".formatted(ID));
+        assertThat(queue.write(ActionMessage.first(ID, 1042))).isEqualTo("""
+                {"action_id":"%s","job_id":"1042"}""".formatted(ID));
         assertThat(queue.write(new EncounterMessage(ID, "1001", 2)))
-                .isEqualTo("{\"telephone_encounter_id\":\"" + ID + "\",\"job_id\":\"1001\",\"emr_attempt\":2}");
+                .isEqualTo("""
+                {"telephone_encounter_id":"%s","job_id":"1001","emr_attempt":2}""".formatted(ID));
     }
 
     @Test
@@ -59,6 +65,7 @@ class QueueMessagesTest {
         assertThatThrownBy(() -> queue.read("not json", EncounterMessage.class)).isInstanceOf(JsonProcessingException.class);
         assertThat(queue.requestIdOf("not json", EncounterMessage.class)).isNull();
         assertThat(queue.requestIdOf("{\"telephone_encounter_id\":\"../etc\"}", EncounterMessage.class)).isNull();
-        assertThat(queue.requestIdOf("{\"telephone_encounter_id\":\"" + ID + "\"}", EncounterMessage.class)).isEqualTo(ID);
+        assertThat(queue.requestIdOf("""
+                {"telephone_encounter_id":"%s"}""".formatted(ID), EncounterMessage.class)).isEqualTo(ID);
     }
 }

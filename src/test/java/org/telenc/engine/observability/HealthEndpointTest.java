@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.telenc.engine.emr.EmrCallGuard;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * A clinic whose EMR cannot be reached (a connection pointed at a closed port): liveness and
@@ -45,8 +46,8 @@ class HealthEndpointTest extends EngineTest {
             closedPort = socket.getLocalPort();
         }
         String name = "unreachable-" + UUID.randomUUID().toString().substring(0, 8);
-        String id = admin("POST", "/admin/v1/connections", "{\"name\":\"" + name + "\",\"emr_type\":\"fhir-r4\",\"base_url\":\"http://127.0.0.1:"
-                + closedPort + "/fhir\"}").path("connection").path("id").asText();
+        String id = admin("POST", "/admin/v1/connections", Json.object("name", name, "emr_type", "fhir-r4",
+                "base_url", "http://127.0.0.1:" + closedPort + "/fhir")).path("connection").path("id").asText();
         try {
             // each sync tries the capability statement and the practitioners, each with its in-route retries:
             // both fail, and after two syncs the connection's circuit is open

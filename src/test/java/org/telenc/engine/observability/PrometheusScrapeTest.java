@@ -1,6 +1,7 @@
 package org.telenc.engine.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.sandbox.DemoTenant;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.telenc.engine.support.Json;
 
 /**
  * Scrapes /actuator/prometheus after real flows on an engine of its own (so every count is exact):
@@ -91,20 +94,21 @@ class PrometheusScrapeTest {
         flaky.start();
         try {
             String flakyUrl = "http://127.0.0.1:" + flaky.getAddress().getPort() + "/flaky";
-            assertThat(post("/v1/webhook", "{\"webhook_url\":\"" + flakyUrl + "\"}").statusCode()).isEqualTo(200);
+            assertThat(post("/v1/webhook", Json.object("webhook_url", flakyUrl)).statusCode()).isEqualTo(200);
 
-            String phi = ",\"caller\":\"" + caller + "\",\"message\":\"" + message + "\",\"reason\":\"" + reason + "\"";
-            HttpResponse<String> created = post("/v1/telephone-encounters", "{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\","
-                    + "\"location_id\":\"31\",\"assigned_to_id\":\"12220\",\"refill_medication_name\":\"lisinopril\"" + phi + "}");
-            HttpResponse<String> failed = post("/v1/telephone-encounters", "{\"patient_mrn\":\"" + unknownMrn + "\",\"provider_id\":\"12241\","
-                    + "\"location_id\":\"31\",\"assigned_to_id\":\"12220\"" + phi + "}");
-            HttpResponse<String> rejected = post("/v1/telephone-encounters", "{\"provider_id\":\"12241\"" + phi + "}");
+            ObjectNode phi = Json.node("caller", caller, "message", message, "reason", reason);
+            HttpResponse<String> created = post("/v1/telephone-encounters", Json.text(Json.node("patient_mrn", "100234",
+                    "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220", "refill_medication_name", "lisinopril")
+                    .setAll(phi)));
+            HttpResponse<String> failed = post("/v1/telephone-encounters", Json.text(Json.node("patient_mrn", unknownMrn,
+                    "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220").setAll(phi)));
+            HttpResponse<String> rejected = post("/v1/telephone-encounters", Json.text(Json.node("provider_id", "12241").setAll(phi)));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
             assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
             assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(400);
             camel.sendBodyAndHeaders("activemq:queue:telephone-encounters.submit",
-                    "{\"patient_mrn\":\"" + unknownMrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                            + "\"caller\":\"" + mqCaller + "\"}",
+                    Json.object("patient_mrn", unknownMrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                            "caller", mqCaller),
                     Map.of("client_id", "demo-client", "client_secret", "not-the-secret", "access_token", "demo-access-token"));
             String createdId = JSON.readTree(created.body()).path("telephone_encounter_id").asText();
             String failedId = JSON.readTree(failed.body()).path("telephone_encounter_id").asText();
@@ -186,15 +190,19 @@ class PrometheusScrapeTest {
     }
 
     PrometheusText awaitScrape(java.util.function.Predicate<PrometheusText> ready) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        PrometheusText metrics = PrometheusText.parse(scrapeText());
-        while (!ready.test(metrics) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            metrics = PrometheusText.parse(scrapeText());
-        }
-        assertThat(ready.test(metrics)).as("the flows ended within the time").isTrue();
-        Thread.sleep(500); // nothing more should follow; a wrong extra count would show now
+        PrometheusText metrics = await("the flows ended within the time").atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(200)).until(() -> PrometheusText.parse(scrapeText()), ready);
+        // held for 500 ms: the engine's counters stay as they are (a wrong extra count would show in the window)
+        Map<String, Double> counted = counters(metrics);
+        await("no count after the flows ended").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> counters(PrometheusText.parse(scrapeText())).equals(counted));
         return metrics;
+    }
+
+    /** Every series of the engine's counters, with its value. */
+    static Map<String, Double> counters(PrometheusText metrics) {
+        return metrics.samples().stream().filter(s -> s.name().startsWith("telenc_") && s.name().endsWith("_total"))
+                .collect(java.util.stream.Collectors.toMap(PrometheusText.Sample::series, PrometheusText.Sample::value, (a, b) -> b));
     }
 
     String scrapeText() throws Exception {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * The sibling of {@link PhiNeverLoggedTest} for Add Action: runs actions that add a note, that fail
@@ -47,10 +48,11 @@ class ActionTextNeverLoggedTest extends EngineTest {
                 String actionId = JSON.readTree(post("/v1/telephone-encounters/actions", body).body()).path("action_id").asText();
                 receiver.awaitOne(b -> b.contains(actionId), Duration.ofSeconds(30));
             }
-            post("/v1/telephone-encounters/actions", "{\"emr_appointment_id\":\"e\",\"text\":\"" + text + "x".repeat(10001) + "\"}");
-            post("/v1/telephone-encounters/actions", "{\"emr_appointment_id\":\"e\",\"text\":\"x\",\"is_high_priority\":\"" + text + "\"}");
-            post("/v1/telephone-encounters/actions", "{\"emr_appointment_id\":\"e\",\"text\":[\"" + text + "\"]}");
-            post("/v1/telephone-encounters/actions", "{\"emr_appointment_id\":\"e\",\"text\":\"" + text);
+            post("/v1/telephone-encounters/actions", Json.object("emr_appointment_id", "e", "text", text + "x".repeat(10001)));
+            post("/v1/telephone-encounters/actions", Json.object("emr_appointment_id", "e", "text", "x", "is_high_priority", text));
+            post("/v1/telephone-encounters/actions", Json.object("emr_appointment_id", "e", "text", List.of(text)));
+            post("/v1/telephone-encounters/actions", """
+                    {"emr_appointment_id":"e","text":"%s""".formatted(text));
         } finally {
             root.detachAppender(captured);
             engine.setLevel(engineLevel);

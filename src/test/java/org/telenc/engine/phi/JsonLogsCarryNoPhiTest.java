@@ -1,6 +1,7 @@
 package org.telenc.engine.phi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.telenc.engine.support.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * With the {@code json-logs} profile the console carries one JSON object (ECS) per line: the
@@ -71,19 +74,22 @@ class JsonLogsCarryNoPhiTest {
         camel.requestBody("direct:reference-sync", (Object) null);
         // the sandbox's start-up banner shows a demo curl with the demo MRN: PHI is looked for from the flows on
         int flowsStart = output.getAll().length();
-        String base = "{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"caller\":\"" + caller + "\",\"message\":\"" + message + "\",\"reason\":\"" + reason + "\"";
         List<String> ids = new ArrayList<>();
         for (String medication : List.of("lisinopril", "ibuprofen")) {
-            ids.add(JSON.readTree(post(base + ",\"refill_medication_name\":\"" + medication + "\"}").body())
+            ids.add(JSON.readTree(post(Json.text(withPhi(caller, message, reason).put("refill_medication_name", medication))).body())
                     .path("telephone_encounter_id").asText());
         }
-        assertThat(post(base + ",\"is_high_priority\":\"" + message + "\"}").statusCode()).isEqualTo(400);
-        assertThat(post("{\"patient_mrn\": \"100234\", " + caller).statusCode()).isEqualTo(400);
+        assertThat(post(Json.text(withPhi(caller, message, reason).put("is_high_priority", message))).statusCode()).isEqualTo(400);
+        assertThat(post("""
+                {"patient_mrn": "100234", %s""".formatted(caller)).statusCode()).isEqualTo(400);
         for (String id : ids) {
             awaitFinished(id);
         }
-        Thread.sleep(1000); // the deliveries' log lines
+        // the jobs' last lines and their deliveries' lines are logged just after the status is written
+        await("the jobs' and deliveries' log lines").atMost(Duration.ofSeconds(30)).until(() -> {
+            String flows = output.getAll().substring(flowsStart);
+            return ids.stream().allMatch(id -> flows.contains(id + " job ")) && count(flows, " delivered (delivery ") >= ids.size();
+        });
 
         String text = output.getAll();
         List<String> lines = text.lines().toList();
@@ -111,18 +117,26 @@ class JsonLogsCarryNoPhiTest {
         }
     }
 
-    void awaitFinished(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+    static ObjectNode withPhi(String caller, String message, String reason) {
+        return Json.node("patient_mrn", "100234", "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "caller", caller, "message", message, "reason", reason);
+    }
+
+    static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    void awaitFinished(String id) {
+        await("telephone encounter " + id + " finished").atMost(Duration.ofSeconds(30)).until(() -> {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/telephone-encounters/" + id))
                     .header("client_id", "demo-client").header("client_secret", "demo-secret").header("access_token", "demo-access-token")
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (!"processing".equals(JSON.readTree(response.body()).path("telephone_encounter").path("status").asText("processing"))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("telephone encounter " + id + " did not finish");
+            return !"processing".equals(JSON.readTree(response.body()).path("telephone_encounter").path("status").asText("processing"));
+        });
     }
 
     HttpResponse<String> post(String body) throws Exception {

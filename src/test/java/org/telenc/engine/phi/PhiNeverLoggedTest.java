@@ -13,6 +13,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Supplier;
 
 /**
  * Runs full flows (created, partial, failed with a medication list, validation errors) while
@@ -38,16 +41,17 @@ class PhiNeverLoggedTest extends EngineTest {
         captured.start();
         root.addAppender(captured);
         try {
-            String base = "{\"patient_mrn\":\"100234\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                    + "\"caller\":\"" + caller + "\",\"message\":\"" + message + "\",\"reason\":\"" + reason + "\"";
+            Supplier<ObjectNode> base = () -> Json.node("patient_mrn", "100234", "provider_id", "12241", "location_id", "31",
+                    "assigned_to_id", "12220", "caller", caller, "message", message, "reason", reason);
             for (String medication : List.of("lisinopril", "oxycodone", "ibuprofen")) {
                 String id = JSON.readTree(post("/v1/telephone-encounters",
-                        base + ",\"refill_medication_name\":\"" + medication + "\"}").body()).path("telephone_encounter_id").asText();
+                        Json.text(base.get().put("refill_medication_name", medication))).body()).path("telephone_encounter_id").asText();
                 receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30));
             }
-            post("/v1/telephone-encounters", base + ",\"refill_medication_name\":\"" + "Oxycodone".repeat(6) + "\"}");
-            post("/v1/telephone-encounters", base + ",\"is_high_priority\":\"" + message + "\"}");
-            post("/v1/telephone-encounters", "{\"patient_mrn\": \"100234\", " + caller);
+            post("/v1/telephone-encounters", Json.text(base.get().put("refill_medication_name", "Oxycodone".repeat(6))));
+            post("/v1/telephone-encounters", Json.text(base.get().put("is_high_priority", message)));
+            post("/v1/telephone-encounters", """
+                    {"patient_mrn": "100234", %s""".formatted(caller));
         } finally {
             root.detachAppender(captured);
             engine.setLevel(engineLevel);

@@ -145,7 +145,7 @@ class DeliverRouteTest {
         when(webhooks.delivery("dlv-1")).thenReturn(Optional.of(
                 new WebhookRepository.Delivery("dlv-1", "evt-1", "wh-1", "https://receiver.test/hook", "pending", attemptsSoFar)));
         when(webhooks.endpoint("wh-1")).thenReturn(Optional.of(
-                new WebhookRepository.Endpoint("wh-1", "client-1", "https://receiver.test/hook", "cobalt", SECRET, "enabled")));
+                new WebhookRepository.Endpoint("wh-1", "client-1", "https://receiver.test/hook", "cobalt", "enabled")));
         when(webhooks.event("evt-1")).thenReturn(Optional.of(
                 new WebhookRepository.Event("evt-1", "client-1", "telephone_encounter.completed", EVENT_BODY, NOW)));
         when(webhooks.claim(eq("dlv-1"), any(), any())).thenReturn(true);

@@ -7,40 +7,22 @@ import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.config.FhirConfiguration;
 import org.telenc.engine.config.ClockConfiguration;
-import org.telenc.engine.emr.EmrCallGuard;
-import org.telenc.engine.emr.EmrCallRedelivery;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrOperations;
 import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
@@ -63,8 +45,6 @@ import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.emr.EmrOperations.RefillableMedications;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
-import org.telenc.engine.emr.auth.EmrAuthorizations;
-import org.telenc.engine.emr.auth.EmrCallAuthorization;
 import org.telenc.engine.emr.fhir.FhirHttpHeaders;
 import org.telenc.engine.emr.fhir.FhirPaging;
 import org.telenc.engine.emr.fhir.FhirPharmacyLists;
@@ -72,7 +52,7 @@ import org.telenc.engine.emr.fhir.FhirRequests;
 import org.telenc.engine.emr.fhir.FhirResponses;
 import org.telenc.engine.observability.EngineMeters;
 import org.telenc.engine.observability.FlowMeters;
-import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.AdapterRouteTestSupport;
 
 /**
  * The FHIR adapter's job operations (routes/emr/fhir-r4.camel.yaml, {@code emr-fhir-r4-<operation>})
@@ -92,21 +72,13 @@ import org.telenc.engine.tenancy.TenancyRepository;
         "engine.emr.retry.attempts=1",
         "engine.emr.retry.delay-ms=5",
         "engine.emr.circuit.minimum-calls=1000"})
-class FhirAdapterRouteTest {
+class FhirAdapterRouteTest extends AdapterRouteTestSupport {
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration(CamelAutoConfiguration.class)
-    @EnableConfigurationProperties(EngineProperties.class)
-    @Import({FhirConfiguration.class, FhirRequests.class, FhirResponses.class, FhirPharmacyLists.class, FhirPaging.class,
-            org.telenc.engine.emr.fhir.FhirEncounterTransactions.class,
-            FhirHttpHeaders.class, EmrCallRedelivery.class, EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class,
-            EngineMeters.class, ClockConfiguration.class})
+    @Import({AdapterRouteTestSupport.Beans.class, FhirConfiguration.class, FhirRequests.class, FhirResponses.class,
+            FhirPharmacyLists.class, FhirPaging.class, org.telenc.engine.emr.fhir.FhirEncounterTransactions.class,
+            FhirHttpHeaders.class, FlowMeters.class, EngineMeters.class, ClockConfiguration.class})
     static class Beans {
-
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
     }
 
     static final Set<String> PULLS = Set.of("emr-fhir-r4-read-capabilities", "emr-fhir-r4-pull-references");
@@ -115,28 +87,12 @@ class FhirAdapterRouteTest {
             EmrAuthSettings.none(), "active");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
-    CamelContext camel;
-    @Autowired
-    ProducerTemplate producer;
-    @MockitoBean
-    EmrAuthorizations authorizations;
-    @MockitoBean
-    TenancyRepository tenancy;
-
     @EndpointInject("mock:fhir-http")
     MockEndpoint emr;
 
     @BeforeEach
     void weaveAndStart() throws Exception {
-        if (camel.isStarted()) {
-            return;
-        }
-        ModelCamelContext model = (ModelCamelContext) camel;
-        List<RouteDefinition> pulls = model.getRouteDefinitions().stream().filter(r -> PULLS.contains(r.getRouteId())).toList();
-        model.removeRouteDefinitions(pulls);
-        AdviceWith.adviceWith(camel, "fhir-r4-http", route -> route.weaveById("fhir-http").replace().to("mock:fhir-http"));
-        camel.start();
+        replaceHttp(routeId -> !PULLS.contains(routeId), "fhir-r4-http", "fhir-http", "mock:fhir-http");
     }
 
     @BeforeEach
@@ -149,25 +105,9 @@ class FhirAdapterRouteTest {
         MockEndpoint.resetMocks(camel);
     }
 
-    /** The EMR's answer to one request. */
-    private static Processor answer(int status, String body) {
-        return exchange -> {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-            exchange.getMessage().setBody(body);
-        };
-    }
-
     /** Calls an operation as a flow does: the input record as the body, the job's connection in the adapter's property. */
     private Exchange call(String operation, Object input) {
-        return producer.send("direct:emr-fhir-r4-" + operation, exchange -> {
-            exchange.setProperty(ExchangeProperties.EMR_CONNECTION, CONNECTION);
-            exchange.getMessage().setBody(input);
-        });
-    }
-
-    private static <T> T result(Exchange done, Class<T> type) {
-        assertThat(done.getException()).isNull();
-        return done.getMessage().getBody(type);
+        return call("fhir-r4", operation, CONNECTION, input);
     }
 
     private JsonNode sent(int index) throws Exception {
@@ -301,8 +241,9 @@ class FhirAdapterRouteTest {
     void ensurePatientPharmacyReadsAgainAndRedoesTheChangeWhenTheGuardedWriteLosesARace() throws Exception {
         String patientV1 = "{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"meta\":{\"versionId\":\"1\"}}";
         String patientV2 = "{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"meta\":{\"versionId\":\"2\"}}";
-        String holding = "{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"meta\":{\"versionId\":\"3\"},\"extension\":[{\"url\":\""
-                + CONNECTION.settings().pharmacyExtensionUrl() + "\",\"valueReference\":{\"reference\":\"Organization/ph-1\"}}]}";
+        String holding = """
+                {"resourceType":"Patient","id":"pat-1","meta":{"versionId":"3"},"extension":[{"url":"%s",\
+                "valueReference":{"reference":"Organization/ph-1"}}]}""".formatted(CONNECTION.settings().pharmacyExtensionUrl());
         emr.whenExchangeReceived(1, answer(200, patientV1));
         emr.whenExchangeReceived(2, answer(412, ""));
         emr.whenExchangeReceived(3, answer(200, patientV2));
@@ -325,8 +266,9 @@ class FhirAdapterRouteTest {
 
     @Test
     void ensurePatientPharmacyWritesNothingWhenTheListHoldsThePharmacyAlready() throws Exception {
-        emr.whenAnyExchangeReceived(answer(200, "{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"extension\":[{\"url\":\""
-                + CONNECTION.settings().pharmacyExtensionUrl() + "\",\"valueReference\":{\"reference\":\"Organization/ph-1\"}}]}"));
+        emr.whenAnyExchangeReceived(answer(200, """
+                {"resourceType":"Patient","id":"pat-1","extension":[{"url":"%s",\
+                "valueReference":{"reference":"Organization/ph-1"}}]}""".formatted(CONNECTION.settings().pharmacyExtensionUrl())));
         emr.expectedMessageCount(1);
         emr.expectedHeaderReceived(Exchange.HTTP_METHOD, "GET");
 

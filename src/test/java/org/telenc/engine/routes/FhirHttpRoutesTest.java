@@ -6,54 +6,40 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.telenc.engine.config.ClockConfiguration;
-import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.config.FhirConfiguration;
-import org.telenc.engine.emr.EmrCallGuard;
-import org.telenc.engine.emr.EmrCallRedelivery;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
-import org.telenc.engine.emr.auth.EmrAuthorizations;
-import org.telenc.engine.emr.auth.EmrCallAuthorization;
 import org.telenc.engine.emr.fhir.FhirCall;
 import org.telenc.engine.emr.fhir.FhirHttpHeaders;
 import org.telenc.engine.emr.fhir.FhirPaging;
 import org.telenc.engine.emr.fhir.FhirResponses;
 import org.telenc.engine.observability.EngineMeters;
 import org.telenc.engine.observability.FlowMeters;
-import org.telenc.engine.tenancy.TenancyRepository;
+import org.telenc.engine.support.Json;
+import org.telenc.engine.support.AdapterRouteTestSupport;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.telenc.engine.emr.auth.EmrCallAuthorization;
+import java.util.List;
 
 /**
  * The FHIR adapter's HTTP plumbing (routes/emr/fhir-r4.camel.yaml: fhir-r4-call, fhir-r4-http,
@@ -72,19 +58,12 @@ import org.telenc.engine.tenancy.TenancyRepository;
         "engine.emr.retry.delay-ms=5",
         // the breaker stays closed whatever the tests answer
         "engine.emr.circuit.minimum-calls=1000"})
-class FhirHttpRoutesTest {
+class FhirHttpRoutesTest extends AdapterRouteTestSupport {
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration(CamelAutoConfiguration.class)
-    @EnableConfigurationProperties(EngineProperties.class)
-    @Import({FhirConfiguration.class, EmrCallRedelivery.class, FhirResponses.class, FhirPaging.class, FhirHttpHeaders.class,
-            EmrCallGuard.class, EmrCallAuthorization.class, FlowMeters.class, EngineMeters.class, ClockConfiguration.class})
+    @Import({AdapterRouteTestSupport.Beans.class, FhirConfiguration.class, FhirResponses.class, FhirPaging.class,
+            FhirHttpHeaders.class, FlowMeters.class, EngineMeters.class, ClockConfiguration.class})
     static class Beans {
-
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
     }
 
     /** The routes under test; the adapter's operation routes in the same file are not (they call beans this context lacks). */
@@ -93,30 +72,12 @@ class FhirHttpRoutesTest {
     static final EmrConnection CONNECTION = new EmrConnection("conn-1", "fhir-r4", BASE, EmrConnection.FhirSettings.defaults(),
             EmrAuthSettings.none(), "active");
 
-    @Autowired
-    CamelContext camel;
-    @Autowired
-    ProducerTemplate producer;
-    @Autowired
-    MeterRegistry meters;
-    @MockitoBean
-    EmrAuthorizations authorizations;
-    @MockitoBean
-    TenancyRepository tenancy;
-
     @EndpointInject("mock:fhir-http")
     MockEndpoint emr;
 
     @BeforeEach
     void weaveAndStart() throws Exception {
-        if (camel.isStarted()) {
-            return;
-        }
-        ModelCamelContext model = (ModelCamelContext) camel;
-        List<RouteDefinition> others = model.getRouteDefinitions().stream().filter(r -> !PLUMBING.contains(r.getRouteId())).toList();
-        model.removeRouteDefinitions(others);
-        AdviceWith.adviceWith(camel, "fhir-r4-http", route -> route.weaveById("fhir-http").replace().to("mock:fhir-http"));
-        camel.start();
+        replaceHttp(PLUMBING::contains, "fhir-r4-http", "fhir-http", "mock:fhir-http");
     }
 
     @BeforeEach
@@ -128,14 +89,6 @@ class FhirHttpRoutesTest {
     void resetMocksAndMeters() {
         MockEndpoint.resetMocks(camel);
         meters.clear();
-    }
-
-    /** The EMR's answer to one request: a status and a body. */
-    private static org.apache.camel.Processor answer(int status, String body) {
-        return exchange -> {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-            exchange.getMessage().setBody(body);
-        };
     }
 
     /** Calls fhir-r4-call as an operation route does: the call in the body, the connection in a property. */
@@ -153,16 +106,15 @@ class FhirHttpRoutesTest {
     }
 
     private static String bundle(String nextUrl, String... practitionerIds) {
-        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\"");
+        ObjectNode bundle = Json.node("resourceType", "Bundle", "type", "searchset");
         if (nextUrl != null) {
-            json.append(",\"link\":[{\"relation\":\"next\",\"url\":\"").append(nextUrl).append("\"}]");
+            bundle.set("link", Json.MAPPER.createArrayNode().add(Json.node("relation", "next", "url", nextUrl)));
         }
-        json.append(",\"entry\":[");
-        for (int i = 0; i < practitionerIds.length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"resource\":{\"resourceType\":\"Practitioner\",\"id\":\"")
-                    .append(practitionerIds[i]).append("\"}}");
+        ArrayNode entries = bundle.putArray("entry");
+        for (String id : practitionerIds) {
+            entries.add(Json.node("resource", Json.node("resourceType", "Practitioner", "id", id)));
         }
-        return json.append("]}").toString();
+        return Json.text(bundle);
     }
 
     @Test

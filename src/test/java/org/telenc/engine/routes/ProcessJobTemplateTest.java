@@ -40,6 +40,8 @@ class ProcessJobTemplateTest extends EngineTest {
         Route consumer = camelContext.getRoute(routeId);
         assertThat(consumer).as(routeId).isNotNull();
         assertThat(consumer.isCreatedByRouteTemplate()).isTrue();
+        assertThat(consumer.getDescription()).as("the templated route's own description, not the placeholder")
+                .startsWith("Consumes ").doesNotContain("{{");
         assertThat(consumer.getConfigurationId()).isEqualTo(faults);
         assertThat(consumer.getOnExceptions()).as("the job-faults handlers").isNotEmpty();
         JmsEndpoint endpoint = (JmsEndpoint) consumer.getEndpoint();
@@ -51,6 +53,7 @@ class ProcessJobTemplateTest extends EngineTest {
         Route requeue = camelContext.getRoute(retryLater);
         assertThat(requeue).as(retryLater).isNotNull();
         assertThat(requeue.isCreatedByRouteTemplate()).isTrue();
+        assertThat(requeue.getDescription()).startsWith("Puts a deferred ").doesNotContain("{{");
         assertThat(requeue.getEndpoint().getEndpointUri()).isEqualTo("direct://" + retryLater);
         ModelCamelContext model = (ModelCamelContext) camelContext;
         assertThat(model.getRouteDefinitions().stream()

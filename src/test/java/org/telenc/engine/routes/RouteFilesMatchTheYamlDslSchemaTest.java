@@ -28,7 +28,7 @@ class RouteFilesMatchTheYamlDslSchemaTest {
 
     @BeforeAll
     static void loadSchema() throws IOException {
-        schema = new YamlDslSchema();
+        schema = YamlDslSchema.shared();
         root = Path.of("").toAbsolutePath();
         while (root != null && !(Files.exists(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("routes")))) {
             root = root.getParent();

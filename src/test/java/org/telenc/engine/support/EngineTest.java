@@ -56,11 +56,17 @@ public abstract class EngineTest {
         registry.add("engine.broker.stomp-connector", () -> "${engine.test.stomp-connector:stomp://127.0.0.1:0}");
         registry.add("engine.broker.amqp-connector", () -> "${engine.test.amqp-connector:amqp://127.0.0.1:0}");
         registry.add("engine.sync.initial-delay-ms", () -> "600000");
+        // the watchdog runs when a test asks (direct:job-watchdog), not on jobs other tests backdate
+        registry.add("engine.watchdog.period-ms", () -> "3600000");
         registry.add("engine.webhook.retry-schedule", () -> "1s,2s");
         registry.add("engine.emr.retry.delay-ms", () -> "50");
         registry.add("engine.emr.retry.backoff", () -> "1s");
         registry.add("engine.emr.retry.jitter", () -> "0");
         registry.add("engine.emr.circuit.open-for", () -> "2s");
+        // the suite's tests send wrong credentials on purpose from one address: the shared engine
+        // throttles only far beyond them (LoginThrottleHttpTest runs an engine with small budgets)
+        registry.add("engine.login-throttle.client-failures", () -> "${engine.test.login-throttle.client-failures:1000000}");
+        registry.add("engine.login-throttle.source-failures", () -> "${engine.test.login-throttle.source-failures:1000000}");
     }
 
     /**
@@ -102,7 +108,7 @@ public abstract class EngineTest {
         String registration = registrationHere();
         String secret = registration == null ? null : SECRETS.get(registration);
         if (secret == null) {
-            JsonNode answer = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + receiver.url() + "\"}").body());
+            JsonNode answer = JSON.readTree(post("/v1/webhook", Json.object("webhook_url", receiver.url())).body());
             secret = answer.path("webhook_secret").asText();
             SECRETS.put(answer.path("webhook_id").asText(), secret);
         }
@@ -140,9 +146,8 @@ public abstract class EngineTest {
 
     /** A valid request on the demo data, with an optional refill and pharmacy. */
     protected static String encounterBody(String mrn, String medication, String pharmacy) {
-        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\""
-                + (medication == null ? "" : ",\"refill_medication_name\":\"" + medication + "\"")
-                + (pharmacy == null ? "" : ",\"pharmacy_ehr_id\":\"" + pharmacy + "\"") + "}";
+        return Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "refill_medication_name", medication, "pharmacy_ehr_id", pharmacy);
     }
 
     protected URI uri(String path) {

@@ -132,8 +132,9 @@ public final class FaultyEmrProxy implements AutoCloseable {
             log.add((refuse ? refusalStatus + " " : "FWD ") + line);
             if (refuse) {
                 refused.incrementAndGet();
-                byte[] answer = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
-                        + refusalIssue + "\"}]}").getBytes(StandardCharsets.UTF_8);
+                byte[] answer = """
+                        {"resourceType":"OperationOutcome","issue":[{"severity":"error","code":%s}]}"""
+                        .formatted(Json.text(refusalIssue)).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
                 exchange.sendResponseHeaders(refusalStatus, answer.length);
                 exchange.getResponseBody().write(answer);

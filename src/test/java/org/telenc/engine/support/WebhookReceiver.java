@@ -1,5 +1,7 @@
 package org.telenc.engine.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,22 +41,20 @@ public final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
     }
 
-    /** Waits for the one delivery whose body matches, failing after the timeout. */
-    public Received awaitOne(Predicate<String> bodyMatches, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Received> matches = received.stream().filter(r -> bodyMatches.test(r.bodyText())).toList();
-            if (!matches.isEmpty()) {
-                Thread.sleep(300); // a second delivery of the same event would show up now
-                List<Received> all = received.stream().filter(r -> bodyMatches.test(r.bodyText())).toList();
-                if (all.size() != 1) {
-                    throw new AssertionError("expected exactly one delivery, got " + all.size());
-                }
-                return all.get(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no webhook delivery arrived within " + timeout);
+    /**
+     * Waits for the one delivery whose body matches, failing after the timeout, then holds for 300 ms that it
+     * stays the only one (a second delivery of the same event would show up in that window).
+     */
+    public Received awaitOne(Predicate<String> bodyMatches, Duration timeout) {
+        await("a webhook delivery").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(() -> !matching(bodyMatches).isEmpty());
+        await("exactly one webhook delivery").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> matching(bodyMatches).size() == 1);
+        return matching(bodyMatches).get(0);
+    }
+
+    private List<Received> matching(Predicate<String> bodyMatches) {
+        return received.stream().filter(r -> bodyMatches.test(r.bodyText())).toList();
     }
 
     /** Everything received so far. */

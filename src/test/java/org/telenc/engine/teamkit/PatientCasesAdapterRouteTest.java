@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -142,12 +141,5 @@ class PatientCasesAdapterRouteTest extends TeamRouteTestSupport {
         Exchange outage = call("find-patient", new FindPatient("1"));
         assertThat(outage.getException()).isInstanceOf(EmrRetryableException.class);
         assertThat(emr.getExchanges()).as("redelivered once in the route").hasSize(2);
-    }
-
-    static Processor answer(int status, String body) {
-        return exchange -> {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-            exchange.getMessage().setBody(body);
-        };
     }
 }

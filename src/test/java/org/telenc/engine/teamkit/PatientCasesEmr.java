@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server standing in for the example patient-cases EMR
- * (routes/examples/patient-cases-emr): the API the README describes, under {@code /api/<practice
+ * (routes/examples/patient-cases-emr): the API docs/route-authoring.md describes, under {@code /api/<practice
  * id>}, with demo data and switches for failures. Its state (cases, refill requests, pharmacy lists,
  * the requests it answered) is open to the test.
  *

@@ -1,6 +1,7 @@
 package org.telenc.engine.teamkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -17,6 +18,9 @@ import org.springframework.test.context.TestPropertySource;
 import org.telenc.engine.admin.AdminAuthenticator;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.WebhookReceiver;
+import org.telenc.engine.support.Json;
+import org.telenc.engine.config.EngineProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The example adapter written in YAML only (routes/examples/patient-cases-emr, loaded through
@@ -39,6 +43,9 @@ class PatientCasesFlowTest extends EngineTest {
     static String clientId;
     static String clientSecret;
     static String token;
+
+    @Autowired
+    EngineProperties properties;
 
     static PatientCasesEmr start() {
         try {
@@ -77,24 +84,24 @@ class PatientCasesFlowTest extends EngineTest {
         if (token != null) {
             return;
         }
-        HttpResponse<String> connection = admin("POST", "/admin/v1/connections", "{\"name\":\"team-patient-cases\","
-                + "\"emr_type\":\"patient-cases\",\"base_url\":\"" + EMR.baseUrl() + "\","
-                + "\"auth\":{\"type\":\"bearer\",\"token\":\"" + PatientCasesEmr.TOKEN + "\"},"
-                + "\"settings\":{\"practice_id\":\"" + PatientCasesEmr.PRACTICE + "\"}}");
+        HttpResponse<String> connection = admin("POST", "/admin/v1/connections", Json.object("name", "team-patient-cases",
+                "emr_type", "patient-cases", "base_url", EMR.baseUrl(),
+                "auth", Json.node("type", "bearer", "token", PatientCasesEmr.TOKEN),
+                "settings", Json.node("practice_id", PatientCasesEmr.PRACTICE)));
         assertThat(connection.statusCode()).as(connection.body()).isEqualTo(200);
         HttpResponse<String> synced = admin("POST", "/admin/v1/connections/team-patient-cases/sync", null);
         assertThat(synced.statusCode()).as(synced.body()).isEqualTo(200);
         assertThat(EMR.requests()).hasSize(4);
         assertThat(JSON.readTree(synced.body()).path("connection").path("last_synced_at").asText()).isNotEqualTo("null");
         clientId = "team-client";
-        HttpResponse<String> client = admin("POST", "/admin/v1/clients", "{\"client_id\":\"" + clientId + "\",\"name\":\"Team\"}");
+        HttpResponse<String> client = admin("POST", "/admin/v1/clients", Json.object("client_id", clientId, "name", "Team"));
         assertThat(client.statusCode()).as(client.body()).isEqualTo(200);
         clientSecret = JSON.readTree(client.body()).path("client_secret").asText();
         HttpResponse<String> issued = admin("POST", "/admin/v1/clients/" + clientId + "/access-tokens",
                 "{\"connection\":\"team-patient-cases\",\"emr_user_ehr_id\":\"12222\",\"access_token_reference_id\":\"team-clinic\"}");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         token = JSON.readTree(issued.body()).path("access_token").asText();
-        HttpResponse<String> hook = asTeam("POST", "/v1/webhook", "{\"webhook_url\":\"" + receiver.url() + "\"}");
+        HttpResponse<String> hook = asTeam("POST", "/v1/webhook", Json.object("webhook_url", receiver.url()));
         assertThat(hook.statusCode()).as(hook.body()).isEqualTo(200);
     }
 
@@ -119,11 +126,21 @@ class PatientCasesFlowTest extends EngineTest {
         return new Done(id, accepted.path("job_id").asText(), event);
     }
 
+    /** The requests the EMR answered after the first case was written. */
+    static int callsAfterTheWrite() {
+        List<String> requests = EMR.requests();
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).startsWith("POST ") && requests.get(i).endsWith("/cases")) {
+                return requests.size() - i - 1;
+            }
+        }
+        return 0;
+    }
+
     static String body(String mrn, String medication, String pharmacy) {
-        return "{\"patient_mrn\":\"" + mrn + "\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\","
-                + "\"reason\":\"Refill\",\"caller\":\"Daughter\",\"message\":\"Please call back\",\"is_high_priority\":\"true\""
-                + (medication == null ? "" : ",\"refill_medication_name\":\"" + medication + "\"")
-                + (pharmacy == null ? "" : ",\"pharmacy_ehr_id\":\"" + pharmacy + "\"") + "}";
+        return Json.object("patient_mrn", mrn, "provider_id", "12241", "location_id", "31", "assigned_to_id", "12220",
+                "reason", "Refill", "caller", "Daughter", "message", "Please call back", "is_high_priority", "true",
+                "refill_medication_name", medication, "pharmacy_ehr_id", pharmacy);
     }
 
     @Test
@@ -256,17 +273,13 @@ class PatientCasesFlowTest extends EngineTest {
     @Test
     void aJobRunAgainAfterAnOutageFindsItsCaseAndCreatesNoSecond() throws Exception {
         EMR.outageAfterCreate = true; // the case is written, then the EMR goes down: the job is deferred and runs again
+        // the first run's call after the write and each of its in-route redeliveries
+        int inRouteCalls = 1 + properties.emr().retry().attempts();
         Thread recovery = new Thread(() -> {
-            try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (EMR.cases().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                Thread.sleep(600); // past the in-route retries: the job is deferred through the broker
-                EMR.outage = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // past the in-route retries (each answered 503): the job is deferred through the broker; then the EMR is back
+            await("the first run's calls after the write").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> callsAfterTheWrite() >= inRouteCalls);
+            EMR.outage = false;
         });
         recovery.start();
         Done done = submit(body("100236", null, null));

@@ -101,7 +101,7 @@ class TeamRouteFolderTest {
         assertThat(scan.valid()).isFalse();
         assertThat(scan.problems()).extracting(Object::toString).contains(
                 "team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
-                        + "use an extension point (README \"Customizing the engine\")",
+                        + "use an extension point (docs/route-authoring.md \"Extension points\")",
                 "team-routes/clinic-b.camel.yaml:2:9: route id 'clinic-a-hello' is already defined at team-routes/clinic-a.camel.yaml:2:9",
                 "team-routes/clinic-b.camel.yaml:3:27: routeConfigurationId 'no-such-configuration' names no route configuration "
                         + "(neither the engine's nor one in the team files)");

@@ -84,7 +84,7 @@ class TeamRoutesCommandTest {
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
         assertThat(run.output())
                 .contains("team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
-                        + "use an extension point (README \"Customizing the engine\")")
+                        + "use an extension point (docs/route-authoring.md \"Extension points\")")
                 .contains("team-routes/clinic-b.camel.yaml:2:5: route without an id")
                 .contains("team-routes/clinic-b.camel.yaml:5:")
                 .doesNotContain("Jane");
@@ -118,7 +118,7 @@ class TeamRoutesCommandTest {
         assertThat(cause).as("refused for its team route files: " + refused).isNotNull();
         assertThat(cause.getMessage()).isEqualTo("team route files in " + dir.resolve("team-routes").toAbsolutePath()
                 + " refused (1 problem):\n  team-routes/clinic-a.camel.yaml:8:9: route id 'encounter-finish' belongs to the engine; "
-                + "use an extension point (README \"Customizing the engine\")");
+                + "use an extension point (docs/route-authoring.md \"Extension points\")");
 
         Throwable none = startEngine(dir.resolve("nowhere").toString());
         assertThat(none).as("the engine did not start").isNotNull();

@@ -19,6 +19,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.support.EngineTest;
+import org.awaitility.Awaitility;
 
 /**
  * The whole engine with a team folder laid out as a ConfigMap volume ({@code ..data} a link to a
@@ -77,12 +78,8 @@ class TeamRoutesReloadTest extends EngineTest {
         return meters.get("telenc.team.routes.reload").tag("result", result).counter().count();
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).until(condition::getAsBoolean);
     }
 
     @Test
@@ -102,7 +99,8 @@ class TeamRoutesReloadTest extends EngineTest {
                 .doesNotContain("Zqxjmarker");
         assertThat(camel.requestBody("direct:clinic-a-hello", null, String.class)).isEqualTo("hello v1");
         assertThat(camel.requestBody("direct:clinic-a-extra", null, String.class)).isEqualTo("extra");
-        Thread.sleep(600); // several polls: the same refused files are not refused (nor logged) again
+        // held for 600 ms, several polls: the same refused files are not refused (nor logged) again
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> reloads("refused") == 1);
         assertThat(reloads("refused")).isEqualTo(1);
 
         // a valid version: applied, new behaviour, the dropped route gone

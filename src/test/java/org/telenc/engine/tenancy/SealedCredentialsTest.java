@@ -19,9 +19,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.admin.AdminAuthenticator;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
- * Issue 11 item 9(b), on the engine's real database (H2, or PostgreSQL with
+ * Sealed EMR credentials (docs/operating.md "Tenants"), on the engine's real database (H2, or PostgreSQL with
  * {@code -Dengine.test.database=postgresql}): stored EMR credentials are bound to their connection,
  * carry the id of the key that sealed them, survive a key rotation, and values stored in the first
  * format still open and are re-sealed.
@@ -45,8 +46,8 @@ class SealedCredentialsTest extends EngineTest {
         String name = "sealed-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/v1/connections"))
                 .header("Authorization", "Bearer " + AdminAuthenticator.DEMO_TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"emr_type\":\"fhir-r4\","
-                        + "\"base_url\":\"https://emr.example/fhir\",\"auth\":{\"type\":\"bearer\",\"token\":\"" + bearer + "\"}}")));
+                .POST(HttpRequest.BodyPublishers.ofString(Json.object("name", name, "emr_type", "fhir-r4",
+                        "base_url", "https://emr.example/fhir", "auth", Json.node("type", "bearer", "token", bearer)))));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         JsonNode connection = JSON.readTree(created.body()).path("connection");
         return connection.path("id").asText();
@@ -94,7 +95,7 @@ class SealedCredentialsTest extends EngineTest {
         String token = "emr-token-legacy-" + UUID.randomUUID();
         String a = connection("replaced");
         String b = connection("emr-token-other-" + UUID.randomUUID());
-        String legacy = SecretBoxTest.sealedTheOldWay(engineKey(), "{\"type\":\"bearer\",\"token\":\"" + token + "\"}");
+        String legacy = SecretBoxTest.sealedTheOldWay(engineKey(), Json.object("type", "bearer", "token", token));
         store(a, legacy);
         assertThat(connections.get(a).auth().token()).as("an upgrade keeps stored credentials").isEqualTo(token);
 
@@ -117,7 +118,7 @@ class SealedCredentialsTest extends EngineTest {
         String token = "emr-token-rotated-" + UUID.randomUUID();
         String a = connection("replaced");
         String b = connection("replaced");
-        String plain = "{\"type\":\"bearer\",\"token\":\"" + token + "\"}";
+        String plain = Json.object("type", "bearer", "token", token);
         store(a, before.seal(plain, SecretBox.emrCredentials(a)));
         store(b, SecretBoxTest.sealedTheOldWay(oldKey, plain));
 

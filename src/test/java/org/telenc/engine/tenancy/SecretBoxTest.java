@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -37,7 +39,7 @@ class SecretBoxTest {
         return key;
     }
 
-    /** What the engine stored before issue 11: AES-GCM, no associated data, no key id. */
+    /** What the engine stored before key ids (the {@code v1:} format): AES-GCM, no associated data, no key id. */
     static String sealedTheOldWay(byte[] key, String plain) throws Exception {
         byte[] iv = new byte[12];
         new SecureRandom().nextBytes(iv);
@@ -162,8 +164,10 @@ class SecretBoxTest {
             Path dir = Files.createTempDirectory("secretbox");
             Path keyFile = dir.resolve("secrets.key");
             AtomicBoolean done = new AtomicBoolean();
+            CountDownLatch looking = new CountDownLatch(1);
             Thread watcher = new Thread(() -> {
                 while (!done.get()) {
+                    looking.countDown();
                     try {
                         Set<PosixFilePermission> permissions = Files.readAttributes(keyFile, PosixFileAttributes.class,
                                 LinkOption.NOFOLLOW_LINKS).permissions();
@@ -177,7 +181,7 @@ class SecretBoxTest {
                 }
             });
             watcher.start();
-            Thread.sleep(1);
+            assertThat(looking.await(10, TimeUnit.SECONDS)).as("the watcher is looking").isTrue();
             new SecretBox("", dir.toString());
             done.set(true);
             watcher.join();

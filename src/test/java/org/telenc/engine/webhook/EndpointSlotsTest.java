@@ -1,11 +1,13 @@
 package org.telenc.engine.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class EndpointSlotsTest {
@@ -27,14 +29,17 @@ class EndpointSlotsTest {
     void aWaitingAttemptTakesTheSlotAsSoonAsItIsLeft() throws Exception {
         slots.tryEnter("a", Duration.ZERO);
         slots.tryEnter("a", Duration.ZERO);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
         CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+            waiter.set(Thread.currentThread());
             try {
                 return slots.tryEnter("a", Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
+        // the attempt is parked in tryEnter, waiting for a slot
+        await().until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.TIMED_WAITING);
         assertThat(waiting).isNotDone();
         slots.leave("a");
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();

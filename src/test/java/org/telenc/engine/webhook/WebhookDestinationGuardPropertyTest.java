@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 11 item 8, over the class: the allowlist parser takes every prefix length in range and
+ * The allowlist, over the class: the allowlist parser takes every prefix length in range and
  * refuses everything else, naming the entry; no valid entry for a private network opens loopback
  * or the metadata address; and a private or reserved IPv4 address is refused in every IPv6 spelling
  * that reaches it, while a public one is judged as the IPv4 address is (or the spelling is refused

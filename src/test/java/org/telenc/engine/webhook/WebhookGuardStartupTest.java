@@ -16,7 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.telenc.engine.EngineApplication;
 
 /**
- * Issue 11 item 8: the engine does not start on an allowlist entry that is not a CIDR (a lenient
+ * The engine does not start on an allowlist entry that is not a CIDR (a lenient
  * parse let {@code 10.0.0.0/33} open the guard to every IPv4 address), and what it prints names
  * the setting and the entry, in sandbox mode (the default here) too.
  */

@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.support.TestDatabase;
 
 /**
- * Issue 11 item 8, the whole engine out of sandbox mode (guard on), a client from the provisioning
+ * The SSRF guard at registration, on the whole engine out of sandbox mode (guard on), a client from the provisioning
  * file: POST /v1/webhook with a URL whose host is a private or reserved address, in any spelling
  * the guard refuses, answers 400 invalid_webhook_url and registers nothing; a public one is taken.
  */

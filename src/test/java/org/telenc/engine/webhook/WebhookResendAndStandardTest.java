@@ -1,6 +1,7 @@
 package org.telenc.engine.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * A URL registered with the {@code standard} scheme gets deliveries the official Standard Webhooks
@@ -35,15 +37,15 @@ class WebhookResendAndStandardTest extends EngineTest {
             exchange.close();
         });
         server.start();
-        var registered = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"http://127.0.0.1:"
-                + server.getAddress().getPort() + "/std\",\"signature_scheme\":\"standard\"}").body());
+        var registered = JSON.readTree(post("/v1/webhook", Json.object(
+                "webhook_url", "http://127.0.0.1:" + server.getAddress().getPort() + "/std", "signature_scheme", "standard")).body());
         String secret = registered.path("webhook_secret").asText();
         assertThat(secret).startsWith("whsec_");
         try {
             String id = JSON.readTree(post("/v1/telephone-encounters",
                     "{\"patient_mrn\":\"999999\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}")
                     .body()).path("telephone_encounter_id").asText();
-            Hit first = await(hits, id, 1);
+            Hit first = delivery(hits, id, 1);
             Webhook verifier = new Webhook(secret);
             verifier.verify(first.body(), HttpHeaders.of(first.headers(), (a, b) -> true)); // throws if invalid
             String eventId = JSON.readTree(first.body()).path("id").asText();
@@ -53,7 +55,7 @@ class WebhookResendAndStandardTest extends EngineTest {
                     .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(resend.statusCode()).as(resend.body()).isEqualTo(200);
             assertThat(JSON.readTree(resend.body()).path("deliveries").asInt()).isGreaterThanOrEqualTo(1);
-            Hit second = await(hits, id, 2);
+            Hit second = delivery(hits, id, 2);
             assertThat(second.body()).isEqualTo(first.body());
             verifier.verify(second.body(), HttpHeaders.of(second.headers(), (a, b) -> true));
 
@@ -69,15 +71,9 @@ class WebhookResendAndStandardTest extends EngineTest {
         }
     }
 
-    private static Hit await(List<Hit> hits, String id, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Hit> mine = hits.stream().filter(h -> h.body().contains(id)).toList();
-            if (mine.size() >= count) {
-                return mine.get(count - 1);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("delivery " + count + " did not arrive");
+    private static Hit delivery(List<Hit> hits, String id, int count) {
+        return await("delivery " + count).atMost(Duration.ofSeconds(30))
+                .until(() -> hits.stream().filter(h -> h.body().contains(id)).toList(), mine -> mine.size() >= count)
+                .get(count - 1);
     }
 }

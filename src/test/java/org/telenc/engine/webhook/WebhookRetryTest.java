@@ -1,6 +1,7 @@
 package org.telenc.engine.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -10,10 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 
 /**
  * A receiver that fails stays pending and is retried through the broker scheduler with the same
@@ -49,17 +54,15 @@ class WebhookRetryTest extends EngineTest {
                     "{\"patient_mrn\":\"100236\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}")
                     .body()).path("telephone_encounter_id").asText();
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && flaky(hits, id).size() < 2) {
-                Thread.sleep(100);
-            }
-            Thread.sleep(3000); // long enough for any wrong extra attempt on either URL
+            await().atMost(Duration.ofSeconds(30)).until(() -> flaky(hits, id).size() >= 2);
+            // held for 3 s: long enough for any wrong extra attempt on either URL to show
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> flaky(hits, id).size() == 2 && rejecting(hits, id).size() == 1);
             List<Hit> flaky = flaky(hits, id);
             assertThat(flaky).extracting(Hit::attempt).containsExactly("1", "2");
             assertThat(flaky.get(1).eventId()).isEqualTo(flaky.get(0).eventId());
             assertThat(flaky.get(1).body()).isEqualTo(flaky.get(0).body());
-            List<Hit> rejecting = hits.stream().filter(h -> h.path().equals("/rejecting") && h.body().contains(id)).toList();
-            assertThat(rejecting).as("a 400 is not retried").hasSize(1);
+            assertThat(rejecting(hits, id)).as("a 400 is not retried").hasSize(1);
 
             Map<String, Object> flakyDelivery = jdbc.queryForMap(
                     "select d.status, d.attempt_count from webhook_delivery d join webhook_event e on e.id = d.event_id "
@@ -92,19 +95,22 @@ class WebhookRetryTest extends EngineTest {
         List<Hit> hits = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
         server.createContext("/slow", exchange -> {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             hits.add(new Hit("/slow", exchange.getRequestHeaders().getFirst("webhook-attempt"),
                     exchange.getRequestHeaders().getFirst("webhook-id"), body));
-            try {
-                Thread.sleep(1500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            inFlight.decrementAndGet();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
+            // a slow receiver: the answer goes out 1.5 s after the request came in, the attempt in flight meanwhile
+            answers.schedule(() -> {
+                inFlight.decrementAndGet();
+                try {
+                    exchange.sendResponseHeaders(204, -1);
+                } catch (java.io.IOException gone) {
+                    // the engine gave up on the attempt; the hit is recorded all the same
+                }
+                exchange.close();
+            }, 1500, TimeUnit.MILLISECONDS);
         });
         server.start();
         String webhookId = register("http://127.0.0.1:" + server.getAddress().getPort() + "/slow");
@@ -112,16 +118,18 @@ class WebhookRetryTest extends EngineTest {
             String id = JSON.readTree(post("/v1/telephone-encounters",
                     "{\"patient_mrn\":\"100236\",\"provider_id\":\"12242\",\"location_id\":\"32\",\"assigned_to_id\":\"12220\"}")
                     .body()).path("telephone_encounter_id").asText();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && hits.stream().noneMatch(h -> h.body().contains(id))) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> hits.stream().anyMatch(h -> h.body().contains(id)));
             // the first attempt is in flight at the receiver: queue the same delivery twice more
             String deliveryId = jdbc.queryForObject("select d.id from webhook_delivery d join webhook_event e on e.id = d.event_id "
                     + "where e.encounter_id = ? and d.url like '%/slow'", String.class, id);
-            camel.sendBody("activemq:queue:webhooks.deliver", "{\"delivery_id\":\"" + deliveryId + "\"}");
-            camel.sendBody("activemq:queue:webhooks.deliver", "{\"delivery_id\":\"" + deliveryId + "\"}");
-            Thread.sleep(4000); // the duplicates find the claim, come back after it and find the delivery done
+            camel.sendBody("activemq:queue:webhooks.deliver", Json.object("delivery_id", deliveryId));
+            camel.sendBody("activemq:queue:webhooks.deliver", Json.object("delivery_id", deliveryId));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(
+                    jdbc.queryForObject("select status from webhook_delivery where id = ?", String.class, deliveryId)));
+            // held for 3 s after the attempt ended: the duplicates find the claim, come back after it and find the
+            // delivery done; a second POST would show in this window
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> hits.stream().filter(h -> h.body().contains(id)).count() == 1);
 
             assertThat(hits.stream().filter(h -> h.body().contains(id)).toList()).as("one POST in all").hasSize(1);
             assertThat(maxInFlight.get()).isEqualTo(1);
@@ -134,11 +142,16 @@ class WebhookRetryTest extends EngineTest {
             send(java.net.http.HttpRequest.newBuilder(uri("/v1/webhook/" + webhookId)).header("client_id", CLIENT_ID)
                     .header("client_secret", CLIENT_SECRET).header("access_token", ACCESS_TOKEN).DELETE());
             server.stop(0);
+            answers.shutdownNow();
         }
     }
 
     private String register(String url) throws Exception {
-        return JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + url + "\"}").body()).path("webhook_id").asText();
+        return JSON.readTree(post("/v1/webhook", Json.object("webhook_url", url)).body()).path("webhook_id").asText();
+    }
+
+    private static List<Hit> rejecting(List<Hit> hits, String id) {
+        return hits.stream().filter(h -> h.path().equals("/rejecting") && h.body().contains(id)).toList();
     }
 
     private static List<Hit> flaky(List<Hit> hits, String id) {

@@ -1,6 +1,7 @@
 package org.telenc.engine.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 import org.telenc.engine.webhook.signing.WebhookSignatures;
 
 /** rotate-secret: for 24 hours the old secret keeps verifying; standard deliveries verify with either. */
@@ -35,8 +37,8 @@ class WebhookSecretRotationTest extends EngineTest {
         });
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        JsonNode standard = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + base + "/std\",\"signature_scheme\":\"standard\"}").body());
-        JsonNode cobalt = JSON.readTree(post("/v1/webhook", "{\"webhook_url\":\"" + base + "/cob\"}").body());
+        JsonNode standard = JSON.readTree(post("/v1/webhook", Json.object("webhook_url", base + "/std", "signature_scheme", "standard")).body());
+        JsonNode cobalt = JSON.readTree(post("/v1/webhook", Json.object("webhook_url", base + "/cob")).body());
         try {
             JsonNode rotatedStandard = JSON.readTree(rotate(standard.path("webhook_id").asText()));
             JsonNode rotatedCobalt = JSON.readTree(rotate(cobalt.path("webhook_id").asText()));
@@ -48,12 +50,12 @@ class WebhookSecretRotationTest extends EngineTest {
             String id = JSON.readTree(post("/v1/telephone-encounters",
                     "{\"patient_mrn\":\"999999\",\"provider_id\":\"12241\",\"location_id\":\"31\",\"assigned_to_id\":\"12220\"}")
                     .body()).path("telephone_encounter_id").asText();
-            Hit std = await(hits, "/std", id);
+            Hit std = delivery(hits, "/std", id);
             HttpHeaders headers = HttpHeaders.of(std.headers(), (a, b) -> true);
             new Webhook(standard.path("webhook_secret").asText()).verify(std.body(), headers);
             new Webhook(newStandard).verify(std.body(), headers);
 
-            Hit cob = await(hits, "/cob", id);
+            Hit cob = delivery(hits, "/cob", id);
             String signature = cob.headers().get("Cobalt-verification").get(0);
             assertThat(WebhookSignatures.verifyCobalt(cobalt.path("webhook_secret").asText(),
                     cob.body().getBytes(StandardCharsets.UTF_8), signature)).as("the old secret keeps verifying").isTrue();
@@ -76,15 +78,10 @@ class WebhookSecretRotationTest extends EngineTest {
         return response.body();
     }
 
-    private static Hit await(List<Hit> hits, String path, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            var match = hits.stream().filter(h -> h.path().equals(path) && h.body().contains(id)).findFirst();
-            if (match.isPresent()) {
-                return match.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no delivery to " + path);
+    private static Hit delivery(List<Hit> hits, String path, String id) {
+        return await("a delivery to " + path).atMost(Duration.ofSeconds(30))
+                .until(() -> hits.stream().filter(h -> h.path().equals(path) && h.body().contains(id)).findFirst(),
+                        java.util.Optional::isPresent)
+                .get();
     }
 }

@@ -39,7 +39,7 @@ import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.routes.ExchangeProperties;
 
 /**
- * Builds the FHIR R4 calls of the adapter (architecture section 2). Every created resource carries
+ * Builds the FHIR R4 calls of the adapter (docs/design.md "HL7 FHIR R4"). Every created resource carries
  * a job-scoped identifier and is sent as a conditional create ({@code If-None-Exist}), so a
  * redelivered job finds what it already wrote instead of writing it twice.
  */

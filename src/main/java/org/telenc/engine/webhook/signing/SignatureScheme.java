@@ -2,7 +2,7 @@ package org.telenc.engine.webhook.signing;
 
 import java.util.Optional;
 
-/** How deliveries to one webhook URL are signed; chosen per URL at registration (contract 2.7). */
+/** How deliveries to one webhook URL are signed; chosen per URL at registration (docs/api.md "Signatures"). */
 public enum SignatureScheme {
 
     /** Cobalt's scheme, the default: {@code cobalt-verification} = hex HMAC-SHA256 of the raw body. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The signature headers of one webhook delivery attempt (contract 2.7), in sending order.
+ * The signature headers of one webhook delivery attempt (docs/api.md "Signatures"), in sending order.
  * {@code Content-Type} and any other header are the caller's.
  *
  * <ul>

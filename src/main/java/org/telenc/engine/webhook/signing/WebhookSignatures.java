@@ -13,7 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signatures and secrets of the two webhook signature schemes (contract 2.7).
+ * Signatures and secrets of the two webhook signature schemes (docs/api.md "Signatures").
  *
  * <ul>
  *   <li>{@code cobalt}: the secret is 32 random bytes written as 64 lowercase hex characters, used

@@ -1,5 +1,5 @@
 /**
- * Webhook body serialization and delivery signatures (contract sections 2.6 and 2.7).
+ * Webhook body serialization and delivery signatures (docs/api.md "Webhook events" and "Signatures").
  *
  * <p>{@link org.telenc.engine.webhook.signing.CompactJson} writes event bodies that
  * {@code JSON.stringify(JSON.parse(body))} reproduces byte for byte;

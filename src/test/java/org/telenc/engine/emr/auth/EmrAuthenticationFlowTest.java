@@ -17,6 +17,7 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.FaultyEmrProxy;
 import org.telenc.engine.sandbox.DemoTenant;
 import org.telenc.engine.tenancy.SecretBox;
+import org.telenc.engine.support.Json;
 
 /**
  * The whole flow against an EMR that demands credentials: SMART Backend Services tokens from a
@@ -46,10 +47,9 @@ class EmrAuthenticationFlowTest extends EngineTest {
 
     void useConnection(EmrAuthSettings auth) {
         String json = switch (auth.type()) {
-            case BEARER -> "{\"type\":\"bearer\",\"token\":\"" + auth.token() + "\"}";
-            case SMART_BACKEND -> "{\"type\":\"smart-backend\",\"token_url\":\"" + auth.tokenUrl() + "\",\"client_id\":\""
-                    + auth.clientId() + "\",\"scope\":\"" + auth.scope() + "\",\"key_id\":\"" + auth.keyId()
-                    + "\",\"private_key_pem\":" + JSON.valueToTree(auth.privateKeyPem()) + "}";
+            case BEARER -> Json.object("type", "bearer", "token", auth.token());
+            case SMART_BACKEND -> Json.object("type", "smart-backend", "token_url", auth.tokenUrl(), "client_id", auth.clientId(),
+                    "scope", auth.scope(), "key_id", auth.keyId(), "private_key_pem", auth.privateKeyPem());
             default -> throw new IllegalArgumentException();
         };
         // a server the sync has not read yet: what the sandbox's CapabilityStatement said (transactions) is not this one's

@@ -32,6 +32,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.telenc.engine.support.Json;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real SMART Backend Services token endpoint: parses the form, verifies the client assertion's
@@ -45,6 +48,8 @@ final class TokenEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    /** Sends the answers of a slow endpoint ({@link #delayMillis}) when they are due. */
+    private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
     private final Clock clock;
     private final String clientId;
     private final String scope;
@@ -85,34 +90,43 @@ final class TokenEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        answers.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        long delay = delayMillis;
+        if (delay <= 0) {
+            answer(exchange, raw);
+            return;
+        }
+        // a slow endpoint: the answer is sent when it is due, the request held open meanwhile
+        answers.schedule(() -> {
+            answer(exchange, raw);
+            return null;
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void answer(HttpExchange exchange, byte[] raw) throws IOException {
         try (exchange) {
-            requests.incrementAndGet();
-            byte[] raw = exchange.getRequestBody().readAllBytes();
-            if (delayMillis > 0) {
-                Thread.sleep(delayMillis);
-            }
             if (failWith != 0) {
                 respond(exchange, failWith, failWith >= 400 && failWith < 500
-                        ? "{\"error\":\"" + failError + "\",\"error_description\":\"refused on demand\"}"
-                        : "{\"error\":\"temporarily_unavailable\"}");
+                        ? Json.object("error", failError, "error_description", "refused on demand")
+                        : Json.object("error", "temporarily_unavailable"));
                 return;
             }
             String problem = check(exchange, new String(raw, StandardCharsets.UTF_8));
             if (problem != null) {
                 rejections.add(problem);
-                respond(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"" + problem + "\"}");
+                respond(exchange, 401, Json.object("error", "invalid_client", "error_description", problem));
                 return;
             }
             String token = "at-" + UUID.randomUUID();
             tokens.add(token);
             issued.incrementAndGet();
-            respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":"
-                    + expiresIn + ",\"scope\":\"" + scope + "\"}");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            respond(exchange, 200, Json.object("access_token", token, "token_type", "bearer", "expires_in", expiresIn,
+                    "scope", scope));
         }
     }
 
