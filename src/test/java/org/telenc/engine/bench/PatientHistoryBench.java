@@ -46,7 +46,7 @@ public final class PatientHistoryBench {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (BenchEngine engine = new BenchEngine(jar.toAbsolutePath(), dir.toAbsolutePath(), List.of("-Xmx512m"), false, List.of());
                 WebhookReceiver receiver = new WebhookReceiver()) {
-            engine.start(Duration.ofMinutes(3), true);
+            engine.start(Duration.ofMinutes(8), true);
             Benchmark.registerOnlyWebhook(engine, receiver.url());
             // demo patients: 100234 (pat-1001) has 9 orders of its own, 100235 (pat-1002) none
             List<Patient> patients = List.of(new Patient("10 past orders", "100234", "pat-1001", 10),
