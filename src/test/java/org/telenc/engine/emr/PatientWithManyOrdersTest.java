@@ -48,8 +48,14 @@ class PatientWithManyOrdersTest extends EngineTest {
         emr.reset();
     }
 
-    /** Writes the orders into the sandbox EMR in one transaction, as another system would have. */
+    /** Writes the orders into the sandbox EMR, as another system would have: transactions of 150 (its request body limit). */
     void write(List<MedicationRequest> orders) throws Exception {
+        for (int from = 0; from < orders.size(); from += 150) {
+            writeOne(orders.subList(from, Math.min(orders.size(), from + 150)));
+        }
+    }
+
+    void writeOne(List<MedicationRequest> orders) throws Exception {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         orders.forEach(order -> transaction.addEntry().setResource(order).getRequest().setMethod(Bundle.HTTPVerb.POST)
                 .setUrl("MedicationRequest"));
