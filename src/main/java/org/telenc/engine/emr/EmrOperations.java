@@ -130,8 +130,30 @@ public final class EmrOperations {
         }
     }
 
-    /** add-encounter-details' result. */
-    public record EncounterDetailsAdded(String encounterId) {
+    /**
+     * add-encounter-details' result: {@code notAdded}, what the EMR refused for good (each an
+     * {@link DetailNotAdded}); the encounter stands without it, and the job ends created_partial.
+     */
+    public record EncounterDetailsAdded(String encounterId, List<DetailNotAdded> notAdded) {
+
+        public EncounterDetailsAdded {
+            notAdded = notAdded == null ? List.of() : List.copyOf(notAdded);
+        }
+
+        public EncounterDetailsAdded(String encounterId) {
+            this(encounterId, List.of());
+        }
+    }
+
+    /**
+     * A part of the encounter's details the EMR refused for good: {@code what}, {@code communication}
+     * (the caller and message) or {@code task} (the assignee's task); the refusal's HTTP status and
+     * OperationOutcome issue codes (never the EMR's text).
+     */
+    public record DetailNotAdded(String what, int httpStatus, String issueCodes) {
+
+        public static final String COMMUNICATION = "communication";
+        public static final String TASK = "task";
     }
 
     /**

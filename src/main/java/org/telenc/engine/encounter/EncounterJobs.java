@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
 import org.telenc.engine.emr.EmrOperations.AddRefill;
 import org.telenc.engine.emr.EmrOperations.CreateEncounter;
+import org.telenc.engine.emr.EmrOperations.DetailNotAdded;
 import org.telenc.engine.emr.EmrOperations.EncounterCreated;
+import org.telenc.engine.emr.EmrOperations.EncounterDetailsAdded;
 import org.telenc.engine.emr.EmrOperations.EnsurePatientPharmacy;
 import org.telenc.engine.emr.EmrOperations.FindPatient;
 import org.telenc.engine.emr.EmrOperations.ListRefillableMedications;
@@ -131,7 +133,7 @@ public class EncounterJobs {
         if (batching != null) {
             EmrAdapters known = adapters.getIfAvailable();
             job.recordBatching(batching.transactions() && (known == null || known.supportsOperation(job.connection(), WRITE_ENCOUNTER)),
-                    batching.patientOrdersRevInclude());
+                    batching.ordersBatchSearch());
         }
         return job;
     }
@@ -174,6 +176,34 @@ public class EncounterJobs {
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         failures.failed(job, failure);
         return job;
+    }
+
+    /**
+     * add-encounter-details threw after the encounter was created (an adapter that does not name
+     * what it could not add): deferred, or the encounter stands without its details.
+     */
+    public EncounterJob detailsNotAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (!deferred(job, failure, "encounter details not added to")) {
+            job.partial("details_not_added", "The call's details could not be added to the encounter: "
+                    + EmrFailures.describe(failure));
+        }
+        return job;
+    }
+
+    /** What the EMR refused of the encounter's details (the caller's message, the assignee's task): the encounter stands without it. */
+    public void encounterDetailsAdded(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body EncounterDetailsAdded added) {
+        for (DetailNotAdded missing : added.notAdded()) {
+            String why = "The EMR rejected the request (HTTP " + missing.httpStatus()
+                    + (missing.issueCodes() == null || missing.issueCodes().isEmpty() ? "" : "; issues: " + missing.issueCodes()) + ")";
+            log.warn("{} not added to telephone encounter {}: EMR answered HTTP {}", missing.what(), job.telephoneEncounterId(),
+                    missing.httpStatus());
+            if (DetailNotAdded.TASK.equals(missing.what())) {
+                job.partial("task_not_added", "The assignee's task could not be added to the encounter: " + why);
+            } else {
+                job.partial("communication_not_added", "The caller and message could not be added to the encounter: " + why);
+            }
+        }
     }
 
     /** The queue message of the job's next try. */

@@ -194,12 +194,12 @@ public class ReferenceRepository {
                         + ",\"patient_search_by_identifier\":" + capabilities.searchPatientByIdentifier()
                         + ",\"encounter_create\":" + capabilities.createEncounter()
                         + ",\"transaction\":" + capabilities.transactions()
-                        + ",\"patient_revinclude_orders\":" + capabilities.patientOrdersRevInclude() + "}", connectionId);
+                        + ",\"orders_batch_search\":" + capabilities.ordersBatchSearch() + "}", connectionId);
     }
 
     /**
-     * Whether the connection's server takes transaction Bundles and answers a Patient search with
-     * its orders ({@code _revinclude=MedicationRequest:patient}), as its last sync read them; both
+     * Whether the connection's server takes transaction Bundles and finds a patient's active orders
+     * with the patient in one batch ({@link EmrCapabilities#ordersBatchSearch}), as its last sync read them; both
      * false while unknown.
      */
     public Batching batching(String connectionId) {
@@ -207,11 +207,11 @@ public class ReferenceRepository {
                 connectionId);
         String json = stored.isEmpty() ? null : stored.get(0);
         return json == null ? Batching.NONE
-                : new Batching(json.contains("\"transaction\":true"), json.contains("\"patient_revinclude_orders\":true"));
+                : new Batching(json.contains("\"transaction\":true"), json.contains("\"orders_batch_search\":true"));
     }
 
     /** The capabilities a job uses to make fewer EMR calls. */
-    public record Batching(boolean transactions, boolean patientOrdersRevInclude) {
+    public record Batching(boolean transactions, boolean ordersBatchSearch) {
 
         public static final Batching NONE = new Batching(false, false);
     }

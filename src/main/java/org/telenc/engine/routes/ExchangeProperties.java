@@ -36,6 +36,8 @@ public final class ExchangeProperties {
     public static final String EMR_REST_CALL = "emrRestCall";
     /** What a YAML adapter's reference pull has collected so far, by list name (emr.rest beans). */
     public static final String EMR_REFERENCES = "emrReferences";
+    /** What add-encounter-details could not add (the FHIR adapter's Communication, Task), collected across its calls. */
+    public static final String FHIR_DETAILS_NOT_ADDED = "fhirDetailsNotAdded";
     /** The FHIR call being made: method, url, body and conditional headers. */
     public static final String FHIR_CALL = "fhirCall";
     /** The timer sample of the EMR call in flight. */

@@ -126,7 +126,7 @@ class EmrBatchingFlowTest extends EngineTest {
         JsonNode capabilities = JSON.readTree(jdbc.queryForObject("select capabilities from emr_connection where name = ?",
                 String.class, DemoTenant.CONNECTION_NAME));
         assertThat(capabilities.path("transaction").asBoolean()).isTrue();
-        assertThat(capabilities.path("patient_revinclude_orders").asBoolean()).isTrue();
+        assertThat(capabilities.path("orders_batch_search").asBoolean()).isTrue();
         Run[] runs = bothWays(null, body("100235", null, null));
         assertThat(runs[0].event().path("type").asText()).isEqualTo("telephone_encounter.created");
         assertThat(runs[0].calls()).hasSize(2);
@@ -145,9 +145,8 @@ class EmrBatchingFlowTest extends EngineTest {
         Run[] runs = bothWays(null, body("100234", "lisinopril", "PH-2002"));
         assertThat(runs[0].event().path("type").asText()).isEqualTo("telephone_encounter.created");
         assertThat(runs[0].calls()).hasSize(2);
-        assertThat(runs[0].calls().get(0)).contains("_revinclude=MedicationRequest%3Apatient")
-                .contains("_include:iterate=MedicationRequest%3Amedication");
-        assertThat(runs[0].calls().get(1)).isEqualTo("FWD POST /fhir");
+        // the batch of the patient search and its active orders' search, then the transaction
+        assertThat(runs[0].calls()).containsExactly("FWD POST /fhir", "FWD POST /fhir");
         // sequentially: search, orders, Encounter, Communication, Task, refill, Patient read and update
         assertThat(runs[1].calls()).hasSize(8);
         Holdings held = holdings(runs[1].id());

@@ -52,7 +52,7 @@ class EmrWithoutBatchingTest extends EngineTest {
         JsonNode capabilities = JSON.readTree(jdbc.queryForObject("select capabilities from emr_connection where name = ?",
                 String.class, DemoTenant.CONNECTION_NAME));
         assertThat(capabilities.path("transaction").asBoolean(true)).isFalse();
-        assertThat(capabilities.path("patient_revinclude_orders").asBoolean(true)).isFalse();
+        assertThat(capabilities.path("orders_batch_search").asBoolean(true)).isFalse();
         assertThat(capabilities.path("encounter_create").asBoolean()).isTrue();
         HttpResponse<String> transaction = http.send(HttpRequest.newBuilder(URI.create(sandbox()))
                 .header("Content-Type", "application/fhir+json")

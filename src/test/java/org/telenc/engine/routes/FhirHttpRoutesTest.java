@@ -67,7 +67,7 @@ class FhirHttpRoutesTest extends AdapterRouteTestSupport {
     }
 
     /** The routes under test; the adapter's operation routes in the same file are not (they call beans this context lacks). */
-    static final Set<String> PLUMBING = Set.of("fhir-r4-call", "fhir-r4-http", "fhir-r4-search-all");
+    static final Set<String> PLUMBING = Set.of("fhir-r4-call", "fhir-r4-http", "fhir-r4-search-all", "fhir-r4-next-pages");
     static final String BASE = "https://emr.test/fhir";
     static final EmrConnection CONNECTION = new EmrConnection("conn-1", "fhir-r4", BASE, EmrConnection.FhirSettings.defaults(),
             EmrAuthSettings.none(), "active");

@@ -24,6 +24,20 @@ public class FhirPages {
         this.nextUrl = first.url();
     }
 
+    /** Pages whose first came another way (a batch entry's searchset): its resources, then its next links. */
+    public FhirPages(String operation, List<Resource> firstResources, String nextUrl) {
+        this.operation = operation;
+        this.resources.addAll(firstResources);
+        this.nextUrl = nextUrl;
+        this.pages = 1;
+    }
+
+    /** The next link of a searchset page, or null. */
+    static String nextUrl(Bundle page) {
+        Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
+        return next == null || !next.hasUrl() ? null : next.getUrl();
+    }
+
     public boolean hasNext() {
         return nextUrl != null && pages < MAX_PAGES;
     }
@@ -39,8 +53,7 @@ public class FhirPages {
                 resources.add(e.getResource());
             }
         });
-        Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
-        nextUrl = next == null || !next.hasUrl() ? null : next.getUrl();
+        nextUrl = nextUrl(page);
     }
 
     public List<Resource> resources() {

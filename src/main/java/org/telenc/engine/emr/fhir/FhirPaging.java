@@ -19,6 +19,11 @@ public class FhirPaging {
         return new FhirPages(first);
     }
 
+    /** The answer of the patient-with-orders batch: its patients and first page of orders, then the orders' next links. */
+    public FhirPages batch(@Body String body) {
+        return responses.patientWithOrdersBatch(body);
+    }
+
     public FhirPages add(@ExchangeProperty(ExchangeProperties.FHIR_PAGES) FhirPages pages, @Body String body) {
         pages.add(responses.bundle(body));
         return pages;

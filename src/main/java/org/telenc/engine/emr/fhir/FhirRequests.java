@@ -51,10 +51,15 @@ public class FhirRequests {
     static final String ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority";
     static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
-    /** The Patient search parameter that brings a patient's orders with it (searchRevInclude). */
-    public static final String REVINCLUDE_ORDERS = "MedicationRequest:patient";
-    /** The operation (metrics label) of the patient search that brings its orders. */
+    /** The MedicationRequest search parameter that brings each order's Medication with it (searchInclude). */
+    public static final String INCLUDE_MEDICATION = "MedicationRequest:medication";
+    /** The operation (metrics label) of the patient search that brings its orders, and of its next pages. */
     public static final String SEARCH_PATIENT_WITH_ORDERS = "search-patient-with-orders";
+    /** The operations (metrics and log label) of add-encounter-details' two calls. */
+    public static final String ADD_COMMUNICATION = "add-communication";
+    public static final String ADD_TASK = "add-task";
+    /** Active orders per page of that search: a patient with more costs one call more per page. */
+    static final int ORDERS_PER_PAGE = 100;
 
     private final FhirContext fhir;
 
@@ -66,19 +71,33 @@ public class FhirRequests {
             @Body FindPatient input) {
         FhirSettings s = connection.settings();
         if (input.withOrders()) {
-            return FhirCall.get(SEARCH_PATIENT_WITH_ORDERS, connection.baseUrl() + "/Patient?identifier="
-                    + token(s.mrnSystem(), input.mrn()) + "&_revinclude=" + enc(REVINCLUDE_ORDERS)
-                    + "&_include:iterate=" + enc("MedicationRequest:medication") + "&_count=100");
+            return patientWithOrders(connection, input);
         }
         return FhirCall.get("find-patient", connection.baseUrl() + "/Patient?identifier="
                 + token(s.mrnSystem(), input.mrn()) + "&_count=2");
+    }
+
+    /**
+     * One batch of two searches: the patients with the MRN, and only what matching needs of their
+     * orders (active, intent order, with their medications), paged by order. A patient's other
+     * orders (ended ones, the engine's own refill proposals) are never asked for, so a server's cap
+     * on included resources per page cannot cut the active ones off.
+     */
+    FhirCall patientWithOrders(EmrConnection connection, FindPatient input) {
+        String mrn = token(connection.settings().mrnSystem(), input.mrn());
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?identifier=" + mrn + "&_count=2");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("MedicationRequest?patient.identifier=" + mrn
+                + "&status=active&intent=order&_include=" + enc(INCLUDE_MEDICATION) + "&_count=" + ORDERS_PER_PAGE);
+        return new FhirCall(SEARCH_PATIENT_WITH_ORDERS, "POST", connection.baseUrl(),
+                fhir.newJsonParser().encodeResourceToString(batch), null, null);
     }
 
     public FhirCall refillableMedications(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body ListRefillableMedications input) {
         return FhirCall.get("list-refillable-medications", connection.baseUrl()
                 + "/MedicationRequest?patient=" + enc("Patient/" + input.patientId())
-                + "&intent=order&status=active&_include=" + enc("MedicationRequest:medication") + "&_count=100");
+                + "&intent=order&status=active&_include=" + enc(INCLUDE_MEDICATION) + "&_count=" + ORDERS_PER_PAGE);
     }
 
     public FhirCall createEncounter(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
@@ -115,7 +134,7 @@ public class FhirRequests {
             @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
         Communication communication = communication(connection, input, new Reference("Encounter/" + input.encounterId()));
         return communication == null ? null
-                : create(connection, input.jobKey(), "create-encounter", "Communication", communication, ":communication");
+                : create(connection, input.jobKey(), ADD_COMMUNICATION, "Communication", communication, ":communication");
     }
 
     /** The call as a Communication about the encounter; null when neither caller nor message was sent. */
@@ -142,7 +161,7 @@ public class FhirRequests {
     /** The assignee, as the owner of a Task on the encounter. */
     public FhirCall createTask(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
-        return create(connection, input.jobKey(), "create-encounter", "Task",
+        return create(connection, input.jobKey(), ADD_TASK, "Task",
                 task(connection, input, new Reference("Encounter/" + input.encounterId())), ":task");
     }
 

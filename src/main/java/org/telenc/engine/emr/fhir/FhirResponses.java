@@ -23,10 +23,12 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.emr.EmrCapabilities;
 import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrOperations.AddEncounterDetails;
+import org.telenc.engine.emr.EmrOperations.DetailNotAdded;
 import org.telenc.engine.emr.EmrOperations.EncounterCreated;
 import org.telenc.engine.emr.EmrOperations.EncounterDetailsAdded;
 import org.telenc.engine.emr.EmrOperations.EncounterRead;
@@ -64,9 +66,9 @@ public class FhirResponses {
             return body;
         }
         String what = "EMR call " + call.operation() + " answered HTTP " + code;
-        if (code == 412 && (call.ifMatch() != null
+        if ((code == 412 || (code == 409 && versionConflict(body))) && (call.ifMatch() != null
                 || FhirEncounterTransactions.WRITE_ENCOUNTER_TRANSACTION.equals(call.operation()))) {
-            throw new EmrVersionConflictException(what);
+            throw new EmrVersionConflictException(code, what);
         }
         if (retryable(code)) {
             throw new EmrRetryableException(code, what);
@@ -81,8 +83,34 @@ public class FhirResponses {
     }
 
     /**
-     * Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx); a 412 to a write
-     * guarded by If-Match is a version conflict instead, which the caller resolves by reading again.
+     * The HAPI FHIR message codes of a version conflict, which HAPI servers answer with 409 (not 412):
+     * 0989, a write naming a version that is not the current one; 0823, 0826 and 0827, a write that
+     * lost a race on the same version (optimistic and pessimistic locking). Inside a transaction
+     * they come prefixed ({@code HAPI-0550: HAPI-0989: ...}).
+     */
+    static final List<String> HAPI_VERSION_CONFLICTS = List.of("HAPI-0989", "HAPI-0823", "HAPI-0826", "HAPI-0827");
+
+    /**
+     * A 409 body that reports a version conflict: an OperationOutcome with an issue of code
+     * {@code conflict}, or whose diagnostics carry a HAPI version-conflict message code. Read,
+     * never copied: the diagnostics may quote PHI.
+     */
+    boolean versionConflict(String body) {
+        try {
+            if (body != null && fhir.newJsonParser().parseResource(body) instanceof OperationOutcome outcome) {
+                return outcome.getIssue().stream().anyMatch(issue -> issue.getCode() == OperationOutcome.IssueType.CONFLICT
+                        || (issue.hasDiagnostics() && HAPI_VERSION_CONFLICTS.stream().anyMatch(issue.getDiagnostics()::contains)));
+            }
+        } catch (RuntimeException notFhir) {
+            // not an OperationOutcome: a plain 409, retryable
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@link #check} treats a status as retryable (408, 409, 412, 429, 5xx); a 412, or a 409
+     * reporting a version conflict, to a write guarded by If-Match is a version conflict instead,
+     * which the caller resolves by reading again.
      */
     static boolean retryable(int code) {
         return code == 408 || code == 429 || code >= 500 || code == 409 || code == 412;
@@ -103,17 +131,22 @@ public class FhirResponses {
         boolean patientSearch = false;
         boolean encounterCreate = false;
         boolean transactions = false;
-        boolean ordersRevInclude = false;
+        boolean batches = false;
+        boolean ordersInclude = false;
         for (var rest : statement.getRest()) {
             if (rest.getMode() != null && rest.getMode() != CapabilityStatement.RestfulCapabilityMode.SERVER) {
                 continue;
             }
             transactions |= rest.getInteraction().stream().anyMatch(i -> i.getCode() != null
                     && "transaction".equals(i.getCode().toCode()));
+            batches |= rest.getInteraction().stream().anyMatch(i -> i.getCode() != null
+                    && ("batch".equals(i.getCode().toCode()) || "transaction".equals(i.getCode().toCode())));
             for (var resource : rest.getResource()) {
+                if ("MedicationRequest".equals(resource.getType())) {
+                    ordersInclude |= resource.getSearchInclude().stream()
+                            .anyMatch(r -> FhirRequests.INCLUDE_MEDICATION.equals(r.getValue()) || "*".equals(r.getValue()));
+                }
                 if ("Patient".equals(resource.getType())) {
-                    ordersRevInclude |= resource.getSearchRevInclude().stream()
-                            .anyMatch(r -> FhirRequests.REVINCLUDE_ORDERS.equals(r.getValue()));
                     patientSearch |= resource.getSearchParam().stream().anyMatch(p -> "identifier".equals(p.getName()))
                             && resource.getInteraction().stream().anyMatch(i -> i.getCode() != null
                                     && "search-type".equals(i.getCode().toCode()));
@@ -125,7 +158,7 @@ public class FhirResponses {
             }
         }
         return new EmrCapabilities(statement.hasFhirVersion() ? statement.getFhirVersion().toCode() : null,
-                patientSearch, encounterCreate, transactions, ordersRevInclude);
+                patientSearch, encounterCreate, transactions, batches && ordersInclude);
     }
 
     /** The patients of a search by MRN (included resources aside), with the one that matched as answered. */
@@ -136,6 +169,55 @@ public class FhirResponses {
                 .filter(e -> e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
                 .map(e -> (Patient) e.getResource())
                 .toList(), null);
+    }
+
+    /**
+     * The batch-response of {@link FhirRequests#patientWithOrders}: entry 1, the patients; entry 2,
+     * the first page of their active orders with the medications. An entry the server refused
+     * fails the call as its status says (as {@link #check} does); the orders' next link is followed
+     * by the caller.
+     */
+    public FhirPages patientWithOrdersBatch(String body) {
+        Bundle answer = bundle(body);
+        if (answer.getType() != Bundle.BundleType.BATCHRESPONSE || answer.getEntry().size() != 2) {
+            throw new EmrPermanentException("emr_rejected", 200, "EMR call " + FhirRequests.SEARCH_PATIENT_WITH_ORDERS
+                    + " answered something other than a batch-response of its two searches");
+        }
+        List<Resource> resources = new ArrayList<>();
+        String next = null;
+        for (int i = 0; i < 2; i++) {
+            Bundle.BundleEntryComponent entry = answer.getEntry().get(i);
+            Bundle searchset = searchset(entry);
+            searchset.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> resources.add(e.getResource()));
+            if (i == 1) {
+                next = FhirPages.nextUrl(searchset);
+            }
+        }
+        return new FhirPages(FhirRequests.SEARCH_PATIENT_WITH_ORDERS, resources, next);
+    }
+
+    /** The searchset a batch entry answered; its refusal, typed as {@link #check} types a status. */
+    private Bundle searchset(Bundle.BundleEntryComponent entry) {
+        String status = entry.getResponse().getStatus();
+        int code;
+        try {
+            code = Integer.parseInt(StringUtils.substringBefore(StringUtils.trimToEmpty(status), " "));
+        } catch (NumberFormatException e) {
+            code = 0;
+        }
+        if (code >= 200 && code < 300 && entry.getResource() instanceof Bundle searchset) {
+            return searchset;
+        }
+        String what = "EMR call " + FhirRequests.SEARCH_PATIENT_WITH_ORDERS + " answered HTTP " + code + " for a batch entry";
+        String codes = entry.getResponse().getOutcome() instanceof OperationOutcome outcome ? issueCodes(outcome) : "";
+        if (retryable(code)) {
+            throw new EmrRetryableException(code, what);
+        }
+        if (code == 401 || code == 403) {
+            throw new EmrPermanentException("login_required", code, what);
+        }
+        throw new EmrPermanentException("emr_rejected", code, what + codes)
+                .withIssueCodes(codes.isEmpty() ? "" : codes.substring(2, codes.length() - 1));
     }
 
     /**
@@ -185,8 +267,26 @@ public class FhirResponses {
         return new EncounterCreated(resource(body).getIdElement().getIdPart());
     }
 
-    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input) {
-        return new EncounterDetailsAdded(input.encounterId());
+    public EncounterDetailsAdded encounterDetailsAdded(@ExchangeProperty(ExchangeProperties.FHIR_INPUT) AddEncounterDetails input,
+            @ExchangeProperty(ExchangeProperties.FHIR_DETAILS_NOT_ADDED) List<DetailNotAdded> notAdded) {
+        return new EncounterDetailsAdded(input.encounterId(), notAdded);
+    }
+
+    /** Nothing of the details refused yet. */
+    public List<DetailNotAdded> noDetailNotAdded() {
+        return new ArrayList<>();
+    }
+
+    /** The EMR refused the Communication for good: the encounter goes on without it. */
+    public void communicationNotAdded(@ExchangeProperty(ExchangeProperties.FHIR_DETAILS_NOT_ADDED) List<DetailNotAdded> notAdded,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrPermanentException refused) {
+        notAdded.add(new DetailNotAdded(DetailNotAdded.COMMUNICATION, refused.httpStatus(), refused.issueCodes()));
+    }
+
+    /** The EMR refused the Task for good: the encounter goes on without it. */
+    public void taskNotAdded(@ExchangeProperty(ExchangeProperties.FHIR_DETAILS_NOT_ADDED) List<DetailNotAdded> notAdded,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) EmrPermanentException refused) {
+        notAdded.add(new DetailNotAdded(DetailNotAdded.TASK, refused.httpStatus(), refused.issueCodes()));
     }
 
     public RefillAdded refillAdded() {
@@ -286,13 +386,20 @@ public class FhirResponses {
     /** The OperationOutcome's issue codes (never its free text, which may quote PHI). */
     private String issueCodes(String body) {
         try {
-            if (fhir.newJsonParser().parseResource(body) instanceof OperationOutcome outcome && outcome.hasIssue()) {
-                return " (" + String.join(", ", outcome.getIssue().stream()
-                        .map(i -> i.getCode() == null ? "unknown" : i.getCode().toCode()).toList()) + ")";
+            if (fhir.newJsonParser().parseResource(body) instanceof OperationOutcome outcome) {
+                return issueCodes(outcome);
             }
         } catch (RuntimeException ignored) {
             // not an OperationOutcome: the status says enough
         }
         return "";
+    }
+
+    private static String issueCodes(OperationOutcome outcome) {
+        if (!outcome.hasIssue()) {
+            return "";
+        }
+        return " (" + String.join(", ", outcome.getIssue().stream()
+                .map(i -> i.getCode() == null ? "unknown" : i.getCode().toCode()).toList()) + ")";
     }
 }

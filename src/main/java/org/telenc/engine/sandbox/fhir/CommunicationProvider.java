@@ -33,7 +33,7 @@ class CommunicationProvider extends SandboxResourceProvider<Communication> {
             @OptionalParam(name = Communication.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = Communication.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(request, identifier(identifier)
+        return search(request, identifier, null, identifier(identifier)
                 .and(SearchFilters.reference(encounter, "Encounter", Communication::getEncounter))
                 .and(SearchFilters.id(id)));
     }

@@ -34,7 +34,8 @@ class EncounterProvider extends SandboxResourceProvider<Encounter> {
             @OptionalParam(name = Encounter.SP_PATIENT) ReferenceParam patient,
             @OptionalParam(name = Encounter.SP_SUBJECT) ReferenceParam subject,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(request, identifier(identifier)
+        return search(request, identifier,
+                SearchFilters.patientId(patient != null ? patient : subject), identifier(identifier)
                 .and(SearchFilters.reference(patient, "Patient", Encounter::getSubject))
                 .and(SearchFilters.reference(subject, "Patient", Encounter::getSubject))
                 .and(SearchFilters.id(id)));

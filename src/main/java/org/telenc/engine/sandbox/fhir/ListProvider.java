@@ -38,7 +38,7 @@ class ListProvider extends SandboxResourceProvider<ListResource> {
             @OptionalParam(name = ListResource.SP_SUBJECT) ReferenceParam subject,
             @OptionalParam(name = ListResource.SP_CODE) TokenParam code,
             @OptionalParam(name = ListResource.SP_IDENTIFIER) TokenParam identifier) {
-        return search(request, identifier(identifier)
+        return search(request, identifier, SearchFilters.patientId(subject), identifier(identifier)
                 .and(SearchFilters.reference(subject, "Patient", ListResource::getSubject))
                 .and(SearchFilters.coding(code, l -> List.of(l.getCode()))));
     }

@@ -13,11 +13,14 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import ca.uhn.fhir.rest.server.method.ResponsePage;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 
 /**
@@ -31,10 +34,13 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
     private static final String INCLUDE_MEDICATION = "MedicationRequest:medication";
 
     private final RefillPolicy refillPolicy;
+    private final int maxIncludesPerPage;
 
-    MedicationRequestProvider(SandboxFhirStore store) {
+    /** @param maxIncludesPerPage the {@link SandboxIncludes} cap */
+    MedicationRequestProvider(SandboxFhirStore store, int maxIncludesPerPage) {
         super(store, MedicationRequest.class, MedicationRequest::getIdentifier);
         this.refillPolicy = new RefillPolicy(store);
+        this.maxIncludesPerPage = maxIncludesPerPage;
     }
 
     @Read
@@ -43,7 +49,7 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
     }
 
     @Search
-    public List<MedicationRequest> search(RequestDetails request,
+    public IBundleProvider search(RequestDetails request,
             @OptionalParam(name = MedicationRequest.SP_PATIENT) ReferenceParam patient,
             @OptionalParam(name = MedicationRequest.SP_INTENT) TokenParam intent,
             @OptionalParam(name = MedicationRequest.SP_STATUS) TokenParam status,
@@ -51,17 +57,31 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
             @OptionalParam(name = MedicationRequest.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id,
             @IncludeParam(allow = INCLUDE_MEDICATION) Set<Include> includes) {
-        List<MedicationRequest> orders = search(request, 
+        List<MedicationRequest> orders = search(request, identifier, SearchFilters.patientId(patient),
                 SearchFilters.reference(patient, "Patient", MedicationRequest::getSubject)
                         .and(SearchFilters.<MedicationRequest>code(intent, r -> r.hasIntent() ? r.getIntent().toCode() : null))
                         .and(SearchFilters.<MedicationRequest>code(status, r -> r.hasStatus() ? r.getStatus().toCode() : null))
                         .and(identifier(identifier))
                         .and(SearchFilters.reference(encounter, "Encounter", MedicationRequest::getEncounter))
                         .and(SearchFilters.id(id)));
-        if (includes != null && includes.stream().anyMatch(include -> INCLUDE_MEDICATION.equals(include.getValue()))) {
-            orders.forEach(this::attachMedication);
-        }
-        return orders;
+        return withMedications(store, orders,
+                includes != null && includes.stream().anyMatch(include -> INCLUDE_MEDICATION.equals(include.getValue())),
+                maxIncludesPerPage);
+    }
+
+    /** The orders, paged; with their Medications as includes when asked, at most the cap per page. */
+    static IBundleProvider withMedications(SandboxFhirStore store, List<MedicationRequest> orders, boolean medications,
+            int maxIncludesPerPage) {
+        return new SimpleBundleProvider(orders) {
+            @Override
+            public List<IBaseResource> getResources(int from, int to, ResponsePage.ResponsePageBuilder page) {
+                List<IBaseResource> entries = super.getResources(from, to, page);
+                if (medications) {
+                    SandboxIncludes.forPage(maxIncludesPerPage).attachMedications(store, entries);
+                }
+                return entries;
+            }
+        };
     }
 
     @Create
@@ -70,11 +90,4 @@ class MedicationRequestProvider extends SandboxResourceProvider<MedicationReques
         return createResource(request, conditionalUrl);
     }
 
-    /** The server adds a reference's attached resource to the Bundle as an include entry. */
-    private void attachMedication(MedicationRequest order) {
-        if (order.hasMedicationReference()) {
-            String medicationId = order.getMedicationReference().getReferenceElement().getIdPart();
-            store.read(Medication.class, medicationId).ifPresent(order.getMedicationReference()::setResource);
-        }
-    }
 }

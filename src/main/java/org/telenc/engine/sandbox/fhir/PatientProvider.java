@@ -22,7 +22,6 @@ import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.method.ResponsePage;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.apache.commons.lang3.StringUtils;
 import org.hl7.fhir.instance.model.api.IAnyResource;
@@ -35,15 +34,16 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
     private static final String INCLUDE_MEDICATION = "MedicationRequest:medication";
 
     private final boolean revInclude;
+    private final int maxIncludesPerPage;
 
-    PatientProvider(SandboxFhirStore store) {
-        this(store, true);
-    }
-
-    /** @param revInclude whether a search may bring the patients' orders ({@code _revinclude=MedicationRequest:patient}) */
-    PatientProvider(SandboxFhirStore store, boolean revInclude) {
+    /**
+     * @param revInclude whether a search may bring the patients' orders ({@code _revinclude=MedicationRequest:patient})
+     * @param maxIncludesPerPage the {@link SandboxIncludes} cap
+     */
+    PatientProvider(SandboxFhirStore store, boolean revInclude, int maxIncludesPerPage) {
         super(store, Patient.class, Patient::getIdentifier);
         this.revInclude = revInclude;
+        this.maxIncludesPerPage = maxIncludesPerPage;
     }
 
     @Read
@@ -62,7 +62,7 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id,
             @IncludeParam(reverse = true) Set<Include> revIncludes,
             @IncludeParam Set<Include> includes) {
-        List<Patient> patients = search(request, identifier(identifier).and(SearchFilters.id(id)));
+        List<Patient> patients = search(request, identifier, null, identifier(identifier).and(SearchFilters.id(id)));
         if (revIncludes == null || revIncludes.isEmpty()) {
             return new SimpleBundleProvider(patients);
         }
@@ -70,30 +70,30 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
             throw new InvalidRequestException("_revinclude is not supported for these values");
         }
         boolean medications = includes != null && includes.stream().anyMatch(i -> INCLUDE_MEDICATION.equals(i.getValue()));
-        // paged by patient, each page with its patients' orders, as a FHIR server pages an _revinclude search
+        // paged by patient, each page with its patients' orders, as a FHIR server pages an _revinclude
+        // search: at most maxIncludesPerPage included resources (orders and medications) per page
         return new SimpleBundleProvider(patients) {
             @Override
             public List<IBaseResource> getResources(int from, int to, ResponsePage.ResponsePageBuilder page) {
                 List<IBaseResource> entries = new ArrayList<>(super.getResources(from, to, page));
+                SandboxIncludes budget = SandboxIncludes.forPage(maxIncludesPerPage);
                 for (IBaseResource patient : List.copyOf(entries)) {
-                    entries.addAll(ordersOf(patient.getIdElement().getIdPart(), medications));
+                    String patientId = patient.getIdElement().getIdPart();
+                    for (MedicationRequest order : store.findByPatient(MedicationRequest.class, patientId, o -> o.hasSubject()
+                            && patientId.equals(o.getSubject().getReferenceElement().getIdPart()))) {
+                        if (!budget.take()) {
+                            return entries;
+                        }
+                        ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(order, BundleEntrySearchModeEnum.INCLUDE);
+                        entries.add(order);
+                        if (medications) {
+                            budget.attachMedications(store, List.of(order));
+                        }
+                    }
                 }
                 return entries;
             }
         };
-    }
-
-    private List<MedicationRequest> ordersOf(String patientId, boolean medications) {
-        List<MedicationRequest> orders = store.find(MedicationRequest.class, o -> o.hasSubject()
-                && patientId.equals(o.getSubject().getReferenceElement().getIdPart()));
-        for (MedicationRequest order : orders) {
-            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(order, BundleEntrySearchModeEnum.INCLUDE);
-            if (medications && order.hasMedicationReference()) {
-                store.read(Medication.class, order.getMedicationReference().getReferenceElement().getIdPart())
-                        .ifPresent(order.getMedicationReference()::setResource);
-            }
-        }
-        return orders;
     }
 
     /** Replaces the patient; when the client sends {@code If-Match}, only if that is still the current version. */

@@ -30,9 +30,11 @@ public class SandboxCapabilities {
             return;
         }
         for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
-            rest.getInteraction().removeIf(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+            rest.getInteraction().removeIf(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION
+                    || i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH);
             if (transactions) {
                 rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+                rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
             }
             for (CapabilityStatement.CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 if ("Patient".equals(resource.getType())) {

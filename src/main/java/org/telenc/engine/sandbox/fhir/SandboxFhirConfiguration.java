@@ -23,7 +23,11 @@ import org.springframework.core.env.Environment;
  * benchmark's phase f): {@code engine.sandbox.fhir.delay} (a duration, default {@code 0s}) makes every
  * sandbox FHIR call wait that long before it is answered ({@link SandboxFhirDelay}), and
  * {@code engine.sandbox.fhir.generated-patients} (default 0) adds that many
- * {@link SandboxGeneratedPatients generated patients} to the demo data.
+ * {@link SandboxGeneratedPatients generated patients} to the demo data. As a HAPI FHIR JPA server
+ * does: {@code engine.sandbox.fhir.max-includes-per-page} (default 1000, 0: no cap) caps the included
+ * resources of a search page ({@link SandboxIncludes}), and {@code engine.sandbox.fhir.version-conflict-status}
+ * ({@code 412}, the default, or {@code 409}) says how a stale {@code If-Match} is answered
+ * ({@link SandboxVersionConflicts}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "engine.sandbox.enabled", havingValue = "true", matchIfMissing = true)
@@ -54,12 +58,20 @@ public class SandboxFhirConfiguration {
     }
 
     @Bean
+    public SandboxVersionConflicts sandboxVersionConflicts(Environment environment) {
+        return new SandboxVersionConflicts(Binder.get(environment).bind("engine.sandbox.fhir.version-conflict-status", Integer.class)
+                .orElse(412));
+    }
+
+    @Bean
     public ServletRegistrationBean<SandboxFhirServer> sandboxFhirServlet(FhirContext fhirContext, SandboxFhirStore store,
-            SandboxSearchCache searchCache, Environment environment) {
+            SandboxSearchCache searchCache, SandboxVersionConflicts versionConflicts, Environment environment) {
         Binder settings = Binder.get(environment);
-        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache,
+        SandboxFhirServer server = new SandboxFhirServer(fhirContext, store, searchCache, new SandboxFhirServer.Options(
                 settings.bind("engine.sandbox.fhir.transactions", Boolean.class).orElse(true),
-                settings.bind("engine.sandbox.fhir.revinclude", Boolean.class).orElse(true));
+                settings.bind("engine.sandbox.fhir.revinclude", Boolean.class).orElse(true),
+                settings.bind("engine.sandbox.fhir.max-includes-per-page", Integer.class).orElse(SandboxIncludes.HAPI_JPA_DEFAULT)),
+                versionConflicts);
         ServletRegistrationBean<SandboxFhirServer> registration = new ServletRegistrationBean<>(server, BASE_PATH + "/*");
         registration.setName("sandboxFhir");
         registration.setLoadOnStartup(1);

@@ -29,15 +29,15 @@ public class SandboxFhirServer extends RestfulServer {
 
     /** @param searchCache answers identical searches from earlier ones, like a HAPI JPA server's cache */
     public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store, SandboxSearchCache searchCache) {
-        this(fhirContext, store, searchCache, true, true);
+        this(fhirContext, store, searchCache, Options.DEFAULTS, new SandboxVersionConflicts(412));
     }
 
     /**
-     * @param transactions whether it takes FHIR transaction Bundles (else 501)
-     * @param revInclude whether a Patient search answers {@code _revinclude=MedicationRequest:patient} (else 400)
+     * @param options what the server takes and answers ({@link Options})
+     * @param versionConflicts how it answers a write that names a stale version
      */
     public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store, SandboxSearchCache searchCache,
-            boolean transactions, boolean revInclude) {
+            Options options, SandboxVersionConflicts versionConflicts) {
         super(fhirContext);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerAddressStrategy(new IncomingRequestAddressStrategy());
@@ -49,19 +49,30 @@ public class SandboxFhirServer extends RestfulServer {
         pagingProvider.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
         setPagingProvider(pagingProvider);
         List<SandboxResourceProvider<?>> providers = List.of(
-                new PatientProvider(store, revInclude),
+                new PatientProvider(store, options.revInclude(), options.maxIncludesPerPage()),
                 new PractitionerProvider(store),
                 new LocationProvider(store),
                 new OrganizationProvider(store),
                 new MedicationProvider(store),
-                new MedicationRequestProvider(store),
+                new MedicationRequestProvider(store, options.maxIncludesPerPage()),
                 new EncounterProvider(store),
                 new CommunicationProvider(store),
                 new TaskProvider(store),
                 new ListProvider(store));
         providers.forEach(provider -> provider.useSearchCache(searchCache));
         registerProviders(providers);
-        registerProvider(new SandboxTransactions(fhirContext, store, transactions));
-        registerInterceptor(new SandboxCapabilities(transactions, revInclude));
+        registerProvider(new SandboxTransactions(fhirContext, store, options.transactions(), options.maxIncludesPerPage()));
+        registerInterceptor(new SandboxCapabilities(options.transactions(), options.revInclude()));
+        registerInterceptor(versionConflicts);
+    }
+
+    /**
+     * @param transactions whether it takes FHIR transaction and batch Bundles (else 501)
+     * @param revInclude whether a Patient search answers {@code _revinclude=MedicationRequest:patient} (else 400)
+     * @param maxIncludesPerPage the most included resources per page of a search ({@link SandboxIncludes}; 0: no cap)
+     */
+    public record Options(boolean transactions, boolean revInclude, int maxIncludesPerPage) {
+
+        public static final Options DEFAULTS = new Options(true, true, SandboxIncludes.HAPI_JPA_DEFAULT);
     }
 }

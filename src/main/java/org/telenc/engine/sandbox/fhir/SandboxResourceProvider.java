@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.commons.lang3.StringUtils;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -52,7 +54,25 @@ abstract class SandboxResourceProvider<T extends Resource> implements IResourceP
      * server's {@link SandboxSearchCache}, which may answer an identical earlier search's matches.
      */
     protected List<T> search(RequestDetails request, Predicate<? super T> filter) {
-        List<T> matches = searchCache.search(type, request, () -> store.find(type, filter));
+        return search(request, null, null, filter);
+    }
+
+    /**
+     * As {@link #search(RequestDetails, Predicate)}, from the store's index when the search names
+     * an identifier value or a patient (either may be null), else by a scan of the type. The
+     * filter still applies in full (the index only narrows the candidates).
+     */
+    protected List<T> search(RequestDetails request, TokenParam identifier, String patientId, Predicate<? super T> filter) {
+        Supplier<List<T>> run;
+        if (identifier != null && StringUtils.isNotBlank(identifier.getValue())) {
+            String system = StringUtils.isBlank(identifier.getSystem()) ? null : identifier.getSystem();
+            run = () -> store.findByIdentifier(type, system, identifier.getValue(), filter);
+        } else if (patientId != null) {
+            run = () -> store.findByPatient(type, patientId, filter);
+        } else {
+            run = () -> store.find(type, filter);
+        }
+        List<T> matches = searchCache.search(type, request, run);
         matches.forEach(match -> ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(match, BundleEntrySearchModeEnum.MATCH));
         return matches;
     }
@@ -69,8 +89,15 @@ abstract class SandboxResourceProvider<T extends Resource> implements IResourceP
     protected MethodOutcome createResource(T resource, String conditionalUrl) {
         SandboxFhirStore.CreateOutcome<T> outcome = conditionalUrl == null
                 ? new SandboxFhirStore.CreateOutcome<>(store.create(resource), true)
-                : store.createIfNoneExist(resource, identifier(SearchFilters.conditionalIdentifier(conditionalUrl)));
+                : createIfNoneExist(store, resource, SearchFilters.conditionalIdentifier(conditionalUrl));
         return outcome(outcome.resource(), outcome.created());
+    }
+
+    /** The conditional create of an {@code If-None-Exist} identifier criterion, on the store's identifier index. */
+    static <R extends Resource> SandboxFhirStore.CreateOutcome<R> createIfNoneExist(SandboxFhirStore store, R resource,
+            TokenParam identifier) {
+        return store.createIfNoneExist(resource, StringUtils.isBlank(identifier.getSystem()) ? null : identifier.getSystem(),
+                identifier.getValue());
     }
 
     protected static MethodOutcome outcome(Resource resource, boolean created) {

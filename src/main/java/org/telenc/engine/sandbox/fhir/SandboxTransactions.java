@@ -3,15 +3,16 @@ package org.telenc.engine.sandbox.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.commons.lang3.StringUtils;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -21,7 +22,8 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code urn:uuid} fullUrls of earlier entries resolved in later entries' references, all or nothing
  * (one refused entry, say a refill {@link RefillPolicy} refuses, and nothing is written; the answer
  * is the refusal's OperationOutcome). Turned off ({@code engine.sandbox.fhir.transactions=false}),
- * it answers 501 like a server without transactions.
+ * it answers 501 like a server without transactions. A {@code batch} Bundle (on when transactions
+ * are) runs each GET entry's search on its own ({@link SandboxBatchSearches}).
  */
 public class SandboxTransactions {
 
@@ -30,22 +32,48 @@ public class SandboxTransactions {
     private final RefillPolicy refillPolicy;
     private final boolean enabled;
 
-    SandboxTransactions(FhirContext fhir, SandboxFhirStore store, boolean enabled) {
+    private final SandboxBatchSearches searches;
+
+    SandboxTransactions(FhirContext fhir, SandboxFhirStore store, boolean enabled, int maxIncludesPerPage) {
         this.fhir = fhir;
         this.store = store;
+        this.searches = new SandboxBatchSearches(store, maxIncludesPerPage);
         this.refillPolicy = new RefillPolicy(store);
         this.enabled = enabled;
     }
 
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle bundle) {
+    public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         if (!enabled) {
-            throw new NotImplementedOperationException("This server does not support transactions");
+            throw new NotImplementedOperationException("This server does not support transactions or batches");
+        }
+        if (bundle.getType() == Bundle.BundleType.BATCH) {
+            return batch(bundle, request);
         }
         if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
-            throw new InvalidRequestException("Only Bundle.type transaction is supported");
+            throw new InvalidRequestException("Only Bundle.type transaction or batch is supported");
         }
         return store.atomically(() -> apply(bundle));
+    }
+
+    /** Each GET entry's search ({@link SandboxBatchSearches}) on its own: a refused entry answers its own status. */
+    private Bundle batch(Bundle bundle, RequestDetails request) {
+        Bundle answer = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Bundle.BundleEntryComponent answered = answer.addEntry();
+            try {
+                if (entry.getRequest().getMethod() != Bundle.HTTPVerb.GET || !entry.getRequest().hasUrl()) {
+                    throw new InvalidRequestException("A batch entry here may only GET a search");
+                }
+                answered.setResource(searches.search(request, entry.getRequest().getUrl())).getResponse().setStatus("200 OK");
+            } catch (BaseServerResponseException refused) {
+                OperationOutcome outcome = new OperationOutcome();
+                outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
+                        .setDiagnostics(refused.getMessage());
+                answered.getResponse().setStatus(String.valueOf(refused.getStatusCode())).setOutcome(outcome);
+            }
+        }
+        return answer;
     }
 
     private Bundle apply(Bundle bundle) {
@@ -69,8 +97,8 @@ public class SandboxTransactions {
                     refillPolicy.check(medicationRequest);
                 }
                 SandboxFhirStore.CreateOutcome<Resource> outcome = request.hasIfNoneExist()
-                        ? store.createIfNoneExist(resource, SearchFilters.identifier(
-                                SearchFilters.conditionalIdentifier(request.getIfNoneExist()), this::identifiers))
+                        ? SandboxResourceProvider.createIfNoneExist(store, resource,
+                                SearchFilters.conditionalIdentifier(request.getIfNoneExist()))
                         : new SandboxFhirStore.CreateOutcome<>(store.create(resource), true);
                 written = outcome.resource();
                 status = outcome.created() ? "201 Created" : "200 OK";
@@ -94,7 +122,4 @@ public class SandboxTransactions {
         return answer;
     }
 
-    private List<Identifier> identifiers(Resource resource) {
-        return fhir.newTerser().getValues(resource, "identifier", Identifier.class);
-    }
 }

@@ -80,6 +80,15 @@ final class SearchFilters {
         };
     }
 
+    /** The patient id a reference parameter names (null: none, or not a plain Patient reference), for the store's patient index. */
+    static String patientId(ReferenceParam param) {
+        if (param == null || StringUtils.isNotBlank(param.getChain()) || StringUtils.isBlank(param.getIdPart())
+                || (param.getResourceType() != null && !"Patient".equals(param.getResourceType()))) {
+            return null;
+        }
+        return param.getIdPart();
+    }
+
     /**
      * The criterion of an {@code If-None-Exist} header, which the sandbox supports as exactly one
      * {@code identifier=system|value}, optionally prefixed by {@code Type?} and URL-encoded.

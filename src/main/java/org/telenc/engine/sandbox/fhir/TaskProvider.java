@@ -33,7 +33,7 @@ class TaskProvider extends SandboxResourceProvider<Task> {
             @OptionalParam(name = Task.SP_IDENTIFIER) TokenParam identifier,
             @OptionalParam(name = Task.SP_ENCOUNTER) ReferenceParam encounter,
             @OptionalParam(name = IAnyResource.SP_RES_ID) TokenParam id) {
-        return search(request, identifier(identifier)
+        return search(request, identifier, null, identifier(identifier)
                 .and(SearchFilters.reference(encounter, "Encounter", Task::getEncounter))
                 .and(SearchFilters.id(id)));
     }

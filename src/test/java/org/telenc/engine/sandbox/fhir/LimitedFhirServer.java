@@ -31,9 +31,9 @@ public final class LimitedFhirServer implements AutoCloseable {
     public LimitedFhirServer(boolean patients, boolean encounters, int maximumPageSize) throws Exception {
         SandboxFhirStore store = SandboxFhirStore.seeded();
         List<IResourceProvider> providers = new ArrayList<>(List.of(new PractitionerProvider(store), new LocationProvider(store),
-                new OrganizationProvider(store), new MedicationRequestProvider(store), new MedicationProvider(store)));
+                new OrganizationProvider(store), new MedicationRequestProvider(store, 0), new MedicationProvider(store)));
         if (patients) {
-            providers.add(new PatientProvider(store));
+            providers.add(new PatientProvider(store, true, 0));
         }
         if (encounters) {
             providers.add(new EncounterProvider(store));

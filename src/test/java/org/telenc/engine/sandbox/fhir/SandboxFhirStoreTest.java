@@ -90,4 +90,53 @@ class SandboxFhirStoreTest {
         assertThat(jane.getBirthDateElement().getValueAsString()).isEqualTo("1980-04-12");
         assertThat(jane.getMeta().getVersionId()).isEqualTo("1");
     }
+
+    /** The indexed searches answer what a scan of the type answers, after creates, updates and an undone transaction. */
+    @Test
+    void indexedSearchesAnswerWhatAScanAnswers() {
+        java.util.Random random = new java.util.Random(7);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        int seeded = store.count(Encounter.class);
+        for (int step = 0; step < 600; step++) {
+            int action = ids.isEmpty() ? 0 : random.nextInt(3);
+            Encounter encounter = new Encounter();
+            encounter.addIdentifier().setSystem("urn:s" + random.nextInt(2)).setValue("v" + random.nextInt(40));
+            encounter.setSubject(new Reference("Patient/p" + random.nextInt(8)));
+            if (action == 0) {
+                ids.add(store.create(encounter).getIdElement().getIdPart());
+            } else if (action == 1) {
+                encounter.setId(ids.get(random.nextInt(ids.size())));
+                store.update(encounter, null);
+            } else {
+                encounter.setId(ids.get(random.nextInt(ids.size())));
+                assertThatThrownBy(() -> store.atomically(() -> {
+                    store.update(encounter, null);
+                    store.create(encounter.copy().setId((String) null));
+                    throw new IllegalStateException("refused entry");
+                })).hasMessage("refused entry");
+            }
+        }
+        // the undone transactions left nothing behind: their creates are gone from the store and its indexes
+        assertThat(store.count(Encounter.class)).isEqualTo(seeded + ids.size());
+        for (int system = 0; system < 2; system++) {
+            for (int value = 0; value < 40; value++) {
+                String s = "urn:s" + system;
+                String v = "v" + value;
+                assertThat(ids(store.findByIdentifier(Encounter.class, s, v, e -> true))).as(s + "|" + v)
+                        .isEqualTo(ids(store.find(Encounter.class, e -> e.getIdentifier().stream()
+                                .anyMatch(i -> s.equals(i.getSystem()) && v.equals(i.getValue())))));
+                assertThat(ids(store.findByIdentifier(Encounter.class, null, v, e -> true))).as(v)
+                        .isEqualTo(ids(store.find(Encounter.class, e -> v.equals(e.getIdentifierFirstRep().getValue()))));
+            }
+        }
+        for (int patient = 0; patient < 8; patient++) {
+            String reference = "Patient/p" + patient;
+            assertThat(ids(store.findByPatient(Encounter.class, "p" + patient, e -> true)))
+                    .isEqualTo(ids(store.find(Encounter.class, e -> reference.equals(e.getSubject().getReference()))));
+        }
+    }
+
+    static java.util.List<String> ids(java.util.List<? extends org.hl7.fhir.r4.model.Resource> found) {
+        return found.stream().map(r -> r.getIdElement().getIdPart()).sorted().toList();
+    }
 }
