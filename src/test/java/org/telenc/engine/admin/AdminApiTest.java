@@ -155,16 +155,16 @@ class AdminApiTest extends EngineTest {
         adminOk("POST", "/admin/v1/connections", JSON.writeValueAsString(JSON.createObjectNode().put("name", name)
                 .put("emr_type", "fhir-r4").put("base_url", "embedded:sandbox").set("settings", JSON.readTree("""
                         {"timezone": "America/New_York", "calls_per_minute": 120,
-                         "extensions": {"before-emr": "clinic-a-before-emr", "accepting": "clinic-a-accepting"}}
+                         "template_map": {"phone-call": "A-PHONE", "refill": "A-REFILL"}}
                         """))));
 
         JsonNode patched = adminOk("PATCH", "/admin/v1/connections/" + name, """
-                {"settings": {"extensions": {"accepting": null, "after-outcome": "clinic-a-after-outcome"},
+                {"settings": {"template_map": {"refill": null, "message": "A-MESSAGE"},
                               "calls_per_minute": null, "mrn_system": "urn:oid:1.2.3"}}
                 """).path("connection").path("settings");
         JsonNode expected = JSON.readTree("""
                 {"timezone": "America/New_York", "mrn_system": "urn:oid:1.2.3",
-                 "extensions": {"before-emr": "clinic-a-before-emr", "after-outcome": "clinic-a-after-outcome"}}
+                 "template_map": {"phone-call": "A-PHONE", "message": "A-MESSAGE"}}
                 """);
         assertThat(patched).isEqualTo(expected);
         // what is stored is what was answered, and a patch without settings leaves them alone
