@@ -2,9 +2,6 @@ package org.telenc.engine.tenancy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +13,7 @@ import org.springframework.stereotype.Component;
  * left as it is (its connection is skipped until it is fixed) and counted in the log line.
  */
 @Component
-public class SecretResealing {
+public class SecretResealing extends ResealingAtStart {
 
     private static final Logger log = LoggerFactory.getLogger(SecretResealing.class);
 
@@ -28,13 +25,8 @@ public class SecretResealing {
         this.secrets = secrets;
     }
 
-    @Order(0) // before the provisioning file and the demo tenant read connections
-    @EventListener(ApplicationStartedEvent.class)
-    public void resealAtStart() {
-        reseal();
-    }
-
     /** @return how many values were re-sealed */
+    @Override
     public int reseal() {
         int resealed = 0;
         int unreadable = 0;

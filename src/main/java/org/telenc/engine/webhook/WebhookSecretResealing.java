@@ -2,10 +2,8 @@ package org.telenc.engine.webhook;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.tenancy.ResealingAtStart;
 import org.telenc.engine.tenancy.SecretBox;
 
 /**
@@ -17,7 +15,7 @@ import org.telenc.engine.tenancy.SecretBox;
  * it is (its URL cannot be signed for until it is fixed) and counted in the log line.
  */
 @Component
-public class WebhookSecretResealing {
+public class WebhookSecretResealing extends ResealingAtStart {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookSecretResealing.class);
 
@@ -29,13 +27,8 @@ public class WebhookSecretResealing {
         this.box = box;
     }
 
-    @Order(0) // before deliveries sign and before the demo tenant and the provisioning file write URLs
-    @EventListener(ApplicationStartedEvent.class)
-    public void resealAtStart() {
-        reseal();
-    }
-
     /** @return how many URLs had a secret re-sealed */
+    @Override
     public int reseal() {
         int resealed = 0;
         int unreadable = 0;
