@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.broker.Broker;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.ConnectionContext;
@@ -75,14 +73,18 @@ public final class BrokerSecurity implements BrokerPlugin {
 
     private final BrokerIdentity engine;
     private final ProducerLogins logins;
+    /** connection id -> the user who opened it (for temporary queue ownership). */
+    private final TemporaryQueueOwners connectionUsers;
 
-    public BrokerSecurity(BrokerIdentity engine, ProducerLogins logins) {
+    public BrokerSecurity(BrokerIdentity engine, ProducerLogins logins, TemporaryQueueOwners connectionUsers) {
         this.engine = engine;
         this.logins = logins;
+        this.connectionUsers = connectionUsers;
     }
 
     @Override
     public Broker installPlugin(Broker broker) {
+        connectionUsers.startTracking();
         return new AuthorizationBroker(new Authentication(broker), new Acl());
     }
 
@@ -108,9 +110,6 @@ public final class BrokerSecurity implements BrokerPlugin {
     /** Logins, credential stripping, and what authorization maps cannot say. */
     private final class Authentication extends AbstractAuthenticationBroker {
 
-        /** connection id -> the user who opened it (for temporary queue ownership). */
-        private final Map<String, String> connectionUsers = new ConcurrentHashMap<>();
-
         Authentication(Broker next) {
             super(next);
         }
@@ -125,7 +124,7 @@ public final class BrokerSecurity implements BrokerPlugin {
             }
             try {
                 super.addConnection(context, info);
-                connectionUsers.put(info.getConnectionId().getValue(), security.getUserName());
+                connectionUsers.opened(info.getConnectionId().getValue(), security.getUserName());
             } catch (Exception e) {
                 securityContexts.remove(security);
                 context.setSecurityContext(null);
@@ -135,7 +134,7 @@ public final class BrokerSecurity implements BrokerPlugin {
 
         @Override
         public void removeConnection(ConnectionContext context, ConnectionInfo info, Throwable error) throws Exception {
-            connectionUsers.remove(info.getConnectionId().getValue());
+            connectionUsers.closed(info.getConnectionId().getValue());
             super.removeConnection(context, info, error);
         }
 
@@ -183,8 +182,7 @@ public final class BrokerSecurity implements BrokerPlugin {
         private void checkReplyOwner(Message message) throws IOException {
             ActiveMQDestination destination = message.getDestination();
             Object client = message.getProperty(REPLY_FOR);
-            String owner = destination instanceof ActiveMQTempDestination temp
-                    ? connectionUsers.get(temp.getConnectionId()) : null;
+            String owner = connectionUsers.ownerOf(destination).orElse(null);
             if (client == null || owner == null || !owner.equals(client.toString())) {
                 throw new SecurityException("Temporary destination " + destination + " is not the named client's.");
             }

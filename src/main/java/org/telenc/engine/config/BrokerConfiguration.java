@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 import org.telenc.engine.broker.BrokerIdentity;
 import org.telenc.engine.broker.BrokerSecurity;
+import org.telenc.engine.broker.TemporaryQueueOwners;
 import org.telenc.engine.broker.ProducerLogins;
 
 /**
@@ -53,7 +54,7 @@ public class BrokerConfiguration {
     @ConditionalOnProperty(name = "engine.broker.embedded", havingValue = "true", matchIfMissing = true)
     public BrokerService embeddedBroker(EngineProperties properties,
             @Value("${engine.broker.name:engine}") String name, BrokerIdentity engineBrokerIdentity,
-            ProducerLogins producerLogins) throws Exception {
+            ProducerLogins producerLogins, TemporaryQueueOwners temporaryQueueOwners) throws Exception {
         File dir = new File(properties.dataDir(), "activemq");
         BrokerService broker = new BrokerService();
         // the vm:// name (engine.broker.url is vm://<name>?create=false); two engines in one JVM need two names
@@ -77,7 +78,7 @@ public class BrokerConfiguration {
         // broker-side redelivery; then every connection logs in and every destination is authorized
         // (the last plugin is the outermost); JMSXUserID is the sender's login whatever the message says
         broker.setPlugins(new BrokerPlugin[] {redeliveryPlugin(properties.broker().redelivery()),
-                new BrokerSecurity(engineBrokerIdentity, producerLogins)});
+                new BrokerSecurity(engineBrokerIdentity, producerLogins, temporaryQueueOwners)});
         broker.setPopulateJMSXUserID(true);
         // MQ producers: OpenWire (Java), STOMP (Python, Node, .NET...) and AMQP 1.0; an empty URL is none
         for (String connector : List.of(properties.broker().tcpConnector(), properties.broker().stompConnector(),
@@ -155,6 +156,12 @@ public class BrokerConfiguration {
      * The engine's broker login: for the embedded broker a user and random password made at every
      * start; for an external broker (or a broker URL given) the configured {@code engine.broker.user}.
      */
+    /** Who owns each temporary queue of the embedded broker (empty with an external broker). */
+    @Bean
+    public TemporaryQueueOwners temporaryQueueOwners() {
+        return new TemporaryQueueOwners();
+    }
+
     @Bean
     public BrokerIdentity engineBrokerIdentity(EngineProperties properties,
             @Value("${spring.activemq.broker-url:}") String externalUrl) {

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
 import org.telenc.engine.broker.BrokerIdentity;
 import org.telenc.engine.broker.BrokerSecurity;
+import org.telenc.engine.broker.TemporaryQueueOwners;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.QueueProducer;
@@ -48,10 +49,12 @@ public class QueueIntake implements AggregationStrategy {
 
     private final ObjectMapper json;
     private final BrokerIdentity engine;
+    private final TemporaryQueueOwners temporaryQueueOwners;
 
-    public QueueIntake(ObjectMapper json, BrokerIdentity engineBrokerIdentity) {
+    public QueueIntake(ObjectMapper json, BrokerIdentity engineBrokerIdentity, TemporaryQueueOwners temporaryQueueOwners) {
         this.json = json;
         this.engine = engineBrokerIdentity;
+        this.temporaryQueueOwners = temporaryQueueOwners;
     }
 
     /**
@@ -83,16 +86,19 @@ public class QueueIntake implements AggregationStrategy {
     }
 
     /**
-     * The reply destination if it is the producer's: a temporary destination (the broker lets the
-     * engine write to one only if the named client's connection owns it) or the client's own reply
-     * queue; anything else is null, and the answer goes to the client's rejection queue.
+     * The reply destination if it is the producer's: a temporary destination a connection of this
+     * client owns (the embedded broker knows each one's owner, and lets the engine write to one only
+     * for the client whose connection owns it; an external broker decides alone) or the client's own
+     * reply queue; anything else is null, and the answer goes to the client's rejection queue.
      */
     public Destination replyTo(Destination requested, String clientId) throws JMSException {
         if (requested == null || clientId == null) {
             return null;
         }
         if (requested instanceof TemporaryQueue || requested instanceof TemporaryTopic) {
-            return requested;
+            boolean own = !temporaryQueueOwners.tracking()
+                    || temporaryQueueOwners.ownerOf(requested).filter(clientId::equals).isPresent();
+            return own ? requested : null;
         }
         if (requested instanceof Queue queue && !(requested instanceof TemporaryQueue)
                 && queue.getQueueName().equals(REPLIES_PREFIX + clientId)) {

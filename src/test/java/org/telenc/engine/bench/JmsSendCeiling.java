@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.telenc.engine.broker.BrokerIdentity;
+import org.telenc.engine.broker.TemporaryQueueOwners;
 import org.telenc.engine.config.BrokerConfiguration;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.encounter.EncounterMessage;
@@ -88,7 +89,8 @@ public final class JmsSendCeiling {
         BrokerConfiguration config = new BrokerConfiguration();
         BrokerIdentity identity = BrokerIdentity.generated();
         // only the engine's own connection logs in here: no producer login is accepted
-        BrokerService broker = config.embeddedBroker(properties, "engine", identity, (user, password) -> Optional.empty());
+        BrokerService broker = config.embeddedBroker(properties, "engine", identity, (user, password) -> Optional.empty(),
+                new TemporaryQueueOwners());
         broker.start();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("embeddedBroker", broker));
         JmsPoolConnectionFactory pool = config.jmsConnectionFactory(properties, beans.getBeanProvider(BrokerService.class), "", true,

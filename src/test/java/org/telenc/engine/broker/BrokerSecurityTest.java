@@ -9,6 +9,7 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.net.URI;
@@ -234,6 +235,34 @@ class BrokerSecurityTest extends EngineTest {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             try (MessageConsumer replies = session.createConsumer(session.createQueue(repliesOfDemo))) {
                 assertThat(replies.receive(500)).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aReplyToAnotherConnectionsTemporaryQueueIsRefusedAndTheRefusalGoesToTheSendersOwnQueue() throws Exception {
+        try (Connection a = openWire(CLIENT_ID, CLIENT_SECRET).createConnection();
+                Connection b = openWire(OTHER_CLIENT, OTHER_SECRET).createConnection()) {
+            a.start();
+            b.start();
+            Session sessionA = a.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue ofA = sessionA.createTemporaryQueue();
+            Session sessionB = b.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            String correlation = "temp-" + UUID.randomUUID();
+            TextMessage message = sessionB.createTextMessage("""
+                    {"patient_mrn":"100236","provider_id":"12241","location_id":"31","assigned_to_id":"12220"}""");
+            message.setStringProperty("access_token_reference_id", "demo-clinic");
+            message.setJMSReplyTo(ofA);
+            message.setJMSCorrelationID(correlation);
+            sessionB.createProducer(sessionB.createQueue("telephone-encounters.submit")).send(message);
+            try (MessageConsumer own = sessionB.createConsumer(sessionB.createQueue("telephone-encounters.submit.rejected." + OTHER_CLIENT),
+                    "JMSCorrelationID = '" + correlation + "'")) {
+                Message refused = own.receive(20_000);
+                assertThat(refused).isInstanceOf(TextMessage.class);
+                assertThat(JSON.readTree(((TextMessage) refused).getText()).path("error").asText()).isEqualTo("invalid_reply_to");
+            }
+            try (MessageConsumer tempOfA = sessionA.createConsumer(ofA)) {
+                assertThat(tempOfA.receive(500)).isNull();
             }
         }
     }

@@ -7,11 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.broker.BrokerIdentity;
+import org.telenc.engine.broker.TemporaryQueueOwners;
 
 /** The JMS-properties-to-intake-headers mapping of docs/api.md "Message-queue intake", without Camel. */
 class QueueIntakeHeadersTest {
 
-    final QueueIntake intake = new QueueIntake(new ObjectMapper(), BrokerIdentity.generated());
+    final QueueIntake intake = new QueueIntake(new ObjectMapper(), BrokerIdentity.generated(), new TemporaryQueueOwners());
 
     Map<String, Object> jms(Object... pairs) {
         Map<String, Object> headers = new HashMap<>();
