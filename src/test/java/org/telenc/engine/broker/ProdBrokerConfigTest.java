@@ -1,0 +1,275 @@
+package org.telenc.engine.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.broker.BrokerFactory;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.transport.stomp.StompConnection;
+import org.apache.activemq.transport.stomp.StompFrame;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production broker configuration (k8s/overlays/prod/activemq.xml), loaded as it is into a real
+ * ActiveMQ Classic broker: only what cannot run in a test JVM is rewritten before loading (the store
+ * directories to target/, the TLS connectors to plain ones on 127.0.0.1 with free ports, the TLS
+ * context, the web console import), and the placeholders come from system properties. Real OpenWire,
+ * STOMP and AMQP 1.0 clients then check the logins and the destination rights the file declares.
+ */
+class ProdBrokerConfigTest {
+
+    static final Path PROD_XML = Path.of("k8s/overlays/prod/activemq.xml");
+    static final String ENGINE_USER = "engine-" + UUID.randomUUID();
+    static final String ENGINE_PASSWORD = "engine-password-" + UUID.randomUUID();
+    static final String PRODUCER = "clinic-a-scheduler";
+    static final String PRODUCER_PASSWORD = "producer-password-" + UUID.randomUUID();
+    static final Map<String, String> PLACEHOLDERS = Map.of("BROKER_USERNAME", ENGINE_USER, "BROKER_PASSWORD", ENGINE_PASSWORD,
+            "PRODUCER_CLINIC_A_SCHEDULER_PASSWORD", PRODUCER_PASSWORD, "BROKER_KEYSTORE_PASSWORD", "unused-no-tls-here");
+    /** What the producer may not read: the engine's queues, another producer's, a wildcard over all producers'. */
+    static final List<String> NOT_FOR_THE_PRODUCER = List.of("telephone-encounters.submit", "telephone-encounters.requests",
+            "DLQ.telephone-encounters.requests", "DLQ.telephone-encounters.submit", "webhooks.deliver",
+            "telephone-encounters.submit.replies.clinic-b-scheduler", "telephone-encounters.submit.rejected.clinic-b-scheduler",
+            "telephone-encounters.submit.rejected.>", "telephone-encounters.submit.replies.>", "telephone-encounters.>", ">");
+
+    static BrokerService broker;
+
+    @BeforeAll
+    static void loadTheProductionFile() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "prod-broker")).toAbsolutePath();
+        Path run = Files.createTempDirectory(dir, "run-");
+        System.setProperty("activemq.data", run.resolve("data").toString());
+        PLACEHOLDERS.forEach(System::setProperty);
+        String xml = runnableHere(Files.readString(PROD_XML, StandardCharsets.UTF_8), run);
+        Path file = run.resolve("activemq.xml");
+        Files.writeString(file, xml, StandardCharsets.UTF_8);
+        broker = BrokerFactory.createBroker(URI.create("xbean:" + file.toUri()), true);
+        broker.waitUntilStarted();
+    }
+
+    /** The production file with only the parts a test JVM cannot run replaced; each must be found. */
+    static String runnableHere(String xml, Path run) {
+        xml = once(xml, "schedulerDirectory=\"/var/lib/activemq-store/scheduler\"",
+                "schedulerDirectory=\"" + run.resolve("scheduler") + "\"");
+        xml = once(xml, "directory=\"/var/lib/activemq-store/kahadb\"", "directory=\"" + run.resolve("kahadb") + "\"");
+        xml = onceRegex(xml, "(?s)<sslContext>.*?</sslContext>", "");
+        xml = onceRegex(xml, "uri=\"ssl://0\\.0\\.0\\.0:61616\\?", "uri=\"tcp://127.0.0.1:0?");
+        xml = onceRegex(xml, "uri=\"stomp\\+ssl://0\\.0\\.0\\.0:61614\\?", "uri=\"stomp://127.0.0.1:0?");
+        xml = onceRegex(xml, "uri=\"amqp\\+ssl://0\\.0\\.0\\.0:5671\\?", "uri=\"amqp://127.0.0.1:0?");
+        xml = once(xml, "<import resource=\"jetty.xml\"/>", "");
+        return xml;
+    }
+
+    static String once(String text, String what, String with) {
+        assertThat(text.split(Pattern.quote(what), -1)).as("occurrences of %s", what).hasSize(2);
+        return text.replace(what, with);
+    }
+
+    static String onceRegex(String text, String regex, String with) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.results().count()).as("matches of %s", regex).isEqualTo(1);
+        return Pattern.compile(regex).matcher(text).replaceFirst(Matcher.quoteReplacement(with));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker.waitUntilStopped();
+        }
+        PLACEHOLDERS.keySet().forEach(System::clearProperty);
+        System.clearProperty("activemq.data");
+    }
+
+    static URI connector(String name) throws Exception {
+        TransportConnector connector = broker.getConnectorByName(name);
+        return connector.getConnectUri();
+    }
+
+    static ActiveMQConnectionFactory openWire(String user, String password) throws Exception {
+        URI uri = connector("openwire");
+        return new ActiveMQConnectionFactory(user, password, "tcp://127.0.0.1:" + uri.getPort());
+    }
+
+    static JmsConnectionFactory amqp() throws Exception {
+        return new JmsConnectionFactory("amqp://127.0.0.1:" + connector("amqp").getPort() + "?jms.requestTimeout=20000");
+    }
+
+    static StompFrame stomp(String... frames) throws Exception {
+        StompConnection stomp = new StompConnection();
+        stomp.open("127.0.0.1", connector("stomp").getPort());
+        try {
+            StompFrame answer = null;
+            for (String frame : frames) {
+                stomp.sendFrame(frame);
+                answer = stomp.receive(10_000);
+                if (!answer.getAction().equals("CONNECTED") && !answer.getAction().equals("RECEIPT")) {
+                    return answer;
+                }
+            }
+            return answer;
+        } finally {
+            stomp.close();
+        }
+    }
+
+    static String connect(String login, String passcode) {
+        return login == null ? "CONNECT\naccept-version:1.2\nhost:activemq\n\n\u0000"
+                : "CONNECT\naccept-version:1.2\nhost:activemq\nlogin:" + login + "\npasscode:" + passcode + "\n\n\u0000";
+    }
+
+    @Test
+    void theBrokerRunsTheFileWithItsThreeConnectorsAndItsStores() throws Exception {
+        assertThat(broker.isStarted()).isTrue();
+        assertThat(broker.isPopulateJMSXUserID()).isTrue();
+        assertThat(broker.isSchedulerSupport()).isTrue();
+        for (String name : List.of("openwire", "stomp", "amqp")) {
+            assertThat(connector(name).getPort()).as(name).isPositive();
+        }
+    }
+
+    // --- logins ---
+
+    @Test
+    void openWireRefusesAnonymousUnknownAndWrongLogins() {
+        for (String[] login : List.of(new String[] {null, null}, new String[] {"no-such-user", "x"}, new String[] {ENGINE_USER, "wrong"},
+                new String[] {PRODUCER, "wrong"}, new String[] {PRODUCER, ""}, new String[] {PRODUCER, ENGINE_PASSWORD})) {
+            assertThatThrownBy(() -> {
+                try (Connection c = openWire(login[0], login[1]).createConnection()) {
+                    c.start();
+                }
+            }).as("login %s", login[0]).isInstanceOf(JMSSecurityException.class);
+        }
+    }
+
+    @Test
+    void stompRefusesAnonymousUnknownAndWrongLogins() throws Exception {
+        for (String connect : List.of(connect(null, null), connect("no-such-user", "x"), connect(ENGINE_USER, "wrong"),
+                connect(PRODUCER, "wrong"))) {
+            assertThat(stomp(connect).getAction()).as(connect).isEqualTo("ERROR");
+        }
+        assertThat(stomp(connect(PRODUCER, PRODUCER_PASSWORD)).getAction()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void amqpRefusesAnonymousUnknownAndWrongLogins() throws Exception {
+        for (String[] login : List.of(new String[] {null, null}, new String[] {"no-such-user", "x"}, new String[] {ENGINE_USER, "wrong"},
+                new String[] {PRODUCER, "wrong"})) {
+            JmsConnectionFactory factory = amqp();
+            assertThatThrownBy(() -> {
+                try (Connection c = login[0] == null ? factory.createConnection() : factory.createConnection(login[0], login[1])) {
+                    c.start();
+                }
+            }).as("login %s", login[0]).isInstanceOf(JMSSecurityException.class);
+        }
+    }
+
+    // --- destinations ---
+
+    @Test
+    void theEngineConsumesItsQueuesAndTheDeadLetters() throws Exception {
+        try (Connection c = openWire(ENGINE_USER, ENGINE_PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (String queue : List.of("telephone-encounters.submit", "telephone-encounters.requests",
+                    "DLQ.telephone-encounters.requests", "webhooks.deliver")) {
+                session.createConsumer(session.createQueue(queue)).close();
+                session.createProducer(session.createQueue(queue)); // may write too
+            }
+        }
+    }
+
+    @Test
+    void openWireProducerSendsRequestsAndReadsOnlyItsOwnQueues() throws Exception {
+        try (Connection c = openWire(PRODUCER, PRODUCER_PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue("telephone-encounters.submit")).send(session.createTextMessage("{}"));
+            session.createConsumer(session.createQueue("telephone-encounters.submit.replies." + PRODUCER)).close();
+            session.createConsumer(session.createQueue("telephone-encounters.submit.rejected." + PRODUCER)).close();
+            TemporaryQueue temporary = session.createTemporaryQueue();
+            session.createConsumer(temporary).close();
+            for (String queue : NOT_FOR_THE_PRODUCER) {
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(queue)).close()).as("consume %s", queue)
+                        .isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createBrowser(session.createQueue(queue)).getEnumeration().hasMoreElements())
+                        .as("browse %s", queue).isInstanceOf(JMSSecurityException.class);
+            }
+            for (String queue : List.of("telephone-encounters.requests", "DLQ.telephone-encounters.requests",
+                    "telephone-encounters.submit.replies." + PRODUCER, "telephone-encounters.submit.rejected." + PRODUCER)) {
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(queue)).send(session.createTextMessage("{}")))
+                        .as("send %s", queue).isInstanceOf(JMSSecurityException.class);
+            }
+        }
+    }
+
+    @Test
+    void stompProducerSendsRequestsAndReadsOnlyItsOwnQueues() throws Exception {
+        String login = connect(PRODUCER, PRODUCER_PASSWORD);
+        assertThat(stomp(login, "SEND\ndestination:/queue/telephone-encounters.submit\nreceipt:r1\n\n{}\u0000").getAction())
+                .isEqualTo("RECEIPT");
+        assertThat(stomp(login, "SUBSCRIBE\ndestination:/queue/telephone-encounters.submit.rejected." + PRODUCER
+                + "\nid:1\nack:auto\nreceipt:r1\n\n\u0000").getAction()).isEqualTo("RECEIPT");
+        for (String queue : NOT_FOR_THE_PRODUCER) {
+            StompFrame answer = stomp(login, "SUBSCRIBE\ndestination:/queue/" + queue + "\nid:1\nack:auto\nreceipt:r1\n\n\u0000");
+            assertThat(answer.getAction()).as("subscribe %s", queue).isEqualTo("ERROR");
+            assertThat(answer.getBody() + answer.getHeaders()).containsIgnoringCase("not authorized");
+        }
+    }
+
+    @Test
+    void amqpProducerSendsRequestsAndReadsOnlyItsOwnQueues() throws Exception {
+        try (Connection c = amqp().createConnection(PRODUCER, PRODUCER_PASSWORD)) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue("telephone-encounters.submit")).send(session.createTextMessage("{}"));
+            session.createConsumer(session.createQueue("telephone-encounters.submit.replies." + PRODUCER)).close();
+            for (String queue : NOT_FOR_THE_PRODUCER) {
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(queue)).close()).as("consume %s", queue)
+                        .isInstanceOf(JMSSecurityException.class);
+            }
+        }
+    }
+
+    @Test
+    void theEngineReadsTheProducersLoginAsJmsxUserIdWhateverTheProducerWrote() throws Exception {
+        String correlation = "who-" + UUID.randomUUID();
+        try (Connection c = openWire(PRODUCER, PRODUCER_PASSWORD).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage message = session.createTextMessage("{}");
+            message.setJMSCorrelationID(correlation);
+            message.setStringProperty("JMSXUserID", "forged-client");
+            session.createProducer(session.createQueue("telephone-encounters.submit")).send(message);
+        }
+        try (Connection c = openWire(ENGINE_USER, ENGINE_PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageConsumer consumer = session.createConsumer(session.createQueue("telephone-encounters.submit"),
+                    "JMSCorrelationID = '" + correlation + "'")) {
+                Message received = consumer.receive(20_000);
+                assertThat(received).isNotNull();
+                assertThat(received.getStringProperty("JMSXUserID")).isEqualTo(PRODUCER);
+            }
+        }
+    }
+}
