@@ -14,9 +14,11 @@ import org.apache.activemq.broker.Broker;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.ConnectionContext;
 import org.apache.activemq.broker.ProducerBrokerExchange;
+import org.apache.activemq.broker.region.Subscription;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQTempDestination;
 import org.apache.activemq.command.ConnectionInfo;
+import org.apache.activemq.command.ConsumerInfo;
 import org.apache.activemq.command.DestinationInfo;
 import org.apache.activemq.command.Message;
 import org.apache.activemq.security.AbstractAuthenticationBroker;
@@ -35,8 +37,8 @@ import org.apache.activemq.security.SecurityContext;
  * create and read its temporary queues, and read the advisory topics its client library asks for.
  * Everything else (the submit queue's messages, the internal queues, the DLQs, the scheduler, other
  * clients' queues, wildcards) is the engine's alone. A producer cannot remove a destination
- * (ActiveMQ 6.1 lets any user remove an existing one), nor write to a temporary queue but its own
- * connection's; the engine writes to a temporary queue only with {@value #REPLY_FOR} naming the client
+ * (ActiveMQ 6.1 lets any user remove an existing one), nor read or write a temporary queue but its
+ * own connection's (ActiveMQ alone lets any connection consume one whose name it knows); the engine writes to a temporary queue only with {@value #REPLY_FOR} naming the client
  * whose connection owns it.
  *
  * <p>Credential properties ({@code client_secret}, {@code access_token}, any spelling) are removed
@@ -186,6 +188,21 @@ public final class BrokerSecurity implements BrokerPlugin {
             if (client == null || owner == null || !owner.equals(client.toString())) {
                 throw new SecurityException("Temporary destination " + destination + " is not the named client's.");
             }
+        }
+
+        /** A producer consumes (or browses) a temporary destination only on the connection that created it. */
+        @Override
+        public Subscription addConsumer(ConnectionContext context, ConsumerInfo info) throws Exception {
+            ActiveMQDestination destination = info.getDestination();
+            if (!isEngine(context) && destination != null && (destination.isTemporary() || destination.isComposite())) {
+                for (ActiveMQDestination each : destination.isComposite() ? destination.getCompositeDestinations()
+                        : new ActiveMQDestination[] {destination}) {
+                    if (each.isTemporary()) {
+                        checkOwnTemporary(context, each, "read");
+                    }
+                }
+            }
+            return super.addConsumer(context, info);
         }
 
         @Override

@@ -267,6 +267,40 @@ class BrokerSecurityTest extends EngineTest {
         }
     }
 
+    @Test
+    void noOtherConnectionConsumesAProducersTemporaryQueue() throws Exception {
+        try (Connection a = openWire(CLIENT_ID, CLIENT_SECRET).createConnection()) {
+            a.start();
+            Session session = a.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue ofA = session.createTemporaryQueue();
+            URI uri = connector("stomp");
+            // STOMP names another connection's temporary queue by /remote-temp-queue/; the same client's
+            // second connection may not read it either
+            for (String[] login : List.of(new String[] {OTHER_CLIENT, OTHER_SECRET}, new String[] {CLIENT_ID, CLIENT_SECRET})) {
+                StompConnection stomp = new StompConnection();
+                stomp.open(uri.getHost(), uri.getPort());
+                try {
+                    stomp.sendFrame("CONNECT\naccept-version:1.2\nhost:engine\nlogin:" + login[0] + "\npasscode:" + login[1] + "\n\n\u0000");
+                    assertThat(stomp.receive(10_000).getAction()).isEqualTo("CONNECTED");
+                    stomp.sendFrame("SUBSCRIBE\ndestination:/remote-temp-queue/" + ofA.getQueueName() + "\nid:1\nack:auto\nreceipt:r1\n\n\u0000");
+                    StompFrame answer = stomp.receive(10_000);
+                    if (answer.getAction().equals("RECEIPT")) {
+                        session.createProducer(ofA).send(session.createTextMessage("{}"));
+                        answer = stomp.receive(10_000);
+                    }
+                    assertThat(answer.getAction()).as("%s reads %s: %s", login[0], ofA, answer.getHeaders()).isEqualTo("ERROR");
+                } finally {
+                    stomp.close();
+                }
+            }
+            // its own connection still reads it
+            session.createProducer(ofA).send(session.createTextMessage("{}"));
+            try (MessageConsumer own = session.createConsumer(ofA)) {
+                assertThat(own.receive(10_000)).isNotNull();
+            }
+        }
+    }
+
     // --- secrets at rest ---
 
     @Test
