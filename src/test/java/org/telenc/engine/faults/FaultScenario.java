@@ -70,7 +70,7 @@ interface FaultScenario {
             case "broker-failover" -> new BrokerFailover();
             case "reload" -> new ReloadUnderLoad();
             case "before-emr-throws" -> JobThrows.beforeEmr();
-            case "adapter-missing-bean" -> JobThrows.adapterMissingBean();
+            case "adapter-throws" -> JobThrows.adapterThrows();
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }

@@ -15,7 +15,7 @@ import java.util.Locale;
  *   <li>{@code faults.requests}: requests per scenario (12; the {@code fault-suite} profile: 200)</li>
  *   <li>{@code faults.outage-seconds}: how long a receiver or EMR outage lasts (5; profile: 30)</li>
  *   <li>{@code faults.scenarios}: which scenarios, comma-separated, repeats allowed
- *       ({@code kill,sigterm,webhook-down,emr-503,restart,broker-failover,before-emr-throws,adapter-missing-bean};
+ *       ({@code kill,sigterm,webhook-down,emr-503,restart,broker-failover,before-emr-throws,adapter-throws};
  *       e.g. {@code broker-failover} 30 times over to repeat one)</li>
  *   <li>{@code faults.deadline-seconds}: how long to wait for the outcomes once the fault is over
  *       (default 30 + requests / 4)</li>
@@ -34,7 +34,7 @@ record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<St
         Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData) {
 
     static final List<String> ALL_SCENARIOS = List.of("kill", "sigterm", "webhook-down", "emr-503", "restart",
-            "broker-failover", "before-emr-throws", "adapter-missing-bean",
+            "broker-failover", "before-emr-throws", "adapter-throws",
             "reload");
 
     static FaultSuiteSettings fromSystemProperties() {

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * A route a job passes through throws on every delivery: a team {@code before-emr} route
- * ({@code before-emr-throws}), or a YAML adapter route calling a bean method that does not exist,
- * {@code emrRecords.reslt(...)} ({@code adapter-missing-bean}). Every acknowledged request must end
+ * ({@code before-emr-throws}), or a YAML adapter route whose mapping throws on every run,
+ * {@code emrRecords.result('NoSuchRecord', ...)} ({@code adapter-throws}: the call resolves, so the
+ * start-up check passes it; a misspelt method name would stop the start-up instead). Every acknowledged request must end
  * {@code failed} ({@code internal_error}) with exactly one webhook and no Encounter, after the
  * broker redelivered it on schedule: each gap between two deliveries of a job, read from the
  * engine's log, at least 0.8 x its delay (1 s doubling to 2 s here, 3 redeliveries). Nothing may be
@@ -49,18 +50,18 @@ final class JobThrows implements FaultScenario {
         return new JobThrows(false);
     }
 
-    static JobThrows adapterMissingBean() {
+    static JobThrows adapterThrows() {
         return new JobThrows(true);
     }
 
     @Override
     public String id() {
-        return adapter ? "adapter-missing-bean" : "before-emr-throws";
+        return adapter ? "adapter-throws" : "before-emr-throws";
     }
 
     @Override
     public String label() {
-        return adapter ? "adapter route: missing bean method" : "team before-emr route throws";
+        return adapter ? "adapter route throws at run time" : "team before-emr route throws";
     }
 
     @Override
@@ -81,7 +82,7 @@ final class JobThrows implements FaultScenario {
                             - setBody:
                                 method:
                                   ref: emrRecords
-                                  method: "reslt('PatientMatch', 'patientIds=patients.patient_id', ${body})"
+                                  method: "result('NoSuchRecord', 'patientIds=patients.patient_id', ${body})"
                     """));
         } else {
             Files.writeString(team.resolve("always-throws.camel.yaml"), """

@@ -1,5 +1,7 @@
 package org.telenc.engine.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,13 +99,9 @@ final class ReloadUnderLoad implements FaultScenario {
         while (rewrites < MIN_REWRITES || !sending.awaitAcknowledged(run.requests().size(), Duration.ZERO)) {
             Files.writeString(team.resolve("clinic-reload.camel.yaml"), version(++rewrites));
             long before = applied;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while ((applied = applied(run.engine())) <= before && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            if (applied <= before) {
-                throw new IllegalStateException("rewrite " + rewrites + " was not applied within 30 s");
-            }
+            int rewrite = rewrites;
+            applied = await("rewrite " + rewrite + " applied").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> applied(run.engine()), count -> count > before);
             if (rewrites > 200) {
                 break;
             }

@@ -69,15 +69,16 @@ class JobFaultPathsTest extends EngineTest {
     final ListAppender<ILoggingEvent> deliveries = new ListAppender<>();
 
     /**
-     * The team folder: the example patient-cases adapter with one bean method misspelt
-     * (emrRecords.reslt), and two before-emr routes that always throw, one with no route
+     * The team folder: the example patient-cases adapter whose find-patient mapping names a result
+     * record that does not exist (emrRecords.result('NoSuchRecord', ...): a bean call that resolves, so
+     * the check at start-up passes it, and throws on every run), and two before-emr routes that always throw, one with no route
      * configuration and one with a route configuration of its own that redelivers in-route.
      */
     static Path teamFolder() {
         try {
             Path folder = Files.createTempDirectory("job-fault-paths");
             String adapter = Files.readString(Path.of("routes/examples/patient-cases-emr/patient-cases.camel.yaml"));
-            String broken = adapter.replace("method: \"result('PatientMatch'", "method: \"reslt('PatientMatch'");
+            String broken = adapter.replace("method: \"result('PatientMatch'", "method: \"result('NoSuchRecord'");
             assertThat(broken).isNotEqualTo(adapter);
             Files.writeString(folder.resolve("patient-cases.camel.yaml"), broken);
             Files.writeString(folder.resolve("always-throws.camel.yaml"), """
@@ -163,7 +164,7 @@ class JobFaultPathsTest extends EngineTest {
     }
 
     @Test
-    void anAdapterRouteCallingAMissingBeanMethodEndsFailedWithItsWebhookAndNoDeadLetter() throws Exception {
+    void anAdapterRouteThatThrowsAtRunTimeEndsFailedWithItsWebhookAndNoDeadLetter() throws Exception {
         String token = patientCasesToken();
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/telephone-encounters"))
                 .header("Content-Type", "application/json").header("client_id", CLIENT_ID).header("client_secret", CLIENT_SECRET)

@@ -15,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.Json;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
 
@@ -31,8 +32,8 @@ import org.telenc.engine.tenancy.TenancyRepository;
 class JobWatchdogTest extends EngineTest {
 
     static final String MRN = "100236";
-    static final String BODY = "{\"patient_mrn\":\"" + MRN + "\",\"provider_id\":\"12241\",\"location_id\":\"31\","
-            + "\"assigned_to_id\":\"12220\",\"caller\":\"Watchdog Caller\"}";
+    static final String BODY = Json.object("patient_mrn", MRN, "provider_id", "12241", "location_id", "31",
+            "assigned_to_id", "12220", "caller", "Watchdog Caller");
 
     @Autowired
     JdbcTemplate jdbc;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Timestamp;
+import java.net.http.HttpRequest;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -69,10 +71,19 @@ class WebhookSecretSealingTest extends EngineTest {
                 + UUID.randomUUID()).toString()).body());
         JsonNode b = JSON.readTree(post("/v1/webhook", JSON.createObjectNode().put("webhook_url", "http://127.0.0.1:9/b-"
                 + UUID.randomUUID()).toString()).body());
-        jdbc.update("update webhook_endpoint set secret = ? where id = ?", stored(a.path("webhook_id").asText()).get("secret"),
-                b.path("webhook_id").asText());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> webhooks.secrets(b.path("webhook_id").asText(), Instant.now()))
-                .hasMessageNotContaining(a.path("webhook_secret").asText());
+        try {
+            jdbc.update("update webhook_endpoint set secret = ? where id = ?", stored(a.path("webhook_id").asText()).get("secret"),
+                    b.path("webhook_id").asText());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> webhooks.secrets(b.path("webhook_id").asText(), Instant.now()))
+                    .hasMessageNotContaining(a.path("webhook_secret").asText());
+        } finally {
+            // the database is the other tests' too: a URL whose secret opens nowhere would fail every
+            // later delivery to it
+            for (JsonNode registered : List.of(a, b)) {
+                send(HttpRequest.newBuilder(uri("/v1/webhook/" + registered.path("webhook_id").asText())).header("client_id", CLIENT_ID)
+                        .header("client_secret", CLIENT_SECRET).header("access_token", ACCESS_TOKEN).DELETE());
+            }
+        }
     }
 
     @Test
