@@ -110,8 +110,13 @@ class DataAtRestTest extends EngineTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             try (Stream<Path> all = Files.walk(dataDir)) {
                 List<Path> entries = all.toList();
-                assertThat(entries).as("H2, KahaDB, the scheduler store and secrets.key are there")
-                        .anyMatch(p -> p.toString().contains("kahadb")).anyMatch(p -> p.endsWith("secrets.key"));
+                assertThat(entries).as("KahaDB and the scheduler store are there")
+                        .anyMatch(p -> p.toString().contains("kahadb")).anyMatch(p -> p.toString().contains("scheduler"));
+                if (!TestDatabase.postgresql()) {
+                    // on PostgreSQL the database is elsewhere and the tests configure the sealing key
+                    assertThat(entries).as("the H2 file and secrets.key are there")
+                            .anyMatch(p -> p.toString().endsWith(".mv.db")).anyMatch(p -> p.endsWith("secrets.key"));
+                }
                 for (Path entry : entries) {
                     String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS));
                     if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
