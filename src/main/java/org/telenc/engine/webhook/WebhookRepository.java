@@ -170,6 +170,24 @@ public class WebhookRepository {
         return jdbc.queryForList("select id from webhook_delivery where event_id = ? and status = 'pending'", String.class, eventId);
     }
 
+    /**
+     * Pending deliveries never attempted, unclaimed and untouched since {@code before}: recorded with
+     * their event, but their queue message never reached the broker (a transaction rolled back
+     * after the database had committed, as a broker failover does), at most {@code limit}.
+     */
+    public List<String> unqueuedDeliveryIds(Instant before, int limit) {
+        return jdbc.queryForList("""
+                select id from webhook_delivery
+                 where status = 'pending' and attempt_count = 0 and claimed_until is null and updated_at < ?
+                 order by updated_at limit ?""", String.class, Timestamp.from(before), limit);
+    }
+
+    /** Marks a swept delivery as touched now, once: false when another sweep (a replica) took it. */
+    public boolean markSwept(String id, Instant before) {
+        return jdbc.update("update webhook_delivery set updated_at = ? where id = ? and status = 'pending' and updated_at < ?",
+                now(), id, Timestamp.from(before)) == 1;
+    }
+
     public Optional<Delivery> delivery(String id) {
         return jdbc.query("select id, event_id, endpoint_id, url, status, attempt_count from webhook_delivery where id = ?",
                 (rs, i) -> new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
