@@ -91,7 +91,7 @@ class ProcessJobTemplateTest extends EngineTest {
                 .as("routes that send to webhooks.deliver").containsExactly("queue-webhook-deliveries");
         assertThat(routesSendingTo(model, uri -> uri.equals("direct:queue-webhook-deliveries")))
                 .as("routes that queue deliveries").containsExactlyInAnyOrderElementsOf(
-                        Stream.concat(outcomes.stream(), Stream.of("resend-webhook-event")).toList());
+                        Stream.concat(outcomes.stream(), Stream.of("resend-webhook-event", "delivery-sweep")).toList());
         assertThat(routesSendingTo(model, uri -> uri.matches("direct:(encounter|action)(-internal-error)?-outcome")))
                 .as("the finish routes, each through its own outcome instance")
                 .containsExactlyInAnyOrder("encounter-finish", "encounter-finish-internal-error", "action-finish",
