@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
@@ -32,6 +33,7 @@ import org.telenc.engine.intake.BodyField;
 import org.telenc.engine.intake.BoundRequest;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.tenancy.Caller;
 
 /**
@@ -64,7 +66,8 @@ public class Extensions {
     static final int MAX_MESSAGE = 300;
     static final String FAILED_MESSAGE = "The clinic's intake rule could not be applied. Retry the request later.";
 
-    private final ProducerTemplate producer;
+    /** This bean's own producers (not the shared template): dropped after each swap of the team's routes. */
+    private volatile ProducerTemplate producer;
     private final EmrConnections connections;
     private final MeterRegistry meters;
     private final ObjectMapper json;
@@ -72,10 +75,23 @@ public class Extensions {
 
     /** How long a call waits for its route ({@code engine.routes.extra-route-wait}): a reload replaces routes under load. */
     private final long routeWaitMillis;
+    /** A call runs wholly on one version of the team's routes: a reload's swap waits for it, it waits for a swap. */
+    private final TeamRouteSwaps swaps;
 
-    public Extensions(ProducerTemplate producer, EmrConnections connections, MeterRegistry meters, ObjectMapper json,
-            @Value("${engine.routes.extra-route-wait:10s}") Duration routeWait) {
-        this.producer = producer;
+    public Extensions(CamelContext camel, EmrConnections connections, MeterRegistry meters, ObjectMapper json,
+            TeamRouteSwaps swaps, @Value("${engine.routes.extra-route-wait:10s}") Duration routeWait) {
+        this.producer = camel.createProducerTemplate();
+        this.swaps = swaps;
+        // a producer that found a route's old consumer may hand a call to it after the swap; new ones cannot
+        swaps.afterEachSwap(() -> {
+            ProducerTemplate old = producer;
+            producer = camel.createProducerTemplate();
+            try {
+                old.stop();
+            } catch (RuntimeException e) {
+                log.debug("stopping the replaced producer template failed ({})", e.getClass().getName());
+            }
+        });
         this.routeWaitMillis = Math.max(1, routeWait.toMillis());
         this.connections = connections;
         this.meters = meters;
@@ -341,13 +357,14 @@ public class Extensions {
     private Object run(ExtensionPoint point, EmrConnection connection, String endpoint, Map<String, Object> body) {
         Exchange done;
         try {
-            // block: while a reload swaps the route (the old version stopped once its in-flight
-            // exchanges are done, the new one started) the call waits for the new consumer instead of
-            // failing with DirectConsumerNotAvailableException; a route that never comes fails after the wait
-            done = producer.send("direct:" + endpoint + "?block=true&timeout=" + routeWaitMillis, exchange -> {
+            // swaps.call: a reload does not swap the team's routes while the call runs (Camel's direct
+            // producer would otherwise hand the exchange to the old route as it is being stopped), and
+            // the call waits while a swap runs. block: a route that is not there yet (the engine
+            // starting) is waited for; one that never comes fails after the wait
+            done = swaps.call(() -> producer.send("direct:" + endpoint + "?block=true&timeout=" + routeWaitMillis, exchange -> {
                 exchange.getIn().setBody(body);
                 exchange.setProperty(ExchangeProperties.EMR_CONNECTION, connection);
-            });
+            }));
         } catch (RuntimeException e) {
             throw failed(point, connection.id(), endpoint, e.getClass().getName());
         }

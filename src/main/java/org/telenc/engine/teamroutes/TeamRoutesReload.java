@@ -46,6 +46,9 @@ public class TeamRoutesReload {
     private final Counter applied;
     private final Counter refused;
     private final TeamRouteFolder checks;
+    private final TeamRouteSwaps swaps;
+    /** How long a swap waits for the team route calls in flight ({@code engine.routes.extra-route-wait}). */
+    private final Duration callsWait;
     private ScheduledExecutorService poller;
     /** What runs now, and the files' text last looked at (applied or refused). */
     private TeamRouteFolder.Scan running;
@@ -53,8 +56,11 @@ public class TeamRoutesReload {
 
     public TeamRoutesReload(CamelContext camel, MeterRegistry registry,
             @Value("${" + TeamRoutesStartup.LOCATION + "}") String location,
-            @Value("${engine.routes.extra-reload-interval:5s}") Duration interval) {
+            @Value("${engine.routes.extra-reload-interval:5s}") Duration interval, TeamRouteSwaps swaps,
+            @Value("${engine.routes.extra-route-wait:10s}") Duration callsWait) {
         this.camel = camel;
+        this.swaps = swaps;
+        this.callsWait = callsWait;
         this.folder = Path.of(location.strip());
         this.interval = interval;
         this.applied = counter(registry, "applied");
@@ -120,27 +126,45 @@ public class TeamRoutesReload {
                 return;
             }
             apply(scan);
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the engine stops
+        } catch (Exception e) {
             LOG.warn("team route files: reload check failed ({})", e.getClass().getName());
         }
     }
 
-    private void apply(TeamRouteFolder.Scan scan) {
-        try {
-            replace(running, scan);
-            running = scan;
-            applied.increment();
-            LOG.info("team route files: change applied, {} files, {} definitions", scan.files().size(), scan.definitions().size());
-        } catch (Exception e) {
+    private void apply(TeamRouteFolder.Scan scan) throws Exception {
+        Exception[] failure = new Exception[1];
+        // one swap, with the calls of team routes held off: the old version's removal, the new one's
+        // loading and, should Camel refuse the new files, the old one's loading again
+        boolean swapped = swaps.swap(callsWait, () -> {
+            try {
+                replace(running, scan);
+            } catch (Exception e) {
+                failure[0] = e;
+                try {
+                    replace(scan, running);
+                } catch (Exception again) {
+                    LOG.warn("team route files: loading the previous files failed too ({})", again.getClass().getName());
+                    return;
+                }
+                LOG.info("team route files: the previous version runs again");
+            }
+        });
+        if (!swapped) {
+            // calls of team routes still in flight after the wait: nothing changed, the next poll tries again
+            seen = running.files();
+            LOG.warn("team route files: change postponed, team route calls still in flight after {} ms", callsWait.toMillis());
+            return;
+        }
+        if (failure[0] != null) {
             TeamRoutesStartup.loadProblems(scan).forEach(p -> LOG.warn("team route files: change refused, running routes kept: {}", p));
             refused.increment(); // after the WARN lines: whoever sees the count sees why
-            try {
-                replace(scan, running);
-                LOG.info("team route files: the previous version runs again");
-            } catch (Exception again) {
-                LOG.warn("team route files: loading the previous files failed too ({})", again.getClass().getName());
-            }
+            return;
         }
+        running = scan;
+        applied.increment();
+        LOG.info("team route files: change applied, {} files, {} definitions", scan.files().size(), scan.definitions().size());
     }
 
     /** Removes what {@code old} defined and loads {@code now}'s files, as checked (not read again). */

@@ -23,6 +23,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.encounter.RequestField;
 import org.telenc.engine.encounter.TelephoneEncounterRequest;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.tenancy.Caller;
 
 /**
@@ -64,7 +65,7 @@ class ExtensionsTest {
             }
         });
         camel.start();
-        extensions = new Extensions(camel.createProducerTemplate(), CONNECTIONS, new SimpleMeterRegistry(), new ObjectMapper(),
+        extensions = new Extensions(camel, CONNECTIONS, new SimpleMeterRegistry(), new ObjectMapper(), new TeamRouteSwaps(),
                 java.time.Duration.ofMillis(200));
     }
 
