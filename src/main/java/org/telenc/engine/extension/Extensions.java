@@ -66,7 +66,8 @@ public class Extensions {
     static final int MAX_MESSAGE = 300;
     static final String FAILED_MESSAGE = "The clinic's intake rule could not be applied. Retry the request later.";
 
-    /** This bean's own producers (not the shared template): dropped after each swap of the team's routes. */
+    private final CamelContext camel;
+    /** This bean's own producers (not the shared template), made at first use: dropped after each swap of the team's routes. */
     private volatile ProducerTemplate producer;
     private final EmrConnections connections;
     private final MeterRegistry meters;
@@ -80,16 +81,18 @@ public class Extensions {
 
     public Extensions(CamelContext camel, EmrConnections connections, MeterRegistry meters, ObjectMapper json,
             TeamRouteSwaps swaps, @Value("${engine.routes.extra-route-wait:10s}") Duration routeWait) {
-        this.producer = camel.createProducerTemplate();
+        this.camel = camel;
         this.swaps = swaps;
         // a producer that found a route's old consumer may hand a call to it after the swap; new ones cannot
         swaps.afterEachSwap(() -> {
             ProducerTemplate old = producer;
-            producer = camel.createProducerTemplate();
-            try {
-                old.stop();
-            } catch (RuntimeException e) {
-                log.debug("stopping the replaced producer template failed ({})", e.getClass().getName());
+            producer = null;
+            if (old != null) {
+                try {
+                    old.stop();
+                } catch (RuntimeException e) {
+                    log.debug("stopping the replaced producer template failed ({})", e.getClass().getName());
+                }
             }
         });
         this.routeWaitMillis = Math.max(1, routeWait.toMillis());
@@ -361,7 +364,7 @@ public class Extensions {
             // producer would otherwise hand the exchange to the old route as it is being stopped), and
             // the call waits while a swap runs. block: a route that is not there yet (the engine
             // starting) is waited for; one that never comes fails after the wait
-            done = swaps.call(() -> producer.send("direct:" + endpoint + "?block=true&timeout=" + routeWaitMillis, exchange -> {
+            done = swaps.call(() -> producer().send("direct:" + endpoint + "?block=true&timeout=" + routeWaitMillis, exchange -> {
                 exchange.getIn().setBody(body);
                 exchange.setProperty(ExchangeProperties.EMR_CONNECTION, connection);
             }));
@@ -372,6 +375,21 @@ public class Extensions {
             throw failed(point, connection.id(), endpoint, done.getException().getClass().getName());
         }
         return done.getMessage().getBody();
+    }
+
+    /** The producer template of the calls; a new one after each swap. */
+    private ProducerTemplate producer() {
+        ProducerTemplate current = producer;
+        if (current == null) {
+            synchronized (this) {
+                current = producer;
+                if (current == null) {
+                    current = camel.createProducerTemplate();
+                    producer = current;
+                }
+            }
+        }
+        return current;
     }
 
     private ApiException rejected(String connectionId, String endpoint, Rejection rejection) {

@@ -46,6 +46,7 @@ import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.encounter.EncounterRepository;
 import org.telenc.engine.encounter.EncounterRequests;
 import org.telenc.engine.encounter.IntakeService;
@@ -84,7 +85,7 @@ class IntakeRouteTest {
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({IntakeService.class, ActionIntake.class, JobIntake.class, JobQueue.class, RequestBodies.class, RequestParser.class,
             EncounterRequests.class, ActionRequests.class, ApiResponses.class, ValidationErrors.class, FlowMeters.class,
-            EngineMeters.class, Extensions.class})
+            EngineMeters.class, Extensions.class, TeamRouteSwaps.class})
     static class Beans {
 
         @Bean

@@ -49,6 +49,7 @@ import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.emr.EmrOperations;
 import org.telenc.engine.emr.EmrOperations.EncounterCreated;
 import org.telenc.engine.emr.EmrOperations.EncounterDetailsAdded;
@@ -111,7 +112,7 @@ class ProcessRouteTest {
     @EnableConfigurationProperties(EngineProperties.class)
     @Import({EncounterJobs.class, EncounterRequests.class, ActionJobs.class, JobChecks.class, JobQueue.class, EmrFailures.class,
             EmrRetryPolicy.class, JobFaults.class, MedicationMatcher.class, FlowMeters.class, EngineMeters.class,
-            Extensions.class})
+            Extensions.class, TeamRouteSwaps.class})
     static class Beans {
 
         @Bean

@@ -34,6 +34,7 @@ import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.encounter.RequestField;
 import org.telenc.engine.encounter.TelephoneEncounterRequest;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.extension.Rejection;
 import org.telenc.engine.tenancy.Caller;
 
@@ -55,7 +56,7 @@ class ClinicExtensionsRouteTest {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
-    @Import(Extensions.class)
+    @Import({Extensions.class, TeamRouteSwaps.class})
     static class Beans {
 
         @Bean
