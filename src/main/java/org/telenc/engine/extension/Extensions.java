@@ -151,7 +151,7 @@ public class Extensions {
             return List.of();
         }
         Set<String> consumed = new TreeSet<>();
-        producer.getCamelContext().getRoutes().forEach(route -> {
+        camel.getRoutes().forEach(route -> {
             String uri = route.getEndpoint().getEndpointUri();
             if (uri.startsWith("direct://")) {
                 String name = uri.substring("direct://".length());

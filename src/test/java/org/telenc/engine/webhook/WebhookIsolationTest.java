@@ -25,8 +25,19 @@ import org.telenc.engine.tenancy.TenancyRepository;
  * docs/api.md "Delivery and retries": one dead receiver never delays other clients' deliveries. A receiver that
  * accepts connections and never answers (each attempt waits out the 15 s timeout) gets several
  * events; another client's event is delivered while the dead one's first attempt is still hanging.
+ * The attempts' timeout is 45 s here, not 15 s: on a busy machine the other client's delivery may
+ * take longer than 15 s, and the dead receiver's first attempts must still hang when it arrives,
+ * or the test would see nothing to compare. The same client's healthy URL is served once those
+ * attempts end (the retry lane's consumers may be holding the dead URL's diverted deliveries).
  */
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 class WebhookIsolationTest extends EngineTest {
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void hangingAttempts(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        ownEngine(registry, "webhook-isolation");
+        registry.add("engine.webhook.timeout-ms", () -> "45000");
+    }
 
     @org.springframework.beans.factory.annotation.Autowired
     org.telenc.engine.config.EngineProperties properties;
@@ -84,7 +95,7 @@ class WebhookIsolationTest extends EngineTest {
             assertThat(hanging).as("the other client was served while the dead receiver's first attempts still hung")
                     .isBetween(1, perUrl + 2);
             for (String id : demoIds) {
-                receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(30)); // the same client's healthy URL too
+                receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(120)); // the same client's healthy URL too
             }
             assertThat(accepted.size()).as("main lane: per-url-concurrency attempts per URL at a time; the rest wait in the retry lane")
                     .isLessThanOrEqualTo(perUrl + 2);
