@@ -94,16 +94,7 @@ class ProdBrokerConfigTest {
      * user (its own password placeholder) and of its two authorization entries, next to the originals.
      */
     static String withSecondProducer(String xml) {
-        for (String regex : List.of("<authenticationUser username=\"" + PRODUCER + "\"[^>]*/>",
-                "<authorizationEntry queue=\"telephone-encounters\\.submit\\.replies\\." + PRODUCER + "\"[^>]*/>",
-                "<authorizationEntry queue=\"telephone-encounters\\.submit\\.rejected\\." + PRODUCER + "\"[^>]*/>")) {
-            Matcher m = Pattern.compile(regex).matcher(xml);
-            assertThat(m.find()).as("%s in the production file", regex).isTrue();
-            String copy = m.group().replace(PRODUCER, OTHER).replace("PRODUCER_CLINIC_A_SCHEDULER_PASSWORD",
-                    "PRODUCER_CLINIC_B_SCHEDULER_PASSWORD");
-            xml = xml.substring(0, m.end()) + copy + xml.substring(m.end());
-        }
-        return xml;
+        return ProdBrokerProcess.withProducer(xml, OTHER);
     }
 
     static String once(String text, String what, String with) {
