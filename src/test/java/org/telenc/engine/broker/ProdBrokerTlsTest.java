@@ -38,6 +38,11 @@ class ProdBrokerTlsTest {
     static final List<String> NOT_FOR_THE_PRODUCER = List.of(SUBMIT, "telephone-encounters.requests", "DLQ.telephone-encounters.requests",
             SUBMIT + ".replies.clinic-b-scheduler", SUBMIT + ".rejected.clinic-b-scheduler", SUBMIT + ".replies.>");
 
+    static final String REQUEST = """
+            {"patient_mrn":"100234"}""";
+    static final String REPLY = """
+            {"success":true}""";
+
     static ProdBrokerProcess broker;
     static String producerPassword;
 
@@ -85,7 +90,7 @@ class ProdBrokerTlsTest {
     static void engineReplies(String correlation) throws Exception {
         try (Connection c = engine().createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TextMessage reply = session.createTextMessage("{\"success\":true}");
+            TextMessage reply = session.createTextMessage(REPLY);
             reply.setJMSCorrelationID(correlation);
             session.createProducer(session.createQueue(REPLIES)).send(reply);
         }
@@ -110,19 +115,19 @@ class ProdBrokerTlsTest {
         try (Connection c = factory.createConnection()) {
             c.start();
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TextMessage request = session.createTextMessage("{\"patient_mrn\":\"100234\"}");
+            TextMessage request = session.createTextMessage(REQUEST);
             request.setJMSCorrelationID(correlation);
             request.setJMSReplyTo(session.createQueue(REPLIES));
             session.createProducer(session.createQueue(SUBMIT)).send(request);
             Message received = engineReceives(correlation);
-            assertThat(((TextMessage) received).getText()).isEqualTo("{\"patient_mrn\":\"100234\"}");
+            assertThat(((TextMessage) received).getText()).isEqualTo(REQUEST);
             assertThat(received.getStringProperty("JMSXUserID")).as("the broker's stamp of the login").isEqualTo(PRODUCER);
 
             engineReplies(correlation);
             try (MessageConsumer replies = session.createConsumer(session.createQueue(REPLIES), "JMSCorrelationID = '" + correlation + "'")) {
                 Message reply = replies.receive(20_000);
                 assertThat(reply).as("%s reply", protocol).isNotNull();
-                assertThat(((TextMessage) reply).getText()).isEqualTo("{\"success\":true}");
+                assertThat(((TextMessage) reply).getText()).isEqualTo(REPLY);
             }
             for (String queue : NOT_FOR_THE_PRODUCER) {
                 assertThatThrownBy(() -> session.createConsumer(session.createQueue(queue)).close()).as("%s consume %s", protocol, queue)
@@ -192,7 +197,7 @@ class ProdBrokerTlsTest {
         String login = connect(PRODUCER, producerPassword);
         String correlation = "stomp-" + UUID.randomUUID();
         assertThat(stomp(login, "SEND\ndestination:/queue/" + SUBMIT + "\ncorrelation-id:" + correlation + "\nreply-to:/queue/" + REPLIES
-                + "\npersistent:true\nreceipt:r1\n\n{\"patient_mrn\":\"100234\"}\u0000").getAction()).isEqualTo("RECEIPT");
+                + "\npersistent:true\nreceipt:r1\n\n" + REQUEST + "\u0000").getAction()).isEqualTo("RECEIPT");
         Message received = engineReceives(correlation);
         assertThat(received.getStringProperty("JMSXUserID")).isEqualTo(PRODUCER);
 
@@ -200,7 +205,7 @@ class ProdBrokerTlsTest {
         StompFrame reply = stomp(login, "SUBSCRIBE\ndestination:/queue/" + REPLIES + "\nid:1\nack:auto\nselector:JMSCorrelationID = '"
                 + correlation + "'\n\n\u0000");
         assertThat(reply.getAction()).isEqualTo("MESSAGE");
-        assertThat(reply.getBody()).isEqualTo("{\"success\":true}");
+        assertThat(reply.getBody()).isEqualTo(REPLY);
 
         for (String queue : NOT_FOR_THE_PRODUCER) {
             for (String browser : List.of("", "browser:true\n")) {
