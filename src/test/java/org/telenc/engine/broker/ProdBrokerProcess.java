@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +27,14 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.activemq.ActiveMQSslConnectionFactory;
-import org.apache.activemq.broker.BrokerFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.transport.stomp.StompConnection;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
  * The production broker (k8s/overlays/prod/activemq.xml) as written, TLS and AMQP included, in a
- * broker process of its own ({@link #main}: ActiveMQ's AMQP transport factory is one per JVM, so it
- * cannot run next to the engines of the other tests). Only the deployment's locations are replaced:
+ * broker process of its own ({@link ProdBrokerMain}) on the jars of the ActiveMQ version that the
+ * production image runs (not the engine's embedded ActiveMQ; and the AMQP transport factory is one per
+ * JVM, so it could not run next to the engines of the other tests anyway). Only the deployment's locations are replaced:
  * the store volume and the TLS mount become directories under target/, the connectors' 0.0.0.0 and
  * fixed ports become 127.0.0.1 and free ports, and the image's jetty.xml is an empty file beside it.
  * The key store is made by the JDK's keytool; the file's placeholders come from the environment, as
@@ -62,10 +60,35 @@ public final class ProdBrokerProcess implements AutoCloseable {
     public final int amqpPort;
     private final Process process;
 
-    /** The broker process: arg the xbean file. Runs until killed. */
-    public static void main(String[] args) throws Exception {
-        BrokerService service = BrokerFactory.createBroker(URI.create("xbean:" + Path.of(args[0]).toUri()), true);
-        service.waitUntilStopped();
+    /** The production broker's image (activemq.yaml): the tests run its version's jars, not the engine's ActiveMQ. */
+    static final Path PROD_STATEFUL_SET = Path.of("k8s/overlays/prod/activemq.yaml");
+
+    /** The version of apache/activemq-classic that the production StatefulSet runs. */
+    public static String imageVersion() throws Exception {
+        Matcher m = Pattern.compile("image: apache/activemq-classic:(\\S+)").matcher(Files.readString(PROD_STATEFUL_SET));
+        assertThat(m.find()).as("the activemq-classic image in %s", PROD_STATEFUL_SET).isTrue();
+        return m.group(1);
+    }
+
+    /**
+     * The production broker's classpath: the jars of the image's ActiveMQ version (pom.xml's
+     * prod-broker.version, copied by maven-dependency-plugin before the tests) and {@link ProdBrokerMain}.
+     */
+    static String brokerClasspath(Path run) throws Exception {
+        String version = imageVersion();
+        Path lib = Path.of("target", "prod-broker-lib", version).toAbsolutePath();
+        assertThat(lib.resolve("activemq-broker-" + version + ".jar"))
+                .as("the jars of the image's ActiveMQ %s: pom.xml's prod-broker.version must be the image tag in %s",
+                        version, PROD_STATEFUL_SET)
+                .isRegularFile();
+        Path classes = run.resolve("classes");
+        String mainClass = ProdBrokerMain.class.getName().replace('.', '/') + ".class";
+        Path copy = classes.resolve(mainClass);
+        Files.createDirectories(copy.getParent());
+        try (InputStream in = ProdBrokerMain.class.getClassLoader().getResourceAsStream(mainClass)) {
+            Files.copy(in, copy);
+        }
+        return classes + java.io.File.pathSeparator + lib + java.io.File.separator + "*";
     }
 
     /** Starts the broker with the file's producer and these added ones; returns once its three connectors accept. */
@@ -102,8 +125,8 @@ public final class ProdBrokerProcess implements AutoCloseable {
                 """, StandardCharsets.UTF_8);
 
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dactivemq.data=" + run.resolve("data"), "-cp", System.getProperty("java.class.path"),
-                ProdBrokerProcess.class.getName(), file.toString());
+                "-Dactivemq.data=" + run.resolve("data"), "-cp", brokerClasspath(run),
+                ProdBrokerMain.class.getName(), file.toString());
         // the placeholders, as the pod's environment has them (activemq.yaml)
         Map<String, String> environment = builder.environment();
         environment.putAll(Map.of("BROKER_USERNAME", engineUser, "BROKER_PASSWORD", enginePassword,
