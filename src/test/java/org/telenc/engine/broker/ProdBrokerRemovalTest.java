@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * file says. A producer logged in over OpenWire asks the broker to remove a destination
  * (ActiveMQConnection.destroyDestination: a DestinationInfo of type remove) and is refused for the
  * engine's queues, the shared intake queue, the dead letter queues and the other producer's reply and
- * rejection queues, each of which keeps its message; the engine may remove a queue. STOMP and AMQP 1.0
+ * rejection queues, each of which keeps its message; a producer may remove its own rejection queue,
+ * and the engine any queue. STOMP and AMQP 1.0
  * have no command that removes a named queue.
  */
 class ProdBrokerRemovalTest {
@@ -103,6 +104,18 @@ class ProdBrokerRemovalTest {
         for (String queue : NOT_THE_PRODUCERS) {
             assertThat(engineCounts(queue)).as("messages left on %s", queue).isEqualTo(1);
         }
+    }
+
+    /** It holds the admin right there, to create the queue when it subscribes before the engine's first answer. */
+    @Test
+    void aProducerMayRemoveItsOwnRejectionQueue() throws Exception {
+        String queue = SUBMIT + ".rejected." + PRODUCER;
+        engineFills(queue);
+        try (ActiveMQConnection connection = producer(PRODUCER)) {
+            connection.start();
+            connection.destroyDestination(new ActiveMQQueue(queue));
+        }
+        assertThat(engineCounts(queue)).as("messages left on %s once removed", queue).isZero();
     }
 
     @Test
