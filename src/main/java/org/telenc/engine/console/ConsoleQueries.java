@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -357,6 +358,7 @@ public class ConsoleQueries {
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+        // to the second: what an operator reads, and no long digit runs beside the ids on a page
+        return t == null ? null : t.toInstant().truncatedTo(ChronoUnit.SECONDS);
     }
 }
