@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.telenc.engine.audit.AuditLog;
+import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.webhook.WebhookDeliveries;
 import org.telenc.engine.webhook.WebhookRepository;
@@ -80,6 +81,18 @@ public class ConsoleActions {
         audit.console(user, "console-recover-deliveries", filter.endpoint() != null ? filter.endpoint() : filter.client(),
                 "queued " + messages.size() + " of " + ids.size(), why);
         return messages.size();
+    }
+
+    /** Runs the reference sync of one connection now (what the admin API's sync does). */
+    public void sync(String user, String connectionId, String reason) {
+        String why = reason(reason);
+        try {
+            camel.requestBodyAndHeader("direct:reference-sync", null, MessageHeaders.SYNC_CONNECTION_ID, connectionId);
+        } catch (RuntimeException e) {
+            audit.console(user, "console-sync-connection", connectionId, "failed", why);
+            throw new Refused("The sync failed; the connection's state shows why.");
+        }
+        audit.console(user, "console-sync-connection", connectionId, "synced", why);
     }
 
     private Optional<String> newDelivery(String deliveryId) {

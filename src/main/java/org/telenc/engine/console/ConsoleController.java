@@ -78,15 +78,7 @@ public class ConsoleController {
     @GetMapping({"", "/"})
     String overview(Model model) {
         model.addAttribute("clients", queries.clients());
-        Map<String, ConsoleQueries.JobCounts> jobs = queries.connectionJobs();
-        List<ConnectionView> connections = new ArrayList<>();
-        for (TenancyRepository.ConnectionAdminRow row : tenancy.connections()) {
-            Map<String, Object> details = health.health(row).getDetails();
-            ConsoleQueries.JobCounts counts = jobs.getOrDefault(row.id(), new ConsoleQueries.JobCounts(0, 0));
-            connections.add(new ConnectionView(row.id(), row.name(), row.emrType(), row.status(), String.valueOf(details.get("circuit")),
-                    details.get("last_synced_at"), details.get("last_sync_attempt"), details.get("reasons"), counts.inFlight(),
-                    counts.stuck()));
-        }
+        List<ConnectionView> connections = connectionViews();
         model.addAttribute("connections", connections);
         Map<String, String> deadLetters = new LinkedHashMap<>();
         BrokerService embedded = broker.getIfAvailable();
@@ -99,6 +91,19 @@ public class ConsoleController {
         model.addAttribute("deadLetters", deadLetters);
         model.addAttribute("stuckAfter", queries.stuckAfter());
         return "console/overview";
+    }
+
+    private List<ConnectionView> connectionViews() {
+        Map<String, ConsoleQueries.JobCounts> jobs = queries.connectionJobs();
+        List<ConnectionView> connections = new ArrayList<>();
+        for (TenancyRepository.ConnectionAdminRow row : tenancy.connections()) {
+            Map<String, Object> details = health.health(row).getDetails();
+            ConsoleQueries.JobCounts counts = jobs.getOrDefault(row.id(), new ConsoleQueries.JobCounts(0, 0));
+            connections.add(new ConnectionView(row.id(), row.name(), row.emrType(), row.status(), String.valueOf(details.get("circuit")),
+                    details.get("last_synced_at"), details.get("last_sync_attempt"), details.get("reasons"), counts.inFlight(),
+                    counts.stuck()));
+        }
+        return connections;
     }
 
     @GetMapping("/search")
@@ -160,6 +165,37 @@ public class ConsoleController {
             redirect.addFlashAttribute("notice", e.getMessage());
         }
         return "redirect:/console/deliveries";
+    }
+
+    public record ConnectionState(ConnectionView connection, ConsoleQueries.Capabilities capabilities) {
+    }
+
+    @GetMapping("/connections")
+    String connections(Model model) {
+        Map<String, ConsoleQueries.Capabilities> capabilities = queries.capabilities();
+        model.addAttribute("connections", connectionViews().stream()
+                .map(c -> new ConnectionState(c, capabilities.getOrDefault(c.id(), new ConsoleQueries.Capabilities(null, null))))
+                .toList());
+        return "console/connections";
+    }
+
+    @PostMapping("/connections/{id}/sync")
+    String sync(@PathVariable("id") String id, @RequestParam(name = "reason", required = false) String reason,
+            Authentication who, RedirectAttributes redirect) {
+        tenancy.connections().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow(NotFound::new);
+        try {
+            actions.sync(who.getName(), id, reason);
+            redirect.addFlashAttribute("notice", "Connection " + id + " synced.");
+        } catch (ConsoleActions.Refused e) {
+            redirect.addFlashAttribute("notice", e.getMessage());
+        }
+        return "redirect:/console/connections";
+    }
+
+    @GetMapping("/endpoints")
+    String endpoints(Model model) {
+        model.addAttribute("endpoints", queries.endpoints());
+        return "console/endpoints";
     }
 
     @GetMapping("/audit")

@@ -321,6 +321,48 @@ public class ConsoleQueries {
         }
     }
 
+    // ---- endpoints and connections
+
+    public record EndpointRow(String id, String clientId, String host, String scheme, String status, Instant failingSince,
+            long consecutiveFailures, Duration secretAge) {
+    }
+
+    /**
+     * Webhook endpoints (not deleted): health, failed attempts since the last success, and how old
+     * the signing secret is (since the last rotation, or since the endpoint was registered).
+     */
+    public List<EndpointRow> endpoints() {
+        Instant now = clock.instant();
+        return jdbc.query("""
+                select e.id, c.client_id, e.url, e.signature_scheme, e.status, e.failing_since,
+                       (select count(*) from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id
+                         where d.endpoint_id = e.id and (a.status_code is null or a.status_code < 200 or a.status_code > 299)
+                           and a.attempted_at > coalesce((select max(s.attempted_at) from webhook_attempt s
+                                 join webhook_delivery sd on sd.id = s.delivery_id
+                                 where sd.endpoint_id = e.id and s.status_code between 200 and 299), ?)),
+                       e.previous_secret_expires_at, e.created_at
+                  from webhook_endpoint e join api_client c on c.id = e.client_pk
+                 where e.status <> 'deleted' order by c.client_id, e.created_at limit ?""", (rs, i) -> {
+            Instant previousExpires = instant(rs, 8);
+            // a rotation keeps the previous secret 24 hours: the current one is that much younger
+            Instant secretSince = previousExpires != null ? previousExpires.minus(Duration.ofHours(24)) : instant(rs, 9);
+            return new EndpointRow(rs.getString(1), rs.getString(2), host(rs.getString(3)), rs.getString(4), rs.getString(5),
+                    instant(rs, 6), rs.getLong(7), secretSince == null ? null : Duration.between(secretSince, now).truncatedTo(ChronoUnit.MINUTES));
+        }, Timestamp.from(Instant.EPOCH), 500);
+    }
+
+    public record Capabilities(Boolean telephoneEncounters, String capabilities) {
+    }
+
+    /** What the last sync found each connection's EMR can do, by connection id. */
+    public Map<String, Capabilities> capabilities() {
+        Map<String, Capabilities> byId = new LinkedHashMap<>();
+        jdbc.query("select id, telephone_encounters, capabilities from emr_connection", rs -> {
+            byId.put(rs.getString(1), new Capabilities((Boolean) rs.getObject(2), rs.getString(3)));
+        });
+        return byId;
+    }
+
     // ---- audit
 
     public record AuditRow(Instant at, String actorType, String actor, String operation, String objectId, String outcome,

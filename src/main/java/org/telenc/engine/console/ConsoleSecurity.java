@@ -85,7 +85,6 @@ public class ConsoleSecurity {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/console/login", "/console/assets/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/console/logout").authenticated()
-                        .requestMatchers("/console/endpoints/*/rotate-secret", "/console/endpoints/*/enable").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/console/**").hasRole("OPERATOR")
                         .anyRequest().hasRole("VIEWER"))
                 .csrf(c -> c.csrfTokenRepository(csrf))

@@ -84,7 +84,7 @@ class ConsolePagesCarryNoPhiTest extends EngineTest {
         pages.put("refused login", anonymous.get("/console/login?error").body());
         List<String> paths = new ArrayList<>(List.of("/console", "/console/deliveries", "/console/deliveries?status=failed",
                 "/console/deliveries?client=" + CLIENT_ID + "&eventType=telephone_encounter.created", "/console/audit",
-                "/console/audit?actor=" + CLIENT_ID, "/console/search?q=nothing-matches", "/console/jobs/999999999"));
+                "/console/audit?actor=" + CLIENT_ID, "/console/connections", "/console/endpoints", "/console/search?q=nothing-matches", "/console/jobs/999999999"));
         for (String job : jobs) {
             paths.add("/console/jobs/" + job);
         }
@@ -119,6 +119,6 @@ class ConsolePagesCarryNoPhiTest extends EngineTest {
                 assertThat(html).as(page + " must not show " + value).doesNotContainIgnoringCase(value);
             }
         });
-        assertThat(pages).as("distinct pages rendered").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(pages).as("distinct pages rendered").hasSizeGreaterThanOrEqualTo(18);
     }
 }

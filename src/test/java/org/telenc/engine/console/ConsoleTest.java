@@ -188,7 +188,7 @@ class ConsoleTest extends EngineTest {
         Job job = deliveredJob();
         ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
         for (String path : List.of("/console/login", "/console", "/console/jobs/" + job.jobId(), "/console/deliveries",
-                "/console/audit", "/console/search?q=" + job.encounterId() + "x")) {
+                "/console/audit", "/console/search?q=" + job.encounterId() + "x", "/console/connections", "/console/endpoints")) {
             HttpResponse<String> page = operator.get(path);
             assertThat(page.statusCode()).as(path).isEqualTo(200);
             String policy = page.headers().firstValue("content-security-policy").orElse("");
@@ -233,6 +233,38 @@ class ConsoleTest extends EngineTest {
         }
         assertThat(viewer.get("/console/search?q=nothing-has-this-id").body()).contains("No job matches.");
         assertThat(viewer.get("/console/jobs/999999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anOperatorSyncsAConnectionAndAViewerMayNot() throws Exception {
+        String connection = jdbc.queryForObject("select id from emr_connection where name = 'sandbox'", String.class);
+        ConsoleBrowser viewer = ConsoleBrowser.loggedIn(port, VIEWER, "demo-viewer-password");
+        HttpResponse<String> page = viewer.get("/console/connections");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(connection, "supported").doesNotContain("Sync now");
+        assertThat(viewer.post("/console/connections/" + connection + "/sync", Map.of("reason", "try")).statusCode()).isEqualTo(403);
+        jdbc.update("update emr_connection set last_synced_at = null where id = ?", connection);
+
+        ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
+        assertThat(operator.get("/console/connections").body()).contains("Sync now");
+        HttpResponse<String> synced = operator.post("/console/connections/" + connection + "/sync", Map.of("reason", "TICKET-77 new provider"));
+        assertThat(synced.statusCode()).isEqualTo(302);
+        assertThat(jdbc.queryForObject("select last_synced_at is not null from emr_connection where id = ?", Boolean.class, connection))
+                .as("the sync ran").isTrue();
+        assertThat(jdbc.queryForList("select actor || ' ' || object_id || ' ' || outcome || ' ' || reason from audit_log"
+                + " where operation = 'console-sync-connection'", String.class))
+                .contains(OPERATOR + " " + connection + " synced TICKET-77 new provider");
+        assertThat(operator.get("/console/connections").body()).contains("Connection " + connection + " synced.");
+    }
+
+    @Test
+    void theEndpointsPageShowsHealthAndSecretAgeButNoUrlPath() throws Exception {
+        deliveredJob();
+        ConsoleBrowser viewer = ConsoleBrowser.loggedIn(port, VIEWER, "demo-viewer-password");
+        HttpResponse<String> page = viewer.get("/console/endpoints");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<td>127.0.0.1:" + java.net.URI.create(receiver.url()).getPort() + "</td>", "enabled", "PT")
+                .doesNotContain(receiver.url(), "/hooks");
     }
 
     private long received(String encounterId) {
