@@ -39,9 +39,11 @@ public class ConsoleController {
     private final TenancyRepository tenancy;
     private final EmrConnectionsHealth health;
     private final ObjectProvider<BrokerService> broker;
+    private final DeadLetters deadLetters;
 
     public ConsoleController(ConsoleQueries queries, ConsoleActions actions, TenancyRepository tenancy,
-            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker) {
+            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.queries = queries;
         this.actions = actions;
         this.tenancy = tenancy;
@@ -196,6 +198,39 @@ public class ConsoleController {
     String endpoints(Model model) {
         model.addAttribute("endpoints", queries.endpoints());
         return "console/endpoints";
+    }
+
+    @GetMapping("/dead-letters")
+    String deadLetters(Model model) throws jakarta.jms.JMSException {
+        model.addAttribute("messages", deadLetters.list());
+        model.addAttribute("listable", deadLetters.listable());
+        return "console/dead-letters";
+    }
+
+    /** Re-drive or discard one dead letter, step one: the confirmation; step two (confirmed, with a reason): done. */
+    @PostMapping("/dead-letters/{action}")
+    String deadLetter(@PathVariable("action") String action, @RequestParam("queue") String queue,
+            @RequestParam("message") String message, @RequestParam(name = "confirmed", required = false) String confirmed,
+            @RequestParam(name = "reason", required = false) String reason, Authentication who, Model model,
+            RedirectAttributes redirect) throws jakarta.jms.JMSException {
+        if (!action.equals("redrive") && !action.equals("discard")) {
+            throw new NotFound();
+        }
+        if (confirmed == null) {
+            model.addAttribute("action", action);
+            model.addAttribute("queue", queue);
+            model.addAttribute("message", message);
+            return "console/confirm-dead-letter";
+        }
+        try {
+            boolean done = action.equals("redrive") ? deadLetters.redrive(who.getName(), queue, message, reason)
+                    : deadLetters.discard(who.getName(), queue, message, reason);
+            redirect.addFlashAttribute("notice", done ? (action.equals("redrive") ? "Message queued again." : "Message discarded.")
+                    : "The message is no longer on " + queue + ".");
+        } catch (ConsoleActions.Refused e) {
+            redirect.addFlashAttribute("notice", e.getMessage());
+        }
+        return "redirect:/console/dead-letters";
     }
 
     @GetMapping("/audit")

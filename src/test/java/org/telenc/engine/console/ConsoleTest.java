@@ -188,7 +188,7 @@ class ConsoleTest extends EngineTest {
         Job job = deliveredJob();
         ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
         for (String path : List.of("/console/login", "/console", "/console/jobs/" + job.jobId(), "/console/deliveries",
-                "/console/audit", "/console/search?q=" + job.encounterId() + "x", "/console/connections", "/console/endpoints")) {
+                "/console/audit", "/console/search?q=" + job.encounterId() + "x", "/console/connections", "/console/endpoints", "/console/dead-letters")) {
             HttpResponse<String> page = operator.get(path);
             assertThat(page.statusCode()).as(path).isEqualTo(200);
             String policy = page.headers().firstValue("content-security-policy").orElse("");
@@ -265,6 +265,63 @@ class ConsoleTest extends EngineTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<td>127.0.0.1:" + java.net.URI.create(receiver.url()).getPort() + "</td>", "enabled", "PT")
                 .doesNotContain(receiver.url(), "/hooks");
+    }
+
+    /** The id of the dead letter on the queue whose row links the job, from the dead-letters page. */
+    static String deadLetterOf(String page, String queue, String jobId) {
+        for (String row : page.split("<tr>")) {
+            if (row.contains("<td>" + queue + "</td>") && row.contains("/console/jobs/" + jobId + "\"")) {
+                Matcher id = Pattern.compile("<td>(ID:[^<]+)</td>").matcher(row);
+                if (id.find()) {
+                    return id.group(1);
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void deadLettersShowTheirJobAndAnOperatorRedrivesOrDiscardsThem() throws Exception {
+        Job job = deliveredJob();
+        String delivery = jdbc.queryForObject("""
+                select d.id from webhook_delivery d join webhook_event e on e.id = d.event_id where e.encounter_id = ?
+                 order by d.created_at limit 1""", String.class, job.encounterId());
+        camel.sendBody("activemq:queue:DLQ.webhooks.deliver", JSON.createObjectNode().put("delivery_id", delivery).toString());
+        // one the engine's dead-letter consumer leaves for an operator (JMSType untied)
+        camel.sendBodyAndHeader("activemq:queue:DLQ.telephone-encounters.requests", JSON.createObjectNode()
+                .put("telephone_encounter_id", job.encounterId()).put("job_id", job.jobId()).toString(), "JMSType", "untied");
+
+        ConsoleBrowser viewer = ConsoleBrowser.loggedIn(port, VIEWER, "demo-viewer-password");
+        String page = viewer.get("/console/dead-letters").body();
+        String toRedrive = deadLetterOf(page, "DLQ.webhooks.deliver", job.jobId());
+        String toDiscard = deadLetterOf(page, "DLQ.telephone-encounters.requests", job.jobId());
+        assertThat(toRedrive).as("the delivery's dead letter, linked to its job").isNotNull();
+        assertThat(toDiscard).as("the job's dead letter").isNotNull();
+        assertThat(page).doesNotContain("Re-drive", "Discard", delivery);
+        assertThat(viewer.post("/console/dead-letters/redrive", Map.of("queue", "DLQ.webhooks.deliver", "message", toRedrive,
+                "confirmed", "yes", "reason", "try")).statusCode()).isEqualTo(403);
+
+        ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
+        assertThat(operator.get("/console/dead-letters").body()).contains("Re-drive", "Discard");
+        HttpResponse<String> confirm = operator.post("/console/dead-letters/redrive",
+                Map.of("queue", "DLQ.webhooks.deliver", "message", toRedrive));
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Re-drive this message?");
+        assertThat(deadLetterOf(operator.get("/console/dead-letters").body(), "DLQ.webhooks.deliver", job.jobId()))
+                .as("nothing moved before the confirmation").isEqualTo(toRedrive);
+        assertThat(operator.post("/console/dead-letters/redrive", Map.of("queue", "DLQ.webhooks.deliver", "message", toRedrive,
+                "confirmed", "yes", "reason", "TICKET-9 receiver fixed")).statusCode()).isEqualTo(302);
+        assertThat(operator.post("/console/dead-letters/discard", Map.of("queue", "DLQ.telephone-encounters.requests",
+                "message", toDiscard, "confirmed", "yes", "reason", "TICKET-9 duplicate")).statusCode()).isEqualTo(302);
+        String after = operator.get("/console/dead-letters").body();
+        assertThat(deadLetterOf(after, "DLQ.webhooks.deliver", job.jobId())).isNull();
+        assertThat(deadLetterOf(after, "DLQ.telephone-encounters.requests", job.jobId())).isNull();
+        assertThat(jdbc.queryForList("select operation || ' ' || outcome || ' ' || reason from audit_log where actor = ?"
+                + " and operation like 'console-%-dead-letter'", String.class, OPERATOR)).contains(
+                "console-redrive-dead-letter queued to webhooks.deliver TICKET-9 receiver fixed",
+                "console-discard-dead-letter discarded TICKET-9 duplicate");
+        // the re-driven message reached the delivery queue, whose consumer found the delivery no longer pending
+        assertThat(received(job.encounterId())).isEqualTo(1);
     }
 
     private long received(String encounterId) {
