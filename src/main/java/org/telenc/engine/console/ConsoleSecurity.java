@@ -28,7 +28,6 @@ import org.springframework.security.web.authentication.SimpleUrlAuthenticationFa
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.savedrequest.NullRequestCache;
-import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.security.LoginThrottle;
@@ -100,7 +99,7 @@ public class ConsoleSecurity {
                             audit.console(null, "console-login", null, "refused", null);
                             refused.onAuthenticationFailure(request, response, exception);
                         }))
-                .logout(l -> l.logoutRequestMatcher(new AntPathRequestMatcher("/console/logout", "POST"))
+                .logout(l -> l.logoutUrl("/console/logout") // POST only: CSRF protection is on
                         .logoutSuccessUrl("/console/login?logout").deleteCookies("JSESSIONID"))
                 .headers(h -> h.contentSecurityPolicy(p -> p.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(f -> f.deny()))

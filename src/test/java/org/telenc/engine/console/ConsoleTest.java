@@ -69,6 +69,18 @@ class ConsoleTest extends EngineTest {
     }
 
     @Test
+    void loggingOutEndsTheSession() throws Exception {
+        ConsoleBrowser viewer = ConsoleBrowser.loggedIn(port, VIEWER, "demo-viewer-password");
+        assertThat(viewer.get("/console").statusCode()).isEqualTo(200);
+        assertThat(viewer.postWithout("/console/logout", Map.of()).statusCode()).as("without the CSRF token").isEqualTo(403);
+        assertThat(viewer.get("/console").statusCode()).as("still logged in").isEqualTo(200);
+        HttpResponse<String> out = viewer.post("/console/logout", Map.of());
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().firstValue("location").orElse("")).endsWith("/console/login?logout");
+        assertThat(viewer.get("/console").statusCode()).isEqualTo(302);
+    }
+
+    @Test
     void aViewerSeesNoResendButtonAndItsResendIsRefused() throws Exception {
         Job job = deliveredJob();
         ConsoleBrowser viewer = ConsoleBrowser.loggedIn(port, VIEWER, "demo-viewer-password");
