@@ -140,6 +140,32 @@ class ConsoleTest extends EngineTest {
     }
 
     @Test
+    void anOperatorRecoversTheFailedDeliveriesOfAFilterAfterADryRunCount() throws Exception {
+        Job job = deliveredJob();
+        ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
+        String delivery = receiverDelivery(operator.get("/console/jobs/" + job.jobId()).body());
+        String endpoint = jdbc.queryForObject("select endpoint_id from webhook_delivery where id = ?", String.class, delivery);
+        // the receiver's delivery as if its last attempt had failed
+        jdbc.update("update webhook_delivery set status = 'failed' where id = ?", delivery);
+
+        HttpResponse<String> count = operator.post("/console/deliveries/recover", Map.of("client", CLIENT_ID, "endpoint", endpoint));
+        assertThat(count.statusCode()).isEqualTo(200);
+        assertThat(count.body()).contains("Recover failed deliveries?", "1 failed deliveries match", "name=\"reason\"");
+        assertThat(received(job.encounterId())).as("a dry run sends nothing").isEqualTo(1);
+
+        HttpResponse<String> done = operator.post("/console/deliveries/recover", Map.of("client", CLIENT_ID, "endpoint", endpoint,
+                "confirmed", "yes", "reason", "TICKET-5 receiver was down"));
+        assertThat(done.statusCode()).isEqualTo(302);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(job.encounterId()) == 2);
+        assertThat(operator.get("/console/deliveries").body()).contains("1 deliveries queued again.");
+        assertThat(operator.post("/console/deliveries/recover", Map.of("client", CLIENT_ID, "endpoint", endpoint)).body())
+                .as("a recovered delivery is not recovered again").contains("0 failed deliveries match");
+        assertThat(jdbc.queryForList("select object_id || ' ' || outcome || ' ' || reason from audit_log"
+                + " where operation = 'console-recover-deliveries' and actor = ?", String.class, OPERATOR))
+                .contains(endpoint + " queued 1 of 1 TICKET-5 receiver was down");
+    }
+
+    @Test
     void aResendWithoutItsReasonIsNotDone() throws Exception {
         Job job = deliveredJob();
         ConsoleBrowser operator = ConsoleBrowser.loggedIn(port, OPERATOR, "demo-operator-password");
