@@ -55,8 +55,7 @@ public class QueueDepthGauges implements MeterBinder {
         }
     }
 
-    /** Messages waiting on one queue of the embedded broker (NaN while it is not started). */
-    public static double depth(BrokerService broker, String queue) {
+    static double depth(BrokerService broker, String queue) {
         try {
             if (!broker.isStarted() || broker.getRegionBroker() == null) {
                 return Double.NaN;
