@@ -10,7 +10,7 @@ import org.apache.activemq.command.ActiveMQTempDestination;
  * {@link BrokerSecurity} records it (a temporary destination's name carries its connection id). The
  * engine asks it before answering into a temporary queue, so that a reply-to naming another
  * connection's temporary queue is refused as such. With an external broker nothing is recorded
- * ({@link #tracking()} is false) and that broker decides.
+ * ({@link #tracking()} is false), no temporary queue has a known owner, and the engine answers into none.
  */
 public final class TemporaryQueueOwners {
 

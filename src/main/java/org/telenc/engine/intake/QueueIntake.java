@@ -79,8 +79,8 @@ public class QueueIntake implements AggregationStrategy {
                     "Credentials belong in the broker login, not in the message.");
         } else if (clientId != null && replyTo(exchange.getIn().getHeader(MessageHeaders.JMS_REPLY_TO, Destination.class), clientId) == null
                 && exchange.getIn().getHeader(MessageHeaders.JMS_REPLY_TO) != null) {
-            refusal = new ApiException(400, "invalid_reply_to",
-                    "The reply destination must be a temporary queue or " + REPLIES_PREFIX + "<client_id>.");
+            refusal = new ApiException(400, "invalid_reply_to", "The reply destination must be " + REPLIES_PREFIX
+                    + "<client_id> or, on the engine's embedded broker, a temporary queue of the producer's connection.");
         }
         return new QueueProducer(clientId, reference == null || reference.isEmpty() ? null : reference, refusal);
     }
@@ -88,16 +88,19 @@ public class QueueIntake implements AggregationStrategy {
     /**
      * The reply destination if it is the producer's: a temporary destination a connection of this
      * client owns (the embedded broker knows each one's owner, and lets the engine write to one only
-     * for the client whose connection owns it; an external broker decides alone) or the client's own
-     * reply queue; anything else is null, and the answer goes to the client's rejection queue.
+     * for the client whose connection owns it) or the client's own reply queue; anything else is
+     * null, and the answer goes to the client's rejection queue. With an external broker no
+     * temporary destination is the producer's: such a broker records no owner, so the engine could be
+     * made to answer into a queue another connection reads (the prod overlay's broker gives producers
+     * no temporary queues at all).
      */
     public Destination replyTo(Destination requested, String clientId) throws JMSException {
         if (requested == null || clientId == null) {
             return null;
         }
         if (requested instanceof TemporaryQueue || requested instanceof TemporaryTopic) {
-            boolean own = !temporaryQueueOwners.tracking()
-                    || temporaryQueueOwners.ownerOf(requested).filter(clientId::equals).isPresent();
+            boolean own = temporaryQueueOwners.tracking()
+                    && temporaryQueueOwners.ownerOf(requested).filter(clientId::equals).isPresent();
             return own ? requested : null;
         }
         if (requested instanceof Queue queue && !(requested instanceof TemporaryQueue)

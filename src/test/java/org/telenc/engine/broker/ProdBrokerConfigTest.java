@@ -35,8 +35,11 @@ import org.junit.jupiter.api.Test;
  * The production broker configuration (k8s/overlays/prod/activemq.xml), loaded as it is into a real
  * ActiveMQ Classic broker: only what cannot run in a test JVM is rewritten before loading (the store
  * directories to target/, the TLS connectors to plain ones on 127.0.0.1 with free ports, the TLS
- * context, the web console import), and the placeholders come from system properties; the AMQP connector is left out. Real OpenWire
- * and STOMP clients then check the logins and the destination rights the file declares.
+ * context, the web console import), and the placeholders come from system properties; the AMQP connector is left out. A
+ * second producer, {@value #OTHER}, is added as the file says a producer is added: its user and its two
+ * authorization entries, copied from {@value #PRODUCER}'s. Real OpenWire and STOMP clients then check
+ * the logins and the destination rights the file declares. {@link ProdBrokerTlsTest} runs the file
+ * with its TLS and AMQP connectors in a broker process of its own.
  */
 class ProdBrokerConfigTest {
 
@@ -45,8 +48,11 @@ class ProdBrokerConfigTest {
     static final String ENGINE_PASSWORD = "engine-password-" + UUID.randomUUID();
     static final String PRODUCER = "clinic-a-scheduler";
     static final String PRODUCER_PASSWORD = "producer-password-" + UUID.randomUUID();
+    static final String OTHER = "clinic-b-scheduler";
+    static final String OTHER_PASSWORD = "other-password-" + UUID.randomUUID();
     static final Map<String, String> PLACEHOLDERS = Map.of("BROKER_USERNAME", ENGINE_USER, "BROKER_PASSWORD", ENGINE_PASSWORD,
-            "PRODUCER_CLINIC_A_SCHEDULER_PASSWORD", PRODUCER_PASSWORD, "BROKER_KEYSTORE_PASSWORD", "unused-no-tls-here");
+            "PRODUCER_CLINIC_A_SCHEDULER_PASSWORD", PRODUCER_PASSWORD, "PRODUCER_CLINIC_B_SCHEDULER_PASSWORD", OTHER_PASSWORD,
+            "BROKER_KEYSTORE_PASSWORD", "unused-no-tls-here");
     /** What the producer may not read: the engine's queues, another producer's, a wildcard over all producers'. */
     static final List<String> NOT_FOR_THE_PRODUCER = List.of("telephone-encounters.submit", "telephone-encounters.requests",
             "DLQ.telephone-encounters.requests", "DLQ.telephone-encounters.submit", "webhooks.deliver",
@@ -82,7 +88,15 @@ class ProdBrokerConfigTest {
         // the broker's, whatever the protocol; AMQP logins and rights are tested on the embedded broker
         xml = onceRegex(xml, "<transportConnector name=\"amqp\" uri=\"amqp\\+ssl://0\\.0\\.0\\.0:5671\\?[^\"]*\"/>", "");
         xml = once(xml, "<import resource=\"jetty.xml\"/>", "");
-        return xml;
+        return withSecondProducer(xml);
+    }
+
+    /**
+     * Adds {@value #OTHER} as the file's comment says a producer is added: a copy of {@value #PRODUCER}'s
+     * user (its own password placeholder) and of its two authorization entries, next to the originals.
+     */
+    static String withSecondProducer(String xml) {
+        return ProdBrokerProcess.withProducer(xml, OTHER);
     }
 
     static String once(String text, String what, String with) {
@@ -213,8 +227,6 @@ class ProdBrokerConfigTest {
             session.createProducer(session.createQueue("telephone-encounters.submit")).send(session.createTextMessage("{}"));
             session.createConsumer(session.createQueue("telephone-encounters.submit.replies." + PRODUCER)).close();
             session.createConsumer(session.createQueue("telephone-encounters.submit.rejected." + PRODUCER)).close();
-            TemporaryQueue temporary = session.createTemporaryQueue();
-            session.createConsumer(temporary).close();
             for (String queue : NOT_FOR_THE_PRODUCER) {
                 assertThatThrownBy(() -> session.createConsumer(session.createQueue(queue)).close()).as("consume %s", queue)
                         .isInstanceOf(JMSSecurityException.class);
@@ -225,6 +237,77 @@ class ProdBrokerConfigTest {
                     "telephone-encounters.submit.replies." + PRODUCER, "telephone-encounters.submit.rejected." + PRODUCER)) {
                 assertThatThrownBy(() -> session.createProducer(session.createQueue(queue)).send(session.createTextMessage("{}")))
                         .as("send %s", queue).isInstanceOf(JMSSecurityException.class);
+            }
+        }
+    }
+
+    /**
+     * This broker cannot tell whose a temporary queue is, so producers get none: they cannot create
+     * one, nor read, browse or write one whose name they know (here the engine's); they name their
+     * telephone-encounters.submit.replies.<client_id> as reply-to instead. (The OpenWire client itself
+     * refuses to consume another connection's temporary queue, so the broker's refusal of that is
+     * shown over STOMP, whose /remote-temp-queue/ names any connection's.)
+     */
+    @Test
+    void aProducerGetsNoTemporaryQueue() throws Exception {
+        try (Connection engine = openWire(ENGINE_USER, ENGINE_PASSWORD).createConnection();
+                Connection producer = openWire(PRODUCER, PRODUCER_PASSWORD).createConnection()) {
+            engine.start();
+            producer.start();
+            TemporaryQueue enginesOwn = engine.createSession(false, Session.AUTO_ACKNOWLEDGE).createTemporaryQueue();
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(session::createTemporaryQueue).isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(session::createTemporaryTopic).isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> session.createProducer(enginesOwn).send(session.createTextMessage("{}"))).as("send")
+                    .isInstanceOf(JMSSecurityException.class);
+
+            String login = connect(PRODUCER, PRODUCER_PASSWORD);
+            String remote = "/remote-temp-queue/" + enginesOwn.getQueueName();
+            for (String frame : List.of("SUBSCRIBE\ndestination:/temp-queue/te-replies\nid:1\nack:auto\nreceipt:r1\n\n\u0000",
+                    "SEND\ndestination:/temp-queue/te-replies\nreceipt:r1\n\n{}\u0000",
+                    "SUBSCRIBE\ndestination:" + remote + "\nid:1\nack:auto\nreceipt:r1\n\n\u0000",
+                    "SUBSCRIBE\ndestination:" + remote + "\nid:1\nack:auto\nbrowser:true\nreceipt:r1\n\n\u0000",
+                    "SEND\ndestination:" + remote + "\nreceipt:r1\n\n{}\u0000")) {
+                StompFrame answer = stomp(login, frame);
+                assertThat(answer.getAction()).as(frame).isEqualTo("ERROR");
+                assertThat(answer.getBody() + answer.getHeaders()).as(frame).containsIgnoringCase("not authorized");
+            }
+            // the engine itself still may
+            assertThat(stomp(connect(ENGINE_USER, ENGINE_PASSWORD), "SEND\ndestination:" + remote + "\nreceipt:r1\n\n{}\u0000")
+                    .getAction()).isEqualTo("RECEIPT");
+        }
+    }
+
+    /** Each producer reads and browses its own queues and not the other's, whichever of the two it is. */
+    @Test
+    void eachProducerReadsOnlyItsOwnReplyAndRejectionQueues() throws Exception {
+        for (String[] pair : List.of(new String[] {PRODUCER, PRODUCER_PASSWORD, OTHER}, new String[] {OTHER, OTHER_PASSWORD, PRODUCER})) {
+            try (Connection c = openWire(pair[0], pair[1]).createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                for (String kind : List.of("replies.", "rejected.")) {
+                    String own = "telephone-encounters.submit." + kind + pair[0];
+                    String others = "telephone-encounters.submit." + kind + pair[2];
+                    session.createConsumer(session.createQueue(own)).close();
+                    session.createBrowser(session.createQueue(own)).getEnumeration().hasMoreElements();
+                    assertThatThrownBy(() -> session.createConsumer(session.createQueue(others)).close())
+                            .as("%s consumes %s", pair[0], others).isInstanceOf(JMSSecurityException.class);
+                    assertThatThrownBy(() -> session.createBrowser(session.createQueue(others)).getEnumeration().hasMoreElements())
+                            .as("%s browses %s", pair[0], others).isInstanceOf(JMSSecurityException.class);
+                }
+            }
+            String login = connect(pair[0], pair[1]);
+            for (String kind : List.of("replies.", "rejected.")) {
+                String own = "/queue/telephone-encounters.submit." + kind + pair[0];
+                String others = "/queue/telephone-encounters.submit." + kind + pair[2];
+                for (String browser : List.of("", "browser:true\n")) {
+                    assertThat(stomp(login, "SUBSCRIBE\ndestination:" + own + "\nid:1\nack:auto\n" + browser + "receipt:r1\n\n\u0000")
+                            .getAction()).as("%s %s %s", pair[0], own, browser).isEqualTo("RECEIPT");
+                    StompFrame answer = stomp(login, "SUBSCRIBE\ndestination:" + others + "\nid:1\nack:auto\n" + browser
+                            + "receipt:r1\n\n\u0000");
+                    assertThat(answer.getAction()).as("%s %s %s", pair[0], others, browser).isEqualTo("ERROR");
+                    assertThat(answer.getBody() + answer.getHeaders()).containsIgnoringCase("not authorized");
+                }
             }
         }
     }
