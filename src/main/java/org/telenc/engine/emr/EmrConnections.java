@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
@@ -16,12 +18,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.storage.TableWrites;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
  * Resolves stored connections into what adapters use. The base URL {@code embedded:sandbox} means
  * the engine's own sandbox EMR, reached over real HTTP on the port the server listens on.
+ * A connection is read from the database once and then kept (see {@link TableWrites}): until this
+ * process writes {@code emr_connection} (the admin API, the provisioning file, a sync, a key
+ * rotation), and at most {@code engine.connections.cache-ttl} for writes made by other replicas.
  */
 @Component("emrConnections")
 public class EmrConnections {
@@ -33,29 +39,35 @@ public class EmrConnections {
     private final TenancyRepository tenancy;
     private final ObjectMapper json;
     private final SecretBox secrets;
+    private final TableWrites.Cache<String, Optional<Map<String, Object>>> settings;
+    private final TableWrites.Cache<String, EmrConnection> resolved;
     private volatile int localPort = 8080;
 
-    public EmrConnections(TenancyRepository tenancy, ObjectMapper json, SecretBox secrets) {
+    public EmrConnections(TenancyRepository tenancy, ObjectMapper json, SecretBox secrets, TableWrites writes) {
         this.tenancy = tenancy;
         this.json = json;
         this.secrets = secrets;
+        this.settings = writes.cache(TenancyRepository.CONNECTION_TABLE);
+        this.resolved = writes.cache(TenancyRepository.CONNECTION_TABLE);
     }
 
     @EventListener
     public void onWebServer(WebServerInitializedEvent event) {
         if (event.getApplicationContext().getServerNamespace() == null) {
             localPort = event.getWebServer().getPort();
+            resolved.clear(); // the sandbox's base URL names the port
         }
     }
 
     public EmrConnection get(String connectionId) {
-        return tenancy.findConnection(connectionId).map(this::resolve)
-                .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + connectionId));
+        return resolved.get(connectionId, id -> tenancy.findConnection(id).map(this::resolve)
+                .orElseThrow(() -> new IllegalStateException("unknown EMR connection " + id)));
     }
 
     /** A connection's settings JSON as plain values (no credentials opened): empty for an unknown connection. */
     public Map<String, Object> settingsOf(String connectionId) {
-        return tenancy.findConnection(connectionId).map(row -> options(row.settings())).orElse(Map.of());
+        return settings.get(connectionId, id -> tenancy.findConnection(id).map(row -> Collections.unmodifiableMap(options(row.settings()))))
+                .orElse(Map.of());
     }
 
     /** Active connections; one that cannot be resolved (say, credentials sealed under another key) is skipped, not fatal. */

@@ -17,7 +17,9 @@ import org.telenc.engine.emr.ReferenceRecords.Provider;
 import org.telenc.engine.emr.ReferenceRecords.Snapshot;
 import org.telenc.engine.emr.ReferenceRecords.Staff;
 import org.telenc.engine.emr.ReferenceRecords.User;
+import org.telenc.engine.storage.TableWrites;
 import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.tenancy.TenancyRepository;
 
 /** The synced reference tables of each EMR connection. */
 @Repository
@@ -25,10 +27,12 @@ public class ReferenceRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TableWrites.Cache<String, Batching> batching;
 
-    public ReferenceRepository(JdbcTemplate jdbc, Clock clock) {
+    public ReferenceRepository(JdbcTemplate jdbc, Clock clock, TableWrites writes) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.batching = writes.cache(TenancyRepository.CONNECTION_TABLE);
     }
 
     /**
@@ -200,9 +204,14 @@ public class ReferenceRepository {
     /**
      * Whether the connection's server takes transaction Bundles and finds a patient's active orders
      * with the patient in one batch ({@link EmrCapabilities#ordersBatchSearch}), as its last sync read them; both
-     * false while unknown.
+     * false while unknown. Kept like the connection's settings ({@link TableWrites}): a sync that
+     * records new capabilities drops it.
      */
     public Batching batching(String connectionId) {
+        return batching.get(connectionId, this::storedBatching);
+    }
+
+    private Batching storedBatching(String connectionId) {
         List<String> stored = jdbc.queryForList("select capabilities from emr_connection where id = ?", String.class,
                 connectionId);
         String json = stored.isEmpty() ? null : stored.get(0);

@@ -17,6 +17,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TenancyRepository {
 
+    /** The table of EMR connections (their settings, credentials, status and capabilities). */
+    public static final String CONNECTION_TABLE = "emr_connection";
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
 

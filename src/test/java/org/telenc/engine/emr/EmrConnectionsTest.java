@@ -10,7 +10,7 @@ import org.telenc.engine.tenancy.TenancyRepository;
 /** The connection settings JSON, in particular the clinic's time zone, without Spring. */
 class EmrConnectionsTest {
 
-    final EmrConnections connections = new EmrConnections(null, new ObjectMapper(), null);
+    final EmrConnections connections = new EmrConnections(null, new ObjectMapper(), null, new org.telenc.engine.storage.TableWrites(java.time.Duration.ZERO));
 
     EmrConnection.FhirSettings settings(String json) {
         return connections.settings(json);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceIdSystemsTest {
 
-    final EmrConnections connections = new EmrConnections(null, new ObjectMapper(), null);
+    final EmrConnections connections = new EmrConnections(null, new ObjectMapper(), null, new org.telenc.engine.storage.TableWrites(java.time.Duration.ZERO));
 
     @Test
     void withoutAnIdSystemReferencesAreLiteralAndIdsAreLogical() {
