@@ -29,8 +29,8 @@ public class AuditLog {
     private static final String[] OBJECT_FIELDS = {"telephone_encounter_id", "action_id", "webhook_id", "event_id", "client_id"};
 
     private static final String INSERT = """
-            insert into audit_log(at, actor_type, actor, token_reference, operation, object_id, outcome)
-            values (?,?,?,?,?,?,?)""";
+            insert into audit_log(at, actor_type, actor, token_reference, operation, object_id, outcome, reason)
+            values (?,?,?,?,?,?,?,?)""";
 
     private final JdbcTemplate jdbc;
     private final GroupCommit groupCommit;
@@ -58,7 +58,16 @@ public class AuditLog {
 
     /** Something the engine did on its own: a job's terminal outcome, say. */
     public void system(String part, String operation, String objectId, String outcome) {
-        insert(false, "system", part, null, operation, objectId, outcome);
+        insert(false, "system", part, null, operation, objectId, outcome, null);
+    }
+
+    /**
+     * An operator console action or login: who (the console user), what (the operation and its
+     * object's opaque id), with what outcome, and why (the reason the operator gave, never PHI).
+     * Written at once, in its own statement: the action it describes has already happened.
+     */
+    public void console(String user, String operation, String objectId, String outcome, String reason) {
+        insert(false, "console", user, null, operation, objectId, outcome, reason);
     }
 
     void api(Caller caller, String operation, int status, String body) {
@@ -92,7 +101,7 @@ public class AuditLog {
         } catch (Exception e) {
             // not JSON: the status says enough
         }
-        insert(true, actorType, actor, reference, operation == null ? "unknown" : operation, objectId, outcome);
+        insert(true, actorType, actor, reference, operation == null ? "unknown" : operation, objectId, outcome, null);
     }
 
     /**
@@ -100,10 +109,11 @@ public class AuditLog {
      *     before the answer leaves; otherwise (a terminal outcome, written inside the transaction that
      *     records it) the row joins the caller's transaction and commits or rolls back with it
      */
-    private void insert(boolean grouped, String actorType, String actor, String reference, String operation, String objectId, String outcome) {
+    private void insert(boolean grouped, String actorType, String actor, String reference, String operation, String objectId, String outcome,
+            String reason) {
         try {
             Object[] row = {Timestamp.from(clock.instant()), actorType, clip(actor, 128), clip(reference, 200),
-                    clip(operation, 80), clip(objectId, 64), clip(outcome, 80)};
+                    clip(operation, 80), clip(objectId, 64), clip(outcome, 80), clip(reason, 200)};
             if (grouped) {
                 groupCommit.run(() -> jdbc.update(INSERT, row));
             } else {

@@ -55,7 +55,8 @@ public class QueueDepthGauges implements MeterBinder {
         }
     }
 
-    static double depth(BrokerService broker, String queue) {
+    /** Messages waiting on one queue of the embedded broker (NaN while it is not started). */
+    public static double depth(BrokerService broker, String queue) {
         try {
             if (!broker.isStarted() || broker.getRegionBroker() == null) {
                 return Double.NaN;

@@ -2,6 +2,7 @@ package org.telenc.engine.sandbox;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
@@ -10,6 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.telenc.engine.admin.AdminAuthenticator;
 import org.telenc.engine.config.EngineProperties;
+import org.telenc.engine.console.ConsoleUsers;
 import org.telenc.engine.tenancy.Secrets;
 import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.webhook.WebhookRepository;
@@ -31,10 +33,12 @@ public class DemoTenant {
     private final WebhookRepository webhooks;
     private final EngineProperties properties;
     private final boolean adminTokenConfigured;
+    private final boolean console;
     private int port;
 
     public DemoTenant(TenancyRepository tenancy, WebhookRepository webhooks, EngineProperties properties,
-            AdminAuthenticator admin) {
+            AdminAuthenticator admin, @Value("${engine.console.enabled:false}") boolean console) {
+        this.console = console;
         this.adminTokenConfigured = !admin.usesDemoToken();
         this.tenancy = tenancy;
         this.webhooks = webhooks;
@@ -90,9 +94,17 @@ public class DemoTenant {
                     -d '{"patient_mrn":"100234","provider_id":"12241","location_id":"31","assigned_to_id":"12220","reason":"Refill request","refill_medication_name":"lisinopril","pharmacy_ehr_id":"PH-2001","caller":"Jane Doe","message":"Out of pills by Friday","is_high_priority":"false"}'
                 See the webhook it produced:
                   curl -s http://localhost:{}/sandbox/webhook-inbox
+                {}
                 =========================================================""",
                 demo.clientId(), demo.clientSecret(), demo.accessToken(), adminToken(), port, demo.clientId(), demo.clientSecret(),
-                demo.accessToken(), port);
+                demo.accessToken(), port, consoleLine());
+    }
+
+    private String consoleLine() {
+        return !console ? "Operator console: off (engine.console.enabled=false)"
+                : "Operator console: http://localhost:" + port + "/console  users: " + ConsoleUsers.DEMO_OPERATOR + " / "
+                        + ConsoleUsers.DEMO_OPERATOR + "-password, " + ConsoleUsers.DEMO_VIEWER + " / " + ConsoleUsers.DEMO_VIEWER
+                        + "-password";
     }
 
     private String adminToken() {
