@@ -232,7 +232,12 @@ class TelephoneEncounterActionFlowTest extends EngineTest {
         Accepted accepted = postAction(action(emrAppointmentId, "Replayed note", "false"));
         String noteId = awaitEvent(accepted).path("data").path("note_id").asText();
         // the engine died after the EMR write and before its transaction committed: the database
-        // still says processing, no event; the broker redelivers the message
+        // still says processing, no event; the broker redelivers the message. The receiver has the
+        // event before the engine records its attempt: wait for that record, or it lands between
+        // the deletes below
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("select count(*) from webhook_delivery d"
+                + " join webhook_event e on e.id = d.event_id where e.action_id = ? and d.status = 'pending'", Integer.class,
+                accepted.actionId()) == 0);
         jdbc.update("delete from webhook_attempt where delivery_id in (select d.id from webhook_delivery d"
                 + " join webhook_event e on e.id = d.event_id where e.action_id = ?)", accepted.actionId());
         jdbc.update("delete from webhook_delivery where event_id in (select id from webhook_event where action_id = ?)",
