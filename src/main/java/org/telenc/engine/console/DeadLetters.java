@@ -66,7 +66,7 @@ public class DeadLetters {
     }
 
     /**
-     * The messages of every dead-letter queue, at most 100 per queue, read from the embedded
+     * The messages of every dead-letter queue, the newest 100 per queue first, read from the embedded
      * broker's own queues (a JMS browser may answer before the broker has dispatched to it); empty
      * with an external broker, whose own console shows its queues.
      */
@@ -83,7 +83,9 @@ public class DeadLetters {
                 continue;
             }
             org.apache.activemq.command.Message[] messages = found.browse();
-            for (int n = 0; n < MAX && n < messages.length; n++) {
+            // newest first: the oldest of a long queue are what an operator has seen already, and a
+            // page of the oldest would hide the one that just failed
+            for (int n = messages.length - 1; n >= 0 && n >= messages.length - MAX; n--) {
                 if (messages[n] instanceof ActiveMQMessage message) {
                     all.add(new DeadLetter(message.getJMSMessageID(), queue,
                             message.getJMSTimestamp() == 0 ? null : Instant.ofEpochMilli(message.getJMSTimestamp()),

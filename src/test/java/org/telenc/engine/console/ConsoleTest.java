@@ -324,6 +324,11 @@ class ConsoleTest extends EngineTest {
         String delivery = jdbc.queryForObject("""
                 select d.id from webhook_delivery d join webhook_event e on e.id = d.event_id where e.encounter_id = ?
                  order by d.created_at limit 1""", String.class, job.encounterId());
+        // more than a page of older dead letters before it: the page must show the newest
+        for (int n = 0; n < 101; n++) {
+            camel.sendBodyAndHeader("activemq:queue:DLQ.webhooks.deliver",
+                    JSON.createObjectNode().put("delivery_id", "older-" + n).toString(), "consoleTestOlder", "yes");
+        }
         camel.sendBody("activemq:queue:DLQ.webhooks.deliver", JSON.createObjectNode().put("delivery_id", delivery).toString());
         // one the engine's dead-letter consumer leaves for an operator (JMSType untied)
         camel.sendBodyAndHeader("activemq:queue:DLQ.telephone-encounters.requests", JSON.createObjectNode()
@@ -360,6 +365,11 @@ class ConsoleTest extends EngineTest {
                 "console-discard-dead-letter discarded TICKET-9 duplicate");
         // the re-driven message reached the delivery queue, whose consumer found the delivery no longer pending
         assertThat(received(job.encounterId())).isEqualTo(1);
+        try (org.apache.camel.ConsumerTemplate drain = camel.getCamelContext().createConsumerTemplate()) {
+            while (drain.receiveBody("activemq:queue:DLQ.webhooks.deliver?selector=consoleTestOlder='yes'", 2000) != null) {
+                // the older dead letters were this test's own
+            }
+        }
     }
 
     private long received(String encounterId) {
