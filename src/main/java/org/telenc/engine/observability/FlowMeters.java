@@ -15,6 +15,8 @@ import org.telenc.engine.action.ActionOutcome;
 import org.telenc.engine.api.ApiResponse;
 import org.telenc.engine.emr.fhir.FhirCall;
 import org.telenc.engine.emr.fhir.FhirResponses;
+import org.telenc.engine.emr.rest.EmrRest;
+import org.telenc.engine.emr.rest.EmrRestCall;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.Outcome;
 import org.telenc.engine.job.EmrJob;
@@ -134,11 +136,27 @@ public class FlowMeters {
         stop(sample, call, "retryable", null, job);
     }
 
+    /** An adapter written in YAML (an {@link EmrRestCall}): the EMR answered, sorted as {@link EmrRest#check} sorts it. */
+    public void emrRestCallAnswered(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.EMR_REST_CALL) EmrRestCall call, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call == null ? null : call.operation(), EmrRest.outcome(status), status, job);
+    }
+
+    /** An adapter written in YAML: no answer at all (I/O error, timeout), retryable. */
+    public void emrRestCallNoAnswer(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.EMR_REST_CALL) EmrRestCall call, @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call == null ? null : call.operation(), "retryable", null, job);
+    }
+
     private void stop(Timer.Sample sample, FhirCall call, String outcome, Integer status, Object job) {
+        stop(sample, call == null ? null : call.operation(), outcome, status, job);
+    }
+
+    private void stop(Timer.Sample sample, String operation, String outcome, Integer status, Object job) {
         if (sample == null) {
             return;
         }
-        String operation = call == null ? null : call.operation();
         long nanos = sample.stop(meters.emrCallTimer(operation, outcome));
         JobSteps steps = this.steps;
         if (steps != null && job instanceof EmrJob emrJob) {
