@@ -155,8 +155,9 @@ public class ConsoleQueries {
     }
 
     /**
-     * One line of a job's timeline: when (to the second), what, and how long it took (null: a moment).
-     * {@code kind} sorts the lines for a page's style: job, emr_call, extension, event.
+     * One line of a job's timeline: when (to the second), its kind ({@code job}, {@code emr_call},
+     * {@code extension}, {@code event}), what, how long it took (null: a moment) and whether it is a
+     * failure (an EMR call not ok, a failed extension point, a failed outcome).
      */
     public record TimelineEntry(Instant at, String kind, String what, Long durationMs, boolean failed) {
     }

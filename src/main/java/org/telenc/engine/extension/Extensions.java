@@ -50,7 +50,8 @@ import org.telenc.engine.tenancy.Caller;
  * engine's exchange, its answer or its logs. The engine takes back only what the point allows:
  * the allowed fields of the map it leaves (re-checked by the request's bean-validation rules), or
  * at {@code accepting} a {@link Rejection}. A failure is logged by point, connection, endpoint and
- * exception class, never the exception's text. The methods {@link #reject}, {@link #rejectInvalid},
+ * exception class, never the exception's text. A job's {@code before-emr} and {@code after-outcome}
+ * runs are steps of its timeline ({@link JobSteps}). The methods {@link #reject}, {@link #rejectInvalid},
  * {@link #set} and {@link #map} are for team routes written in YAML.
  */
 @Component("extensions")
