@@ -121,7 +121,7 @@ public class ActionJobs {
         ids.put("action_id", action.actionId());
         ids.put("job_id", String.valueOf(action.jobId()));
         ids.put("access_token_reference_id", action.accessTokenReferenceId());
-        TelephoneEncounterActionRequest mapped = extensions.beforeEmr(action.connection(), request, ids,
+        TelephoneEncounterActionRequest mapped = extensions.beforeEmr(action, request, ids,
                 TelephoneEncounterActionRequest.EXTENSION_CHANGEABLE);
         if (mapped != request) {
             action.remap(mapped.getText(), mapped.highPriority());

@@ -14,7 +14,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Retention: request payloads (the PHI a request carried) are purged
  * {@code engine.retention.request-payload} after the request, once its job has finished; the
- * outcome (status, EMR id, reasons) and the webhook event stay. Expired Idempotency-Keys go too.
+ * outcome (status, EMR id, reasons) and the webhook event stay. The steps of a finished job's timeline
+ * ({@code job_step}: its EMR calls and extension points) older than that go with them; expired
+ * Idempotency-Keys go too.
  */
 @Component("retentionPurge")
 public class RetentionPurge {
@@ -47,13 +49,21 @@ public class RetentionPurge {
         int actions = jdbc.update("""
                 update telephone_encounter_action set payload = null
                  where payload is not null and created_at < ? and status <> 'processing'""", before);
+        // a job's timeline (EMR calls, extension points) goes with its request's payload: once the job has finished
+        int steps = jdbc.update("""
+                delete from job_step s
+                 where s.at < ?
+                   and not exists (select 1 from telephone_encounter t where t.job_id = s.job_id and t.status = 'processing')
+                   and not exists (select 1 from telephone_encounter_action a where a.job_id = s.job_id and a.status = 'processing')""",
+                before);
         int keys = jdbc.update("delete from idempotency_key where created_at < ?",
                 Timestamp.from(clock.instant().minus(IDEMPOTENCY_KEYS)));
-        if (encounters + actions + keys > 0) {
-            log.info("retention: {} request payload(s), {} action payload(s), {} expired Idempotency-Key(s) purged",
-                    encounters, actions, keys);
-            audit.system("retention", "purge", null, encounters + " requests, " + actions + " actions, " + keys + " keys");
+        if (encounters + actions + keys + steps > 0) {
+            log.info("retention: {} request payload(s), {} action payload(s), {} job step(s), {} expired Idempotency-Key(s) purged",
+                    encounters, actions, steps, keys);
+            audit.system("retention", "purge", null, encounters + " requests, " + actions + " actions, " + steps + " steps, "
+                    + keys + " keys");
         }
-        return Map.of("request_payloads", encounters, "action_payloads", actions, "idempotency_keys", keys);
+        return Map.of("request_payloads", encounters, "action_payloads", actions, "job_steps", steps, "idempotency_keys", keys);
     }
 }

@@ -151,7 +151,19 @@ public class ConsoleQueries {
 
     public record Job(long jobId, String kind, String id, String clientId, String connectionId, String connectionName,
             String status, String emrResourceId, List<String> reasonCodes, Instant createdAt, Instant startedAt,
-            Instant sweptAt, Instant watchdogAt, Instant updatedAt, List<Event> events) {
+            Instant sweptAt, Instant watchdogAt, Instant updatedAt, List<Event> events, List<TimelineEntry> timeline) {
+    }
+
+    /**
+     * One line of a job's timeline: when (to the second), its kind ({@code job}, {@code emr_call},
+     * {@code extension}, {@code event}), what, how long it took (null: a moment) and whether it is a
+     * failure (an EMR call not ok, a failed extension point, a failed outcome).
+     */
+    public record TimelineEntry(Instant at, String kind, String what, Long durationMs, boolean failed) {
+    }
+
+    /** One EMR call or extension point run of a job (job_step). */
+    record Step(Instant at, String kind, String name, String outcome, Integer httpStatus, long durationMs) {
     }
 
     public record Event(String id, String type, Instant createdAt, List<Delivery> deliveries) {
@@ -166,24 +178,78 @@ public class ConsoleQueries {
     }
 
     public java.util.Optional<Job> job(long jobId) {
+        Instant[] precise = new Instant[5]; // created, started, swept, watchdog, updated: to the microsecond, for the order
         List<Job> found = jdbc.query("select j.kind, j.id, c.client_id, j.connection_id, n.name, j.status, j.emr_id, j.reasons,"
                 + " j.created_at, j.started_at, j.swept_at, j.watchdog_at, j.updated_at from " + JOBS
                 + " join api_client c on c.id = j.client_pk join emr_connection n on n.id = j.connection_id where j.job_id = ?",
-                (rs, i) -> new Job(jobId, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), reasonCodes(rs.getString(8)), instant(rs, 9), instant(rs, 10),
-                        instant(rs, 11), instant(rs, 12), instant(rs, 13), List.of()), jobId);
+                (rs, i) -> {
+                    for (int column = 9; column <= 13; column++) {
+                        Timestamp t = rs.getTimestamp(column);
+                        precise[column - 9] = t == null ? null : t.toInstant();
+                    }
+                    return new Job(jobId, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), reasonCodes(rs.getString(8)), instant(rs, 9), instant(rs, 10),
+                            instant(rs, 11), instant(rs, 12), instant(rs, 13), List.of(), List.of());
+                }, jobId);
         if (found.isEmpty()) {
             return java.util.Optional.empty();
         }
         Job job = found.get(0);
         String column = "encounter".equals(job.kind()) ? "encounter_id" : "action_id";
+        Map<String, Instant> eventsAt = new LinkedHashMap<>();
         List<Event> events = jdbc.query("select id, event_type, created_at from webhook_event where " + column
-                + " = ? order by created_at", (rs, i) -> new Event(rs.getString(1), rs.getString(2), instant(rs, 3),
-                        deliveries(new DeliveryFilter(null, null, null, null, rs.getString(1)), PAGE_ROWS, true)), job.id());
+                + " = ? order by created_at", (rs, i) -> {
+                    eventsAt.put(rs.getString(1), rs.getTimestamp(3).toInstant());
+                    return new Event(rs.getString(1), rs.getString(2), instant(rs, 3),
+                            deliveries(new DeliveryFilter(null, null, null, null, rs.getString(1)), PAGE_ROWS, true));
+                }, job.id());
+        List<Sorted> lines = new ArrayList<>();
+        line(lines, precise[0], "job", "accepted", null, false);
+        line(lines, precise[1], "job", "picked up by a consumer", null, false);
+        line(lines, precise[2], "job", "queued again by the intake sweep", null, false);
+        line(lines, precise[3], "job", "queued again by the watchdog", null, false);
+        for (Step step : steps(jobId)) {
+            if ("emr_call".equals(step.kind())) {
+                String answer = step.httpStatus() == null ? "no answer" : "HTTP " + step.httpStatus();
+                line(lines, step.at(), "emr_call", "EMR call " + step.name() + ": " + answer + " (" + step.outcome() + ")",
+                        step.durationMs(), !"ok".equals(step.outcome()));
+            } else {
+                line(lines, step.at(), "extension", "extension point " + step.name() + ": " + step.outcome(), step.durationMs(),
+                        !"ok".equals(step.outcome()));
+            }
+        }
+        if (!"processing".equals(job.status())) {
+            line(lines, precise[4], "job", "outcome: " + job.status(), null, "failed".equals(job.status()));
+        }
+        for (Event e : events) {
+            line(lines, eventsAt.get(e.id()), "event", "webhook event " + e.type() + " " + e.id(), null, false);
+        }
+        // by time; a tie keeps the order above (a job's row times and its steps' may fall in one millisecond)
+        lines.sort(java.util.Comparator.comparing(Sorted::at));
+        List<TimelineEntry> timeline = lines.stream().map(Sorted::entry).toList();
         return java.util.Optional.of(new Job(job.jobId(), job.kind(), job.id(), job.clientId(), job.connectionId(),
                 job.connectionName(), job.status(), job.emrResourceId(), job.reasonCodes(), job.createdAt(), job.startedAt(),
-                job.sweptAt(), job.watchdogAt(), job.updatedAt(), events));
+                job.sweptAt(), job.watchdogAt(), job.updatedAt(), events, timeline));
     }
+
+    private record Sorted(Instant at, TimelineEntry entry) {
+    }
+
+    private static void line(List<Sorted> lines, Instant at, String kind, String what, Long durationMs, boolean failed) {
+        if (at != null) {
+            lines.add(new Sorted(at, new TimelineEntry(at.truncatedTo(ChronoUnit.SECONDS), kind, what, durationMs, failed)));
+        }
+    }
+
+    /** A job's EMR calls and extension point runs, oldest first (names, statuses and durations only). */
+    List<Step> steps(long jobId) {
+        return jdbc.query("select at, kind, name, outcome, http_status, duration_ms from job_step where job_id = ?"
+                + " order by at, id limit ?", (rs, i) -> new Step(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
+                        rs.getString(4), (Integer) rs.getObject(5), rs.getLong(6)), jobId, STEP_ROWS);
+    }
+
+    /** Steps a job page shows at most (a job deferred many times makes many). */
+    static final int STEP_ROWS = 500;
 
     private List<String> reasonCodes(String reasons) {
         List<String> codes = new ArrayList<>();

@@ -115,7 +115,7 @@ public class EncounterJobs {
         ids.put("telephone_encounter_id", job.telephoneEncounterId());
         ids.put("job_id", String.valueOf(job.jobId()));
         ids.put("access_token_reference_id", job.accessTokenReferenceId());
-        job.remap(extensions.beforeEmr(job.connection(), job.request(), ids, TelephoneEncounterRequest.EXTENSION_CHANGEABLE));
+        job.remap(extensions.beforeEmr(job, job.request(), ids, TelephoneEncounterRequest.EXTENSION_CHANGEABLE));
         return job;
     }
 

@@ -24,6 +24,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.api.ApiException;
@@ -32,6 +33,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.intake.BodyField;
 import org.telenc.engine.intake.BoundRequest;
 import org.telenc.engine.job.EmrJob;
+import org.telenc.engine.job.JobSteps;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.tenancy.Caller;
@@ -48,7 +50,8 @@ import org.telenc.engine.tenancy.Caller;
  * engine's exchange, its answer or its logs. The engine takes back only what the point allows:
  * the allowed fields of the map it leaves (re-checked by the request's bean-validation rules), or
  * at {@code accepting} a {@link Rejection}. A failure is logged by point, connection, endpoint and
- * exception class, never the exception's text. The methods {@link #reject}, {@link #rejectInvalid},
+ * exception class, never the exception's text. A job's {@code before-emr} and {@code after-outcome}
+ * runs are steps of its timeline ({@link JobSteps}). The methods {@link #reject}, {@link #rejectInvalid},
  * {@link #set} and {@link #map} are for team routes written in YAML.
  */
 @Component("extensions")
@@ -78,6 +81,8 @@ public class Extensions {
     private final long routeWaitMillis;
     /** A call runs wholly on one version of the team's routes: a reload's swap waits for it, it waits for a swap. */
     private final TeamRouteSwaps swaps;
+    /** Where a job's extension points are recorded for its timeline; absent where no database is. */
+    private volatile JobSteps steps;
 
     public Extensions(CamelContext camel, EmrConnections connections, MeterRegistry meters, ObjectMapper json,
             TeamRouteSwaps swaps, @Value("${engine.routes.extra-route-wait:10s}") Duration routeWait) {
@@ -101,6 +106,11 @@ public class Extensions {
         this.json = json;
         ValidatorFactory factory = Validation.buildDefaultValidatorFactory();
         this.validator = factory.getValidator();
+    }
+
+    @Autowired(required = false)
+    public void setJobSteps(JobSteps steps) {
+        this.steps = steps;
     }
 
     // ---- for team routes (YAML: method: "reject('clinic_closed', 'The clinic takes no requests today.')")
@@ -216,6 +226,23 @@ public class Extensions {
     }
 
     /**
+     * The {@code before-emr} point of a job, as {@link #beforeEmr(EmrConnection, BoundRequest, Map, Set)}
+     * on the job's connection; when the connection names a route, its run (ok, or failed) is a step
+     * of the job's timeline.
+     */
+    public <R extends BoundRequest> R beforeEmr(EmrJob job, R request, Map<String, Object> context, Set<String> changeable) {
+        long started = System.nanoTime();
+        boolean ok = false;
+        try {
+            R mapped = beforeEmr(job.connection(), request, context, changeable);
+            ok = true;
+            return mapped;
+        } finally {
+            step(job, ExtensionPoint.BEFORE_EMR, ok, started);
+        }
+    }
+
+    /**
      * The {@code before-emr} point for a job whose fields are plain values: the changed allowed
      * fields (field → new value, null for removed), empty when nothing changed or no route is selected.
      */
@@ -240,6 +267,8 @@ public class Extensions {
             return;
         }
         EmrConnection connection = job.connection();
+        long started = System.nanoTime();
+        boolean ok = false;
         try {
             String endpoint = selected(connection.options(), ExtensionPoint.AFTER_OUTCOME, connection.id());
             if (endpoint == null) {
@@ -249,11 +278,30 @@ public class Extensions {
             });
             run(ExtensionPoint.AFTER_OUTCOME, connection, endpoint, event);
             count(ExtensionPoint.AFTER_OUTCOME, "ran");
+            ok = true;
         } catch (ExtensionFailedException e) {
             // already logged and counted
         } catch (Exception e) {
             failed(ExtensionPoint.AFTER_OUTCOME, connection.id(), "?", e.getClass().getName());
+        } finally {
+            step(job, ExtensionPoint.AFTER_OUTCOME, ok, started);
         }
+    }
+
+    /** A step of the job's timeline, when its connection names a route for the point (ran, or failed trying). */
+    private void step(EmrJob job, ExtensionPoint point, boolean ok, long startedNanos) {
+        JobSteps steps = this.steps;
+        if (steps == null || !names(job.connection().options(), point)) {
+            return;
+        }
+        steps.extension(job.jobId(), point.key(), ok, Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    /** Whether the settings name anything for the point (a route, or a value that is not one). */
+    static boolean names(Map<String, Object> options, ExtensionPoint point) {
+        Object extensions = options == null ? null : options.get(SETTINGS_KEY);
+        return extensions instanceof Map<?, ?> byPoint && byPoint.get(point.key()) != null
+                && !String.valueOf(byPoint.get(point.key())).isBlank();
     }
 
     /**

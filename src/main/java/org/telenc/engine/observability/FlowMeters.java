@@ -2,19 +2,25 @@ package org.telenc.engine.observability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.action.ActionJob;
 import org.telenc.engine.action.ActionOutcome;
 import org.telenc.engine.api.ApiResponse;
 import org.telenc.engine.emr.fhir.FhirCall;
 import org.telenc.engine.emr.fhir.FhirResponses;
+import org.telenc.engine.emr.rest.EmrRest;
+import org.telenc.engine.emr.rest.EmrRestCall;
 import org.telenc.engine.encounter.EncounterJob;
 import org.telenc.engine.encounter.Outcome;
+import org.telenc.engine.job.EmrJob;
+import org.telenc.engine.job.JobSteps;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.webhook.WebhookDeliveries;
 import org.telenc.engine.webhook.WebhookDestinationGuard;
@@ -32,8 +38,16 @@ public class FlowMeters {
 
     private final EngineMeters meters;
 
+    /** Where a job's EMR calls are recorded for its timeline; absent in the slim contexts of route tests. */
+    private volatile JobSteps steps;
+
     public FlowMeters(EngineMeters meters) {
         this.meters = meters;
+    }
+
+    @Autowired(required = false)
+    public void setJobSteps(JobSteps steps) {
+        this.steps = steps;
     }
 
     /** The intake's channel: {@code mq} when the MQ intake runs it, else {@code http}. */
@@ -106,20 +120,48 @@ public class FlowMeters {
         return Timer.start(meters.registry());
     }
 
-    /** The EMR answered: ok, retryable or permanent by its status, exactly as {@link FhirResponses#check} sorts it. */
-    public void emrCallAnswered(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call,
-            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status) {
-        stop(sample, call, FhirResponses.outcome(status));
+    /**
+     * The EMR answered: ok, retryable or permanent by its status, exactly as {@link FhirResponses#check}
+     * sorts it; the call is a step of the job's timeline too.
+     */
+    public void emrCallAnswered(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call, FhirResponses.outcome(status), status, job);
     }
 
     /** No answer at all (I/O error, timeout): retryable. */
-    public void emrCallNoAnswer(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample, @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call) {
-        stop(sample, call, "retryable");
+    public void emrCallNoAnswer(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.FHIR_CALL) FhirCall call, @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call, "retryable", null, job);
     }
 
-    private void stop(Timer.Sample sample, FhirCall call, String outcome) {
-        if (sample != null) {
-            sample.stop(meters.emrCallTimer(call == null ? null : call.operation(), outcome));
+    /** An adapter written in YAML (an {@link EmrRestCall}): the EMR answered, sorted as {@link EmrRest#check} sorts it. */
+    public void emrRestCallAnswered(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.EMR_REST_CALL) EmrRestCall call, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call == null ? null : call.operation(), EmrRest.outcome(status), status, job);
+    }
+
+    /** An adapter written in YAML: no answer at all (I/O error, timeout), retryable. */
+    public void emrRestCallNoAnswer(@ExchangeProperty(ExchangeProperties.EMR_CALL_SAMPLE) Timer.Sample sample,
+            @ExchangeProperty(ExchangeProperties.EMR_REST_CALL) EmrRestCall call, @ExchangeProperty(ExchangeProperties.JOB) Object job) {
+        stop(sample, call == null ? null : call.operation(), "retryable", null, job);
+    }
+
+    private void stop(Timer.Sample sample, FhirCall call, String outcome, Integer status, Object job) {
+        stop(sample, call == null ? null : call.operation(), outcome, status, job);
+    }
+
+    private void stop(Timer.Sample sample, String operation, String outcome, Integer status, Object job) {
+        if (sample == null) {
+            return;
+        }
+        long nanos = sample.stop(meters.emrCallTimer(operation, outcome));
+        JobSteps steps = this.steps;
+        if (steps != null && job instanceof EmrJob emrJob) {
+            // a call outside a job (a sync, a query) has no timeline
+            steps.emrCall(emrJob.jobId(), operation, status, outcome, Duration.ofNanos(nanos));
         }
     }
 

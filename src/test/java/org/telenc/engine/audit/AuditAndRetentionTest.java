@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -89,8 +90,17 @@ class AuditAndRetentionTest extends EngineTest {
         receiver.awaitOne(b -> b.contains(processing), Duration.ofSeconds(30));
         jdbc.update("update telephone_encounter set status = 'processing' where id = ?", processing);
         jdbc.update("update telephone_encounter_request set created_at = ? where encounter_id = ?", old, processing);
+        // each job's timeline steps (its EMR calls), as old: they go with the finished job's payload only
+        long finishedJob = jdbc.queryForObject("select job_id from telephone_encounter where id = ?", Long.class, finished);
+        long processingJob = jdbc.queryForObject("select job_id from telephone_encounter where id = ?", Long.class, processing);
+        String steps = "select count(*) from job_step where job_id = ?";
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(steps, Long.class, finishedJob) > 0
+                && jdbc.queryForObject(steps, Long.class, processingJob) > 0);
+        jdbc.update("update job_step set at = ? where job_id in (?, ?)", old, finishedJob, processingJob);
         try {
             camel.requestBody("direct:retention-purge", (Object) null);
+            assertThat(jdbc.queryForObject(steps, Long.class, finishedJob)).as("steps of the finished job").isZero();
+            assertThat(jdbc.queryForObject(steps, Long.class, processingJob)).as("steps of the job in flight").isPositive();
             assertThat(jdbc.queryForObject("select count(*) from telephone_encounter_request where encounter_id = ?", Integer.class,
                     finished)).isZero();
             assertThat(jdbc.queryForObject("select count(*) from telephone_encounter_request where encounter_id = ?", Integer.class,

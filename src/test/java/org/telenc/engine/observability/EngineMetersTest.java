@@ -143,10 +143,10 @@ class EngineMetersTest {
         FhirCall call = FhirCall.get("find-patient", "https://emr.example/Patient?identifier=urn%7C100234");
         Timer.Sample sample = flow.emrCallStarted();
         clock.add(120, TimeUnit.MILLISECONDS);
-        flow.emrCallAnswered(sample, call, 200);
-        flow.emrCallAnswered(flow.emrCallStarted(), call, 503);
-        flow.emrCallAnswered(flow.emrCallStarted(), call, 422);
-        flow.emrCallNoAnswer(flow.emrCallStarted(), call);
+        flow.emrCallAnswered(sample, call, 200, null);
+        flow.emrCallAnswered(flow.emrCallStarted(), call, 503, null);
+        flow.emrCallAnswered(flow.emrCallStarted(), call, 422, null);
+        flow.emrCallNoAnswer(flow.emrCallStarted(), call, null);
 
         Timer ok = registry.find("telenc.emr.call").tags("operation", "find-patient", "outcome", "ok").timer();
         assertThat(ok.count()).isEqualTo(1);

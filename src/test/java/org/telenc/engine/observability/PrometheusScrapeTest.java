@@ -148,6 +148,9 @@ class PrometheusScrapeTest {
             assertThat(metrics.find("telenc_emr_call_seconds_count", "operation", "add-refill", "outcome", "ok")).isNull();
             assertThat(metrics.value("telenc_emr_call_seconds_count", "operation", "read-capabilities", "outcome", "ok")).isEqualTo(1);
             assertThat(metrics.find("telenc_emr_call_seconds_sum", "operation", "find-patient", "outcome", "ok").value()).isPositive();
+            // every job's EMR calls reached its timeline (job_step): none lost
+            assertThat(metrics.find("telenc_job_steps_lost_total")).isNotNull();
+            assertThat(metrics.value("telenc_job_steps_lost_total")).isZero();
             // the circuit of the demo connection, labelled with its id
             String connectionId = jdbc.queryForObject("select id from emr_connection where name = ?", String.class,
                     DemoTenant.CONNECTION_NAME);

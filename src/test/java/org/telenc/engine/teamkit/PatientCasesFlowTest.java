@@ -46,6 +46,8 @@ class PatientCasesFlowTest extends EngineTest {
 
     @Autowired
     EngineProperties properties;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     static PatientCasesEmr start() {
         try {
@@ -176,6 +178,13 @@ class PatientCasesFlowTest extends EngineTest {
         assertThat(EMR.pharmaciesOf("101")).containsExactly("PH-2002");
         JsonNode status = JSON.readTree(asTeam("GET", "/v1/telephone-encounters/" + done.id(), null).body());
         assertThat(status.path("telephone_encounter").path("status").asText()).isEqualTo("completed");
+        // each call of the YAML adapter is a step of the job's timeline, as the FHIR adapter's are
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "select name || ' ' || http_status || ' ' || outcome from job_step where job_id = ? and kind = 'emr_call' order by at, id",
+                String.class, Long.parseLong(done.jobId())))
+                .contains("find-patient 200 ok", "list-refillable-medications 200 ok", "add-refill 201 ok")
+                .anySatisfy(step -> assertThat(step).matches("create-case 20[01] ok"))
+                .allSatisfy(step -> assertThat(step).matches("[a-z-]+ 20[0-9] ok")));
     }
 
     @Test

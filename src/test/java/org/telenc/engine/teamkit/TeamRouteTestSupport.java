@@ -4,13 +4,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.telenc.engine.emr.rest.EmrRecords;
 import org.telenc.engine.emr.rest.EmrRest;
+import org.telenc.engine.observability.EngineMeters;
+import org.telenc.engine.observability.FlowMeters;
 import org.telenc.engine.support.AdapterRouteTestSupport;
 
 /**
  * What a test of a team's adapter file needs, Camel only (no engine, broker or database): the slim
  * context of {@link AdapterRouteTestSupport} (the call guard, redelivery and authorization, the
  * weaving of the file's camel-http step to a mock, and a call of an operation as the flows make it)
- * with the engine's generic adapter beans, emrRest and emrRecords. A subclass names the files in
+ * with the engine's generic adapter beans, emrRest and emrRecords, and flowMeters (an adapter times
+ * its calls with it). A subclass names the files in
  * {@code camel.main.routes-include-pattern} and uses
  * {@code @CamelSpringBootTest @UseAdviceWith @SpringBootTest(classes = TeamRouteTestSupport.Beans.class)}.
  * The store of EMR credentials and the tenancy repository are the only stand-ins (no connection
@@ -19,7 +22,7 @@ import org.telenc.engine.support.AdapterRouteTestSupport;
 public abstract class TeamRouteTestSupport extends AdapterRouteTestSupport {
 
     @Configuration(proxyBeanMethods = false)
-    @Import({AdapterRouteTestSupport.Beans.class, EmrRest.class, EmrRecords.class})
+    @Import({AdapterRouteTestSupport.Beans.class, EmrRest.class, EmrRecords.class, FlowMeters.class, EngineMeters.class})
     public static class Beans {
     }
 }

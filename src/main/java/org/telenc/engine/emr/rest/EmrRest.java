@@ -101,6 +101,12 @@ public class EmrRest {
         throw new EmrPermanentException("emr_rejected", code, what);
     }
 
+    /** How {@link #check} takes an answer's status, for metrics and a job's timeline: ok, retryable or permanent. */
+    public static String outcome(Integer status) {
+        int code = status == null ? 0 : status;
+        return code >= 200 && code < 300 ? "ok" : retryable(code) ? "retryable" : "permanent";
+    }
+
     /** 408, 409, 412, 429 and 5xx: the same call may succeed later. */
     static boolean retryable(int code) {
         return code == 408 || code == 409 || code == 412 || code == 429 || code >= 500;
