@@ -40,9 +40,12 @@ public class ConsoleController {
     private final EmrConnectionsHealth health;
     private final ObjectProvider<BrokerService> broker;
     private final DeadLetters deadLetters;
+    private final String oidcIssuer;
 
     public ConsoleController(ConsoleQueries queries, ConsoleActions actions, TenancyRepository tenancy,
-            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters) {
+            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters,
+            @org.springframework.beans.factory.annotation.Value("${engine.console.oidc.issuer-uri:}") String oidcIssuer) {
+        this.oidcIssuer = oidcIssuer;
         this.deadLetters = deadLetters;
         this.queries = queries;
         this.actions = actions;
@@ -69,7 +72,8 @@ public class ConsoleController {
     }
 
     @GetMapping("/login")
-    String login() {
+    String login(Model model) {
+        model.addAttribute("oidc", !oidcIssuer.isBlank());
         return "console/login";
     }
 
