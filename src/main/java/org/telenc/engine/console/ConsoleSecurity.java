@@ -89,6 +89,7 @@ public class ConsoleSecurity {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/console/login", "/console/assets/**", ConsoleOidc.AUTHORIZATION_BASE + "/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/console/logout").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/console/endpoints/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/console/**").hasRole("OPERATOR")
                         .anyRequest().hasRole("VIEWER"))
                 .csrf(c -> c.csrfTokenRepository(csrf))
