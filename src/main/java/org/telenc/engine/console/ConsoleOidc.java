@@ -29,6 +29,8 @@ final class ConsoleOidc {
     static final String REGISTRATION = "oidc";
     static final String AUTHORIZATION_BASE = "/console/oauth2/authorization";
     static final String REDIRECT_BASE = "/console/login/oauth2/code/*";
+    /** The redirect URI when none is set: host and scheme of the request (right when forwarded headers reach the engine). */
+    static final String DEFAULT_REDIRECT_URI = "{baseUrl}/console/login/oauth2/code/{registrationId}";
     /** The error code of a login whose claim names no console role (audited where it is refused). */
     static final String NO_ROLE = "console_role_missing";
 

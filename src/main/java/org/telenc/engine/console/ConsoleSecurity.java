@@ -66,8 +66,8 @@ public class ConsoleSecurity {
             @Value("${engine.console.oidc.issuer-uri:}") String issuer, @Value("${engine.console.oidc.client-id:}") String clientId,
             @Value("${engine.console.oidc.client-secret:}") String clientSecret,
             @Value("${engine.console.oidc.role-claim:roles}") String roleClaim,
-            @Value("${engine.console.oidc.redirect-uri:{baseUrl}/console/login/oauth2/code/{registrationId}}") String redirectUri)
-            throws Exception {
+            org.springframework.core.env.Environment environment) throws Exception {
+        String redirectUri = environment.getProperty("engine.console.oidc.redirect-uri", ConsoleOidc.DEFAULT_REDIRECT_URI);
         http.securityMatcher("/console/**");
         if (!enabled) {
             // no console: the paths are nobody's (404); the chain exists so that Spring Boot's default
