@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.telenc.engine.audit.AuditLog;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.webhook.WebhookApi;
 import org.telenc.engine.webhook.WebhookDeliveries;
 import org.telenc.engine.webhook.WebhookRepository;
 
@@ -30,9 +31,12 @@ public class ConsoleActions {
     private final ProducerTemplate camel;
     private final TransactionTemplate transaction;
     private final int recoverLimit;
+    private final WebhookApi webhookApi;
 
     public ConsoleActions(WebhookRepository webhooks, ConsoleQueries queries, AuditLog audit, ProducerTemplate camel,
-            PlatformTransactionManager transactions, @Value("${engine.console.recover-limit:500}") int recoverLimit) {
+            PlatformTransactionManager transactions, @Value("${engine.console.recover-limit:500}") int recoverLimit,
+            WebhookApi webhookApi) {
+        this.webhookApi = webhookApi;
         this.webhooks = webhooks;
         this.queries = queries;
         this.audit = audit;
@@ -93,6 +97,30 @@ public class ConsoleActions {
             throw new Refused("The sync failed; the connection's state shows why.");
         }
         audit.console(user, "console-sync-connection", connectionId, "synced", why);
+    }
+
+    /** Enables a disabled webhook endpoint again (admin); refused when it is not disabled. */
+    public void reenable(String user, String endpointId, String reason) {
+        String why = reason(reason);
+        if (!webhooks.reenableEndpoint(endpointId)) {
+            audit.console(user, "console-enable-endpoint", endpointId, "refused: not disabled", why);
+            throw new Refused("The endpoint is not disabled: nothing changed.");
+        }
+        audit.console(user, "console-enable-endpoint", endpointId, "enabled", why);
+    }
+
+    /**
+     * Rotates an endpoint's signing secret (admin) through the admin API's own rotation
+     * ({@link WebhookApi#rotate}); answers the new secret for its one showing. The audit records
+     * who, which endpoint and why, never the secret.
+     */
+    public String rotateSecret(String user, String endpointId, String reason) {
+        String why = reason(reason);
+        WebhookRepository.Endpoint endpoint = webhooks.endpoint(endpointId).filter(e -> !"deleted".equals(e.status()))
+                .orElseThrow(() -> new Refused("No such endpoint."));
+        String secret = webhookApi.rotate(endpoint);
+        audit.console(user, "console-rotate-endpoint-secret", endpointId, "rotated", why);
+        return secret;
     }
 
     private Optional<String> newDelivery(String deliveryId) {

@@ -40,9 +40,12 @@ public class ConsoleController {
     private final EmrConnectionsHealth health;
     private final ObjectProvider<BrokerService> broker;
     private final DeadLetters deadLetters;
+    private final String oidcIssuer;
 
     public ConsoleController(ConsoleQueries queries, ConsoleActions actions, TenancyRepository tenancy,
-            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters) {
+            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters,
+            @org.springframework.beans.factory.annotation.Value("${engine.console.oidc.issuer-uri:}") String oidcIssuer) {
+        this.oidcIssuer = oidcIssuer;
         this.deadLetters = deadLetters;
         this.queries = queries;
         this.actions = actions;
@@ -62,6 +65,7 @@ public class ConsoleController {
         model.addAttribute("user", authentication.getName());
         model.addAttribute("role", (admin ? ConsoleRoles.ADMIN : operator ? ConsoleRoles.OPERATOR : ConsoleRoles.VIEWER).label());
         model.addAttribute("operator", operator);
+        model.addAttribute("admin", admin);
     }
 
     private static boolean has(Authentication authentication, ConsoleRoles role) {
@@ -69,7 +73,8 @@ public class ConsoleController {
     }
 
     @GetMapping("/login")
-    String login() {
+    String login(Model model) {
+        model.addAttribute("oidc", !oidcIssuer.isBlank());
         return "console/login";
     }
 
@@ -200,6 +205,43 @@ public class ConsoleController {
         return "console/endpoints";
     }
 
+    /**
+     * Admin actions on an endpoint, step one (no {@code confirmed}): the confirmation; step two
+     * (confirmed, with a reason): re-enable a disabled endpoint, or rotate its signing secret and
+     * show the new one on this answer only (never in a redirect, a flash attribute, a log or the audit).
+     */
+    @PostMapping("/endpoints/{id}/{action}")
+    String endpointAction(@PathVariable("id") String id, @PathVariable("action") String action,
+            @RequestParam(name = "confirmed", required = false) String confirmed,
+            @RequestParam(name = "reason", required = false) String reason, Authentication who, Model model,
+            RedirectAttributes redirect, jakarta.servlet.http.HttpServletResponse response) {
+        if (!action.equals("enable") && !action.equals("rotate-secret")) {
+            throw new NotFound();
+        }
+        ConsoleQueries.EndpointRow endpoint = queries.endpoints().stream().filter(e -> e.id().equals(id)).findFirst()
+                .orElseThrow(NotFound::new);
+        if (confirmed == null) {
+            model.addAttribute("endpoint", endpoint);
+            model.addAttribute("action", action);
+            return "console/confirm-endpoint";
+        }
+        try {
+            if (action.equals("enable")) {
+                actions.reenable(who.getName(), id, reason);
+                redirect.addFlashAttribute("notice", "Endpoint " + id + " enabled again.");
+                return "redirect:/console/endpoints";
+            }
+            String secret = actions.rotateSecret(who.getName(), id, reason);
+            response.setHeader("Cache-Control", "no-store");
+            model.addAttribute("endpoint", endpoint);
+            model.addAttribute("secret", secret);
+            return "console/endpoint-secret";
+        } catch (ConsoleActions.Refused e) {
+            redirect.addFlashAttribute("notice", e.getMessage());
+            return "redirect:/console/endpoints";
+        }
+    }
+
     @GetMapping("/dead-letters")
     String deadLetters(Model model) throws jakarta.jms.JMSException {
         model.addAttribute("messages", deadLetters.list());
@@ -244,6 +286,13 @@ public class ConsoleController {
         NotFound() {
             super("not found", null, false, false);
         }
+    }
+
+    @ExceptionHandler(ConsoleQueries.BadFilter.class)
+    @ResponseStatus(HttpStatus.BAD_REQUEST)
+    String badFilter(ConsoleQueries.BadFilter e, Model model) {
+        model.addAttribute("problem", e.getMessage());
+        return "console/bad-filter";
     }
 
     @ExceptionHandler(NotFound.class)

@@ -201,7 +201,7 @@ public class ConsoleQueries {
                 + " = ? order by created_at", (rs, i) -> {
                     eventsAt.put(rs.getString(1), rs.getTimestamp(3).toInstant());
                     return new Event(rs.getString(1), rs.getString(2), instant(rs, 3),
-                            deliveries(new DeliveryFilter(null, null, null, null, rs.getString(1)), PAGE_ROWS, true));
+                            deliveries(DeliveryFilter.ofEvent(rs.getString(1)), PAGE_ROWS, true));
                 }, job.id());
         List<Sorted> lines = new ArrayList<>();
         line(lines, precise[0], "job", "accepted", null, false);
@@ -270,18 +270,54 @@ public class ConsoleQueries {
 
     // ---- deliveries
 
-    /** A filter of the deliveries page; every field optional. */
-    public record DeliveryFilter(String client, String endpoint, String eventType, String status, String event) {
+    /**
+     * A filter of the deliveries page; every field optional. {@code from} (inclusive) and
+     * {@code to} (exclusive) are UTC times as a datetime-local input sends them
+     * ({@code 2026-12-07T06:30}, seconds allowed); {@code since} is one of {@link #SINCE}'s keys and
+     * narrows to the last hour, day or week. A time that does not parse refuses the filter
+     * ({@link BadFilter}, when applied), never widens it.
+     */
+    public record DeliveryFilter(String client, String endpoint, String eventType, String status, String event, String from,
+            String to, String since) {
         public DeliveryFilter {
             client = blankToNull(client);
             endpoint = blankToNull(endpoint);
             eventType = blankToNull(eventType);
             status = blankToNull(status);
             event = blankToNull(event);
+            from = blankToNull(from);
+            to = blankToNull(to);
+            since = blankToNull(since);
+        }
+
+        public static DeliveryFilter ofEvent(String event) {
+            return new DeliveryFilter(null, null, null, null, event, null, null, null);
         }
 
         public DeliveryFilter failedOnly() {
-            return new DeliveryFilter(client, endpoint, eventType, "failed", event);
+            return new DeliveryFilter(client, endpoint, eventType, "failed", event, from, to, since);
+        }
+    }
+
+    /** The choices of the deliveries page's "last" filter. */
+    public static final Map<String, Duration> SINCE = Map.of("1h", Duration.ofHours(1), "24h", Duration.ofHours(24),
+            "7d", Duration.ofDays(7));
+
+    /** A filter that cannot be applied as given (a time that does not parse). */
+    public static final class BadFilter extends RuntimeException {
+        public BadFilter(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Instant utc(String time, String name) {
+        if (time == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(time).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadFilter(name + " must be a UTC date and time such as 2026-12-07T06:30.");
         }
     }
 
@@ -352,7 +388,7 @@ public class ConsoleQueries {
                               and later.endpoint_id = d.endpoint_id and later.created_at > d.created_at)
              and exists (select 1 from webhook_endpoint e where e.id = d.endpoint_id and e.status = 'enabled')""";
 
-    private static String where(DeliveryFilter filter, List<Object> args) {
+    private String where(DeliveryFilter filter, List<Object> args) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         if (filter.client() != null) {
             where.append(" and c.client_id = ?");
@@ -373,6 +409,21 @@ public class ConsoleQueries {
         if (filter.event() != null) {
             where.append(" and d.event_id = ?");
             args.add(filter.event());
+        }
+        if (filter.from() != null) {
+            where.append(" and d.created_at >= ?");
+            args.add(Timestamp.from(utc(filter.from(), "from")));
+        }
+        if (filter.to() != null) {
+            where.append(" and d.created_at < ?");
+            args.add(Timestamp.from(utc(filter.to(), "to")));
+        }
+        if (filter.since() != null) {
+            if (!SINCE.containsKey(filter.since())) {
+                throw new BadFilter("since must be 1h, 24h or 7d.");
+            }
+            where.append(" and d.created_at >= ?");
+            args.add(Timestamp.from(clock.instant().minus(SINCE.get(filter.since()))));
         }
         return where.toString();
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -17,13 +18,13 @@ import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -61,8 +62,12 @@ public class ConsoleSecurity {
 
     @Bean
     SecurityFilterChain consoleFilterChain(HttpSecurity http, ConsoleUsers users, LoginThrottle throttle, AuditLog audit,
-            @Value("${engine.console.enabled:false}") boolean enabled, @Value("${engine.sandbox.enabled:true}") boolean sandbox)
-            throws Exception {
+            @Value("${engine.console.enabled:false}") boolean enabled, @Value("${engine.sandbox.enabled:true}") boolean sandbox,
+            @Value("${engine.console.oidc.issuer-uri:}") String issuer, @Value("${engine.console.oidc.client-id:}") String clientId,
+            @Value("${engine.console.oidc.client-secret:}") String clientSecret,
+            @Value("${engine.console.oidc.role-claim:roles}") String roleClaim,
+            org.springframework.core.env.Environment environment) throws Exception {
+        String redirectUri = environment.getProperty("engine.console.oidc.redirect-uri", ConsoleOidc.DEFAULT_REDIRECT_URI);
         http.securityMatcher("/console/**");
         if (!enabled) {
             // no console: the paths are nobody's (404); the chain exists so that Spring Boot's default
@@ -73,17 +78,18 @@ public class ConsoleSecurity {
         }
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
         provider.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
-        AuthenticationManager manager = new ProviderManager(provider);
         CookieCsrfTokenRepository csrf = new CookieCsrfTokenRepository();
         csrf.setCookieName("CONSOLE-XSRF");
         csrf.setCookiePath("/console");
         csrf.setCookieCustomizer(c -> c.httpOnly(true).secure(!sandbox).sameSite("Lax"));
         SimpleUrlAuthenticationFailureHandler refused = new SimpleUrlAuthenticationFailureHandler("/console/login?error");
         refused.setAllowSessionCreation(false);
-        http.authenticationManager(manager)
+        // a provider, not a whole manager: oauth2Login adds its own providers to the chain's manager
+        http.authenticationProvider(provider)
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/console/login", "/console/assets/**").permitAll()
+                        .requestMatchers("/console/login", "/console/assets/**", ConsoleOidc.AUTHORIZATION_BASE + "/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/console/logout").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/console/endpoints/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/console/**").hasRole("OPERATOR")
                         .anyRequest().hasRole("VIEWER"))
                 .csrf(c -> c.csrfTokenRepository(csrf))
@@ -104,7 +110,45 @@ public class ConsoleSecurity {
                 .headers(h -> h.contentSecurityPolicy(p -> p.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(f -> f.deny()))
                 .addFilterBefore(new ThrottledLogins(throttle), UsernamePasswordAuthenticationFilter.class);
+        if (!issuer.isBlank()) {
+            oidc(http, audit, new ConsoleOidc.Registrations(issuer.strip(), clientId.strip(), clientSecret, redirectUri), roleClaim);
+        }
         return http.build();
+    }
+
+    /**
+     * OpenID Connect login beside form login: an unauthenticated page request goes to the
+     * identity provider (the login page keeps the form for the provisioning file's users, the
+     * break-glass accounts); the authorization request and the redirect URI live under /console,
+     * so the chain (and nothing else) handles them. Every login is audited, refused or not.
+     */
+    private static void oidc(HttpSecurity http, AuditLog audit, ConsoleOidc.Registrations registrations, String roleClaim)
+            throws Exception {
+        String start = ConsoleOidc.AUTHORIZATION_BASE + "/" + ConsoleOidc.REGISTRATION;
+        SimpleUrlAuthenticationFailureHandler refused = new SimpleUrlAuthenticationFailureHandler("/console/login?error=oidc");
+        refused.setAllowSessionCreation(false);
+        http.oauth2Login(o -> o.loginPage("/console/login")
+                .clientRegistrationRepository(registrations)
+                .authorizationEndpoint(a -> a.baseUri(ConsoleOidc.AUTHORIZATION_BASE))
+                .redirectionEndpoint(r -> r.baseUri(ConsoleOidc.REDIRECT_BASE))
+                .userInfoEndpoint(u -> u.oidcUserService(ConsoleOidc.users(roleClaim, audit)))
+                .successHandler((request, response, authentication) -> {
+                    audit.console(authentication.getName(), "console-login-oidc", null, "ok", null);
+                    response.sendRedirect("/console");
+                })
+                .failureHandler((request, response, exception) -> {
+                    boolean audited = exception instanceof OAuth2AuthenticationException e
+                            && ConsoleOidc.NO_ROLE.equals(e.getError().getErrorCode());
+                    if (!audited) {
+                        // the error code only: a description may quote the token's claims
+                        String code = exception instanceof OAuth2AuthenticationException e ? e.getError().getErrorCode()
+                                : exception.getClass().getSimpleName();
+                        LoggerFactory.getLogger(ConsoleSecurity.class).warn("console OpenID Connect login refused: {}", code);
+                        audit.console(null, "console-login-oidc", null, "refused: " + code, null);
+                    }
+                    refused.onAuthenticationFailure(request, response, exception);
+                }))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(start)));
     }
 
     /**

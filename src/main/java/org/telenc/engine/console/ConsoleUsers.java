@@ -24,8 +24,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The console's local users: the {@code console_users} list of the provisioning file
  * ({@code engine.provisioning.file}; each with {@code username}, {@code role} and
- * {@code password_hash}, a bcrypt hash) and, in sandbox mode with the demo tenant, the two demo
- * users {@value #DEMO_OPERATOR} and {@value #DEMO_VIEWER} (password: the name followed by
+ * {@code password_hash}, a bcrypt hash) and, in sandbox mode with the demo tenant, the three demo
+ * users {@value #DEMO_ADMIN}, {@value #DEMO_OPERATOR} and {@value #DEMO_VIEWER} (password: the name followed by
  * {@code -password}). Read once at start; a malformed entry stops the start-up, naming the entry
  * (never the hash). Passwords are never stored in clear anywhere.
  */
@@ -35,6 +35,7 @@ public class ConsoleUsers implements UserDetailsService {
     private static final Logger log = LoggerFactory.getLogger(ConsoleUsers.class);
     public static final String DEMO_OPERATOR = "demo-operator";
     public static final String DEMO_VIEWER = "demo-viewer";
+    public static final String DEMO_ADMIN = "demo-admin";
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}");
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
@@ -51,6 +52,7 @@ public class ConsoleUsers implements UserDetailsService {
             BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
             add(DEMO_OPERATOR, ConsoleRoles.OPERATOR, encoder.encode(DEMO_OPERATOR + "-password"));
             add(DEMO_VIEWER, ConsoleRoles.VIEWER, encoder.encode(DEMO_VIEWER + "-password"));
+            add(DEMO_ADMIN, ConsoleRoles.ADMIN, encoder.encode(DEMO_ADMIN + "-password"));
         }
         if (file != null && !file.isBlank()) {
             try (Reader reader = Files.newBufferedReader(Path.of(file))) {

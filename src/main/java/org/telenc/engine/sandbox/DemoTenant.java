@@ -104,7 +104,7 @@ public class DemoTenant {
         return !console ? "Operator console: off (engine.console.enabled=false)"
                 : "Operator console: http://localhost:" + port + "/console  users: " + ConsoleUsers.DEMO_OPERATOR + " / "
                         + ConsoleUsers.DEMO_OPERATOR + "-password, " + ConsoleUsers.DEMO_VIEWER + " / " + ConsoleUsers.DEMO_VIEWER
-                        + "-password";
+                        + "-password, " + ConsoleUsers.DEMO_ADMIN + " / " + ConsoleUsers.DEMO_ADMIN + "-password";
     }
 
     private String adminToken() {

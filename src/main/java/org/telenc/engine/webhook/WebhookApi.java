@@ -98,10 +98,19 @@ public class WebhookApi {
         WebhookRepository.Endpoint endpoint = webhooks.endpoint(id == null ? "" : id)
                 .filter(e -> e.clientPk().equals(caller.clientPk()) && !"deleted".equals(e.status()))
                 .orElseThrow(() -> new ApiException(404, "webhook_not_found", "Webhook not found."));
+        return write(json, new Rotated(true, new NewSecret(endpoint.id(), rotate(endpoint))));
+    }
+
+    /**
+     * The one rotation of a URL's signing secret (the API's and the console's): a new secret of the
+     * URL's scheme becomes current now, the old one keeps verifying for 24 hours. Answers the new
+     * secret, for its one showing to whoever rotated it; it is never logged.
+     */
+    public String rotate(WebhookRepository.Endpoint endpoint) {
         String secret = SignatureScheme.STANDARD.wireName().equals(endpoint.scheme())
                 ? WebhookSignatures.newStandardSecret() : WebhookSignatures.newCobaltSecret();
         webhooks.rotateSecret(endpoint.id(), secret, clock.instant().plus(Duration.ofHours(24)));
-        return write(json, new Rotated(true, new NewSecret(endpoint.id(), secret)));
+        return secret;
     }
 
     /** Resend: a new pending delivery of the same event (same id and bytes) to every enabled URL. */

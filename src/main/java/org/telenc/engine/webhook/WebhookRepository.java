@@ -119,6 +119,11 @@ public class WebhookRepository {
                 secret, previousSecret, read.endpointId(), read.secret(), read.previousSecret(), read.previousSecret()) == 1;
     }
 
+    /** A disabled URL enabled again (true), or nothing changed: it is not disabled (false). */
+    public boolean reenableEndpoint(String id) {
+        return jdbc.update("update webhook_endpoint set status = 'enabled' where id = ? and status = 'disabled'", id) == 1;
+    }
+
     public void setEndpointStatus(String id, String status) {
         jdbc.update("update webhook_endpoint set status = ? where id = ?", status, id);
     }

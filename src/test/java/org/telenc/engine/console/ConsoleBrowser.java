@@ -55,6 +55,13 @@ final class ConsoleBrowser {
         return answer;
     }
 
+    /** A GET of an absolute URI (a redirect's Location, an identity provider's page) with this browser's cookies. */
+    HttpResponse<String> get(URI absolute) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(absolute).GET().build(), HttpResponse.BodyHandlers.ofString());
+        remember(answer);
+        return answer;
+    }
+
     /** A form POST carrying the CSRF token of the last page. */
     HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
         Map<String, String> fields = new LinkedHashMap<>(form);

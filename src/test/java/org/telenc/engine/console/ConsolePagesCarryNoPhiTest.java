@@ -115,13 +115,24 @@ class ConsolePagesCarryNoPhiTest extends EngineTest {
         pages.put("confirm re-drive", operator.post("/console/dead-letters/redrive",
                 Map.of("queue", "DLQ.telephone-encounters.submit", "message", deadLetter.group(1))).body());
         pages.put("confirm recover", operator.post("/console/deliveries/recover", Map.of("client", CLIENT_ID)).body());
+        pages.put("confirm recover in a time range", operator.post("/console/deliveries/recover",
+                Map.of("client", CLIENT_ID, "from", "2020-01-01T00:00", "since", "7d")).body());
+        pages.put("deliveries in a time range", operator.get("/console/deliveries?from=2020-01-01T00:00&to=2100-01-01T00:00&since=24h").body());
+        pages.put("refused filter", operator.get("/console/deliveries?from=not-a-time").body());
+        pages.put("SSO refused login", anonymous.get("/console/login?error=oidc").body());
+        ConsoleBrowser admin = ConsoleBrowser.loggedIn(port, "demo-admin", "demo-admin-password");
+        pages.put("endpoints as admin", admin.get("/console/endpoints").body());
+        String endpoint = jdbc.queryForObject("select id from webhook_endpoint where status <> 'deleted' order by created_at limit 1",
+                String.class);
+        pages.put("confirm enable endpoint", admin.post("/console/endpoints/" + endpoint + "/enable", Map.of()).body());
+        pages.put("confirm rotate secret", admin.post("/console/endpoints/" + endpoint + "/rotate-secret", Map.of()).body());
 
         assertThat(pages.get("/console/jobs/" + jobs.get(1))).as("the failed job shows its reason codes")
                 .contains("failed");
         assertThat(pages.get("/console/jobs/" + jobs.get(2))).contains(action.path("action_id").asText());
         List<String> forbidden = List.of(MRN, UNKNOWN_MRN, CALLER, MESSAGE, REASON, MEDICATION, FAILING_CALLER, FAILING_MESSAGE,
                 FAILING_REASON, FAILING_MEDICATION, ACTION_TEXT, "Quillfeather", "Zyxomycin", "Tamarind", CLIENT_SECRET, ACCESS_TOKEN,
-                AdminAuthenticator.DEMO_TOKEN, receiverSecret(), "demo-operator-password", "demo-viewer-password", receiver.url(),
+                AdminAuthenticator.DEMO_TOKEN, receiverSecret(), "demo-operator-password", "demo-viewer-password", "demo-admin-password", receiver.url(),
                 "/sandbox/webhook-inbox");
         pages.forEach((page, html) -> {
             for (String value : forbidden) {

@@ -57,6 +57,9 @@ class ConsoleUsersTest {
         assertThat(encoder.matches("demo-viewer-password", sandbox.loadUserByUsername("demo-viewer").getPassword())).isTrue();
         assertThat(sandbox.loadUserByUsername("demo-viewer").getAuthorities()).extracting(GrantedAuthority::getAuthority)
                 .containsExactly("ROLE_VIEWER");
+        assertThat(encoder.matches("demo-admin-password", sandbox.loadUserByUsername("demo-admin").getPassword())).isTrue();
+        assertThat(sandbox.loadUserByUsername("demo-admin").getAuthorities()).extracting(GrantedAuthority::getAuthority)
+                .containsExactlyInAnyOrder("ROLE_VIEWER", "ROLE_OPERATOR", "ROLE_ADMIN");
         assertThat(new ConsoleUsers("", true, false, true).count()).as("production").isZero();
         assertThat(new ConsoleUsers("", true, true, false).count()).as("sandbox without the demo tenant").isZero();
         assertThat(new ConsoleUsers("", false, true, true).count()).as("console off").isZero();

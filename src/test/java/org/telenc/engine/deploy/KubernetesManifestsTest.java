@@ -456,6 +456,12 @@ class KubernetesManifestsTest {
         assertThat(fromSecrets.keySet()).contains("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
                 "SPRING_DATASOURCE_PASSWORD", "ENGINE_SECRETS_KEY", "ENGINE_ADMIN_TOKEN_SHA256",
                 "ENGINE_BROKER_USER", "ENGINE_BROKER_PASSWORD");
+        // the operator console on the engine's port, behind the engine's Service, OIDC login from a Secret
+        assertThat(env).containsEntry("ENGINE_CONSOLE_ENABLED", "true").containsKey("ENGINE_CONSOLE_OIDC_ROLECLAIM");
+        assertThat(fromSecrets).containsEntry("ENGINE_CONSOLE_OIDC_ISSUERURI", "telenc-engine-console-oidc/issuer-uri")
+                .containsEntry("ENGINE_CONSOLE_OIDC_CLIENTID", "telenc-engine-console-oidc/client-id")
+                .containsEntry("ENGINE_CONSOLE_OIDC_CLIENTSECRET", "telenc-engine-console-oidc/client-secret")
+                .containsEntry("ENGINE_CONSOLE_OIDC_REDIRECTURI", "telenc-engine-console-oidc/redirect-uri");
 
         // the overlay renders no Secret (applying it never overwrites the operator's); what it asks
         // for is exactly what secrets.example.yaml documents, with placeholder values only
