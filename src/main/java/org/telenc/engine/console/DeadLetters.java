@@ -82,15 +82,20 @@ public class DeadLetters {
             if (found == null) {
                 continue;
             }
-            org.apache.activemq.command.Message[] messages = found.browse();
-            // newest first: the oldest of a long queue are what an operator has seen already, and a
-            // page of the oldest would hide the one that just failed
-            for (int n = messages.length - 1; n >= 0 && n >= messages.length - MAX; n--) {
-                if (messages[n] instanceof ActiveMQMessage message) {
-                    all.add(new DeadLetter(message.getJMSMessageID(), queue,
-                            message.getJMSTimestamp() == 0 ? null : Instant.ofEpochMilli(message.getJMSTimestamp()),
-                            failure(message.getStringProperty("dlqDeliveryFailureCause")), jobId(queue, message)));
+            // newest first: the oldest of a long queue are what an operator has seen already. The
+            // broker's browse answers what it has paged in (at most its browse page, 400), pending
+            // dispatch first and then the rest, so not in order: sort by the time the letter was sent
+            List<ActiveMQMessage> ofQueue = new ArrayList<>();
+            for (org.apache.activemq.command.Message browsed : found.browse()) {
+                if (browsed instanceof ActiveMQMessage message) {
+                    ofQueue.add(message);
                 }
+            }
+            ofQueue.sort(java.util.Comparator.comparingLong(ActiveMQMessage::getJMSTimestamp).reversed());
+            for (ActiveMQMessage message : ofQueue.subList(0, Math.min(MAX, ofQueue.size()))) {
+                all.add(new DeadLetter(message.getJMSMessageID(), queue,
+                        message.getJMSTimestamp() == 0 ? null : Instant.ofEpochMilli(message.getJMSTimestamp()),
+                        failure(message.getStringProperty("dlqDeliveryFailureCause")), jobId(queue, message)));
             }
         }
         return all;

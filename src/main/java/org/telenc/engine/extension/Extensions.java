@@ -108,8 +108,9 @@ public class Extensions {
         this.validator = factory.getValidator();
     }
 
+    /** Not public: team routes see the public methods of this bean as theirs to call. */
     @Autowired(required = false)
-    public void setJobSteps(JobSteps steps) {
+    void useJobSteps(JobSteps steps) {
         this.steps = steps;
     }
 

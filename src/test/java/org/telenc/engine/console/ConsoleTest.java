@@ -324,6 +324,9 @@ class ConsoleTest extends EngineTest {
         String delivery = jdbc.queryForObject("""
                 select d.id from webhook_delivery d join webhook_event e on e.id = d.event_id where e.encounter_id = ?
                  order by d.created_at limit 1""", String.class, job.encounterId());
+        // the broker browses at most 400 letters a queue: start from the letters of this test alone,
+        // not those that other tests in this engine left
+        drainDeadLetters("");
         // more than a page of older dead letters before it: the page must show the newest
         for (int n = 0; n < 101; n++) {
             camel.sendBodyAndHeader("activemq:queue:DLQ.webhooks.deliver",
@@ -365,9 +368,13 @@ class ConsoleTest extends EngineTest {
                 "console-discard-dead-letter discarded TICKET-9 duplicate");
         // the re-driven message reached the delivery queue, whose consumer found the delivery no longer pending
         assertThat(received(job.encounterId())).isEqualTo(1);
+        drainDeadLetters("?selector=consoleTestOlder='yes'");
+    }
+
+    private void drainDeadLetters(String options) throws Exception {
         try (org.apache.camel.ConsumerTemplate drain = camel.getCamelContext().createConsumerTemplate()) {
-            while (drain.receiveBody("activemq:queue:DLQ.webhooks.deliver?selector=consoleTestOlder='yes'", 2000) != null) {
-                // the older dead letters were this test's own
+            while (drain.receiveBody("activemq:queue:DLQ.webhooks.deliver" + options, 1000) != null) {
+                // one letter fewer
             }
         }
     }
