@@ -80,6 +80,33 @@ public class ConsoleController {
 
     public record ConnectionView(String id, String name, String emrType, String status, String circuit, Object lastSyncedAt,
             Object lastSyncAttempt, Object reasons, long inFlight, long stuck) {
+
+        /** The last sync attempt as a person reads it: "ok at …" or "failed at …", or "—". */
+        public String lastSyncAttemptText() {
+            if (!(lastSyncAttempt instanceof Map<?, ?> attempt)) {
+                return lastSyncAttempt == null ? "—" : String.valueOf(lastSyncAttempt);
+            }
+            return (Boolean.TRUE.equals(attempt.get("failed")) ? "failed at " : "ok at ") + attempt.get("at");
+        }
+
+        /** The problems, comma-separated, or "none". */
+        public String reasonsText() {
+            if (reasons instanceof java.util.Collection<?> list) {
+                return list.isEmpty() ? "none" : String.join(", ", list.stream().map(String::valueOf).toList());
+            }
+            return reasons == null ? "none" : String.valueOf(reasons);
+        }
+    }
+
+    /** A duration as an operator reads it: "15 min", "2 h", "45 s". */
+    static String readable(java.time.Duration duration) {
+        if (duration.toSeconds() % 3600 == 0 && duration.toHours() > 0) {
+            return duration.toHours() + " h";
+        }
+        if (duration.toSeconds() % 60 == 0 && duration.toMinutes() > 0) {
+            return duration.toMinutes() + " min";
+        }
+        return duration.toSeconds() + " s";
     }
 
     @GetMapping({"", "/"})
@@ -96,7 +123,7 @@ public class ConsoleController {
             }
         }
         model.addAttribute("deadLetters", deadLetters);
-        model.addAttribute("stuckAfter", queries.stuckAfter());
+        model.addAttribute("stuckAfter", readable(queries.stuckAfter()));
         return "console/overview";
     }
 

@@ -61,6 +61,9 @@ class ConsoleTest extends EngineTest {
             assertThat(overview.statusCode()).isEqualTo(200);
             assertThat(overview.body()).contains("<h1>Overview</h1>", "EMR connections", "Dead letters", "demo-client")
                     .contains("<span>" + user + "</span> (<span>" + (user.equals(OPERATOR) ? "operator" : "viewer") + "</span>)");
+            // read as a person reads it, not as Java prints it
+            assertThat(overview.body()).contains("Stuck: still processing 15 min after acceptance").containsPattern(
+                    "<td>(ok|failed) at \\d{4}-\\d\\d-\\d\\dT[^<]+</td>|<td>—</td>").doesNotContain("{failed=", "PT15M", "<td>[]</td>");
         }
         ConsoleBrowser anonymous = new ConsoleBrowser(port);
         HttpResponse<String> page = anonymous.get("/console/deliveries");
