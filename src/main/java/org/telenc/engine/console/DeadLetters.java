@@ -41,6 +41,8 @@ public class DeadLetters {
     private static final Set<String> ID_ONLY = Set.of("telephone-encounters.requests", "telephone-encounters.actions",
             "webhooks.deliver", "webhooks.deliver.retry");
     private static final int MAX = 100;
+    /** How long a re-drive or discard waits for the broker to hand over a letter it holds. */
+    private static final java.time.Duration TAKE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final ConnectionFactory broker;
     private final ObjectMapper json;
@@ -155,13 +157,51 @@ public class DeadLetters {
             throw new ConsoleActions.Refused("Not a dead-letter queue of the engine.");
         }
         String operation = redrive ? "console-redrive-dead-letter" : "console-discard-dead-letter";
+        boolean done = false;
+        if (mayBeOn(queue, messageId)) {
+            done = takeOne(queue, messageId, redrive);
+        }
+        audit.console(user, operation, clip(messageId), done ? (redrive ? "queued to " + queue.substring(4) : "discarded")
+                : "not found in " + queue, why);
+        return done;
+    }
+
+    /**
+     * Whether the message may be on the queue: false only when the embedded broker's own queue
+     * does not have it, so that a letter someone else took already is answered at once.
+     */
+    private boolean mayBeOn(String queue, String messageId) {
+        BrokerService embedded = this.embedded.getIfAvailable();
+        if (embedded == null || !embedded.isStarted() || embedded.getRegionBroker() == null) {
+            return true;
+        }
+        ActiveMQQueue destination = new ActiveMQQueue(queue);
+        Destination found = embedded.getRegionBroker().getDestinationMap(destination).get(destination);
+        if (found == null) {
+            return false;
+        }
+        for (org.apache.activemq.command.Message browsed : found.browse()) {
+            if (browsed.getMessageId() != null && messageId.equals(browsed.getMessageId().toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes the message off its queue in one transaction, re-sending it first when re-driven. The
+     * broker dispatches to a selector consumer once it has paged the queue in: on a busy broker
+     * that takes seconds, so the wait is long ({@link #TAKE_WAIT}); it is spent only when the
+     * message was there a moment ago.
+     */
+    private boolean takeOne(String queue, String messageId, boolean redrive) throws JMSException {
         boolean done;
         try (Connection connection = broker.createConnection()) {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
             try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue),
                     "JMSMessageID = '" + messageId.replace("'", "''") + "'")) {
-                Optional<Message> message = Optional.ofNullable(consumer.receive(2000));
+                Optional<Message> message = Optional.ofNullable(consumer.receive(TAKE_WAIT.toMillis()));
                 if (message.isPresent() && redrive) {
                     try (MessageProducer producer = session.createProducer(session.createQueue(queue.substring(4)))) {
                         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -175,8 +215,6 @@ public class DeadLetters {
                 throw e;
             }
         }
-        audit.console(user, operation, clip(messageId), done ? (redrive ? "queued to " + queue.substring(4) : "discarded")
-                : "not found in " + queue, why);
         return done;
     }
 
