@@ -383,7 +383,8 @@ public class ConsoleQueries {
                 String.class, args.toArray());
     }
 
-    private static final String RECOVERABLE = """
+    // starts with a space: it follows a parameter, and PostgreSQL refuses "$1and" (H2 takes it)
+    private static final String RECOVERABLE = " " + """
              and not exists (select 1 from webhook_delivery later where later.event_id = d.event_id
                               and later.endpoint_id = d.endpoint_id and later.created_at > d.created_at)
              and exists (select 1 from webhook_endpoint e where e.id = d.endpoint_id and e.status = 'enabled')""";
