@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.TeamRouteFolder;
 import org.telenc.engine.support.Json;
 
 /**
@@ -62,24 +61,7 @@ class JobTimelineTest extends EngineTest {
     JdbcTemplate jdbc;
 
     static {
-        try {
-            if (Files.isDirectory(TEAM_ROUTES)) {
-                try (var old = Files.list(TEAM_ROUTES)) {
-                    for (Path file : old.toList()) {
-                        Files.delete(file);
-                    }
-                }
-            }
-            Files.createDirectories(TEAM_ROUTES);
-            try (var examples = Files.list(Path.of("routes", "examples", "clinic-extensions"))) {
-                for (Path example : examples.toList()) {
-                    Files.copy(example, TEAM_ROUTES.resolve(example.getFileName()));
-                }
-            }
-            Files.writeString(TEAM_ROUTES.resolve("timeline-failing.camel.yaml"), FAILING_ROUTES);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TeamRouteFolder.withExamplesAnd(TEAM_ROUTES, "timeline-failing.camel.yaml", FAILING_ROUTES);
     }
 
     @DynamicPropertySource
