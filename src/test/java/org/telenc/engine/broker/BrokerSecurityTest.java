@@ -110,8 +110,7 @@ class BrokerSecurityTest extends EngineTest {
             stomp.open(uri.getHost(), uri.getPort());
             try {
                 stomp.sendFrame(connect);
-                StompFrame answer = stomp.receive(10_000);
-                assertThat(answer.getAction()).as(connect).isEqualTo("ERROR");
+                assertThat(refusalOrAnswer(stomp)).as(connect).isIn("ERROR", CLOSED);
             } finally {
                 stomp.close();
             }
@@ -283,12 +282,12 @@ class BrokerSecurityTest extends EngineTest {
                     stomp.sendFrame("CONNECT\naccept-version:1.2\nhost:engine\nlogin:" + login[0] + "\npasscode:" + login[1] + "\n\n\u0000");
                     assertThat(stomp.receive(10_000).getAction()).isEqualTo("CONNECTED");
                     stomp.sendFrame("SUBSCRIBE\ndestination:/remote-temp-queue/" + ofA.getQueueName() + "\nid:1\nack:auto\nreceipt:r1\n\n\u0000");
-                    StompFrame answer = stomp.receive(10_000);
-                    if (answer.getAction().equals("RECEIPT")) {
+                    String answer = refusalOrAnswer(stomp);
+                    if (answer.equals("RECEIPT")) {
                         session.createProducer(ofA).send(session.createTextMessage("{}"));
-                        answer = stomp.receive(10_000);
+                        answer = refusalOrAnswer(stomp);
                     }
-                    assertThat(answer.getAction()).as("%s reads %s: %s", login[0], ofA, answer.getHeaders()).isEqualTo("ERROR");
+                    assertThat(answer).as("%s reads %s", login[0], ofA).isIn("ERROR", CLOSED);
                 } finally {
                     stomp.close();
                 }
@@ -379,5 +378,22 @@ class BrokerSecurityTest extends EngineTest {
         Files.write(dir.resolve("db-1.log"), ("xx" + CLIENT_SECRET + "yy").getBytes(StandardCharsets.UTF_8));
         assertThat(filesHolding(dir, CLIENT_SECRET)).hasSize(1);
         assertThat(filesHolding(dir, ACCESS_TOKEN)).isEmpty();
+    }
+
+    private static final String CLOSED = "connection closed";
+
+    /**
+     * The broker's next frame's action, or {@link #CLOSED} when it closed the connection instead:
+     * it sends ERROR and closes, and on a busy machine the close (a reset, as the client's frame is
+     * still unread there) can reach the client before it reads the frame. Both are a refusal; a
+     * CONNECTED, RECEIPT or MESSAGE is not.
+     */
+    private static String refusalOrAnswer(StompConnection stomp) throws Exception {
+        try {
+            StompFrame answer = stomp.receive(10_000);
+            return answer.getAction();
+        } catch (java.io.EOFException | java.net.SocketException closed) {
+            return CLOSED;
+        }
     }
 }
