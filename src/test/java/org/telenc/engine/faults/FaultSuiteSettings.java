@@ -26,12 +26,17 @@ import java.util.Locale;
  *   <li>{@code faults.keep-data}: keep every scenario's broker and database files, not only a
  *       failed one's (false)</li>
  *   <li>{@code faults.engine-ready-seconds}: how long an engine may take to become ready (120)</li>
+ *   <li>{@code faults.scenario-limit-minutes}: how long one scenario may take in all before it is
+ *       ended and counted failed (15). The suite as a whole has no limit of its own, so a loop of any
+ *       length runs; the test JVM's fork timeout ({@code faults.fork-timeout-seconds} in the pom,
+ *       1500) bounds the whole run</li>
  *   <li>{@code faults.engine-args}: extra engine arguments, space-separated, appended last (none);
  *       for experiments, e.g. a different {@code --spring.datasource.url}</li>
  * </ul>
  */
 record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<String> scenarios, Duration deadline,
-        Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData) {
+        Duration pace, int threads, Path workDir, Duration engineReadyTimeout, List<String> extraEngineArgs, boolean keepData,
+        Duration scenarioLimit) {
 
     static final List<String> ALL_SCENARIOS = List.of("kill", "sigterm", "webhook-down", "emr-503", "restart",
             "broker-failover", "before-emr-throws", "adapter-throws",
@@ -59,7 +64,8 @@ record FaultSuiteSettings(Path engineJar, int requests, Duration outage, List<St
                 Path.of(property("faults.work-dir", "target/fault-suite")).toAbsolutePath(),
                 Duration.ofSeconds(Long.parseLong(property("faults.engine-ready-seconds", "120"))),
                 Arrays.stream(property("faults.engine-args", "").split("\\s+")).filter(a -> !a.isBlank()).toList(),
-                Boolean.parseBoolean(property("faults.keep-data", "false")));
+                Boolean.parseBoolean(property("faults.keep-data", "false")),
+                Duration.ofMinutes(Long.parseLong(property("faults.scenario-limit-minutes", "15"))));
     }
 
     /** A property, with blank (an unset Maven property passed through) meaning "use the default". */

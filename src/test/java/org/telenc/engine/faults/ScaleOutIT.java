@@ -59,7 +59,7 @@ class ScaleOutIT {
                     "--spring.datasource.password=", "--engine.secrets.key=" + Base64.getEncoder().encodeToString(key)));
             FaultSuiteSettings settings = new FaultSuiteSettings(base.engineJar(), base.requests(), base.outage(), base.scenarios(),
                     base.deadline(), base.pace(), base.threads(), base.workDir(), base.engineReadyTimeout(), shared,
-                    base.keepData());
+                    base.keepData(), base.scenarioLimit());
             try (EngineProcess a = new EngineProcess(settings, Files.createDirectories(runDir.resolve("a")), emr.baseUrl(),
                     receiver.url());
                     EngineProcess b = new EngineProcess(settings, Files.createDirectories(runDir.resolve("b")), emr.baseUrl(),
