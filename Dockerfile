@@ -27,5 +27,8 @@ COPY --from=layers /build/extracted/application/ ./
 ENV ENGINE_DATA_DIR=/var/lib/engine
 USER 10001:10001
 EXPOSE 8080
-# heap = 50 % of the container's memory limit (512 MiB of the pods' 1 Gi; docs/benchmark.md)
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "org.springframework.boot.loader.launch.JarLauncher"]
+# heap = 50 % of the container's memory limit (512 MiB of the pods' 1 Gi; docs/benchmark.md).
+# PropertiesLauncher (the jar's own launcher): LOADER_PATH names a folder of extra jars, added to
+# the class path (docs/route-authoring.md "Components the engine does not ship"); unset, it runs
+# the image's jars only
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "org.springframework.boot.loader.launch.PropertiesLauncher"]

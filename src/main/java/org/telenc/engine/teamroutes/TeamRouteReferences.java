@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a team route file names that only fails when a job runs through it, found before anything
- * runs: an endpoint whose component is not on the class path, a bean (step, method expression,
+ * runs: an endpoint whose component, or a {@code marshal}/{@code unmarshal} whose data format, is not
+ * on the class path (the engine's jar and the folder of extra jars, {@code loader.path}), a bean (step, method expression,
  * {@code bean:} endpoint or Simple {@code ${bean:...}}) that does not exist or lacks the method
  * (name, and number of arguments when they are given), a {@code direct:} endpoint that no route
  * (the engine's or the team's) consumes, and a property placeholder {@code {{name}}} that has no
@@ -27,6 +28,16 @@ final class TeamRouteReferences {
 
     /** Where Camel looks a component's factory up by its scheme (a jar on the class path ships it). */
     static final String COMPONENT_SERVICE = "META-INF/services/org/apache/camel/component/";
+    /** Where Camel looks a data format's factory up by its name. */
+    static final String DATA_FORMAT_SERVICE = "META-INF/services/org/apache/camel/dataformat/";
+    /** The options of a {@code marshal}/{@code unmarshal} step beside its one data format. */
+    static final Set<String> DATA_FORMAT_STEP_OPTIONS = Set.of("id", "description", "disabled", "note", "variableSend",
+            "variableReceive", "allowNullBody", "custom");
+    /**
+     * Spring Boot's PropertiesLauncher (the jar's launcher) adds the jars of the folders this names
+     * to the class path; also {@code LOADER_PATH} in the environment.
+     */
+    static final String EXTRA_JARS = "loader.path";
     /** Keys whose text value is an endpoint URI (the short form {@code - to: direct:x}). */
     static final Set<String> ENDPOINT_KEYS = Set.of("uri", "to", "toD", "wireTap", "enrich", "pollEnrich", "from");
     static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", Pattern.DOTALL);
@@ -90,6 +101,9 @@ final class TeamRouteReferences {
         if (!node.isObject()) {
             return;
         }
+        if ("marshal".equals(key) || "unmarshal".equals(key)) {
+            dataFormats(node);
+        }
         if (("bean".equals(key) || "method".equals(key)) && node.path("ref").isTextual()) {
             JsonNode method = node.path("method");
             bean(node.get("ref"), node.get("ref").asText(), method.isTextual() ? method.asText() : null);
@@ -133,7 +147,7 @@ final class TeamRouteReferences {
         String component = scheme.group(1);
         if (known.classLoader().getResource(COMPONENT_SERVICE + component) == null && !isComponentBean(component)) {
             add(node, "unknown component '" + component + "' (no such Camel component on the class path); "
-                    + "correct the scheme, or add the component's jar to the engine's class path");
+                    + "correct the scheme, or put the component's jars in the folder of extra jars (" + extraJars() + ")");
             return;
         }
         if (component.equals("bean")) {
@@ -148,6 +162,48 @@ final class TeamRouteReferences {
             add(node, "direct:" + direct + " is consumed by no route (neither the engine's nor the team's); "
                     + "add a route from direct:" + direct + " or correct the name");
         }
+    }
+
+    /** The one data format of a {@code marshal}/{@code unmarshal} step: its factory must be on the class path. */
+    private void dataFormats(JsonNode step) {
+        Iterator<Map.Entry<String, JsonNode>> fields = step.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (DATA_FORMAT_STEP_OPTIONS.contains(name)) {
+                continue;
+            }
+            String service = dataFormatService(name, field.getValue());
+            if (known.classLoader().getResource(DATA_FORMAT_SERVICE + service) == null
+                    && known.classLoader().getResource(DATA_FORMAT_SERVICE + kebab(service)) == null) {
+                add(field.getValue(), "unknown data format '" + name + "' (no such Camel data format on the class path); "
+                        + "correct the name, or put the data format's jars in the folder of extra jars (" + extraJars() + ")");
+            }
+        }
+    }
+
+    /** The name Camel resolves a data format by: the key's, but {@code json} and {@code yaml} name their library's. */
+    private static String dataFormatService(String key, JsonNode options) {
+        String library = options.path("library").asText("");
+        return switch (key) {
+            case "json" -> library.isEmpty() ? "jackson" : Character.toLowerCase(library.charAt(0)) + library.substring(1);
+            case "yaml" -> "snakeYaml";
+            default -> key;
+        };
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The folder setting, as the launcher reads it (system property, then environment), for a problem's "what to do". */
+    static String extraJars() {
+        String value = System.getProperty(EXTRA_JARS);
+        if (value == null || value.isBlank()) {
+            value = System.getenv("LOADER_PATH");
+        }
+        return value == null || value.isBlank() ? EXTRA_JARS + " / LOADER_PATH, not set"
+                : EXTRA_JARS + " / LOADER_PATH: " + value.strip();
     }
 
     private boolean isComponentBean(String name) {

@@ -218,6 +218,44 @@ class KubernetesManifestsTest {
         assertThat(scan.ids("route")).as("routes in the rendered team files").isNotEmpty();
     }
 
+    /**
+     * The team-routes overlay's folder of extra jars: LOADER_PATH (the image's PropertiesLauncher
+     * adds the jars of that folder to the class path) is a read-only mount of an emptyDir that an
+     * init container of the team's image of jars fills, writing only there, before the engine
+     * starts; that init container follows the production rules of every container.
+     */
+    @Test
+    void theTeamRoutesOverlayMountsTheExtraJarsWhereTheLauncherLooks() {
+        List<Map<String, Object>> docs = docs("team-routes");
+        Map<String, Object> deployment = find(docs, "Deployment", ENGINE);
+        Map<String, Object> container = engineContainer(docs);
+        String loaderPath = environment(docs, container).get("LOADER_PATH");
+        assertThat(loaderPath).as("LOADER_PATH").isNotBlank();
+        Map<String, Object> mount = list(container, "volumeMounts").stream()
+                .filter(m -> loaderPath.equals(m.get("mountPath"))).findFirst().orElse(null);
+        assertThat(mount).as("a volume mounted at " + loaderPath).isNotNull();
+        assertThat(mount.get("readOnly")).as("the engine reads the extra jars only").isEqualTo(true);
+        Map<String, Object> volume = list(podSpec(deployment), "volumes").stream()
+                .filter(v -> str(mount, "name").equals(v.get("name"))).findFirst().orElseThrow();
+        assertThat(volume).as("the extra jars' volume").containsKey("emptyDir");
+
+        List<Map<String, Object>> fillers = list(podSpec(deployment), "initContainers").stream()
+                .filter(c -> list(c, "volumeMounts").stream().anyMatch(m -> str(mount, "name").equals(m.get("name")))).toList();
+        assertThat(fillers).as("an init container fills " + str(mount, "name")).hasSize(1);
+        Map<String, Object> filler = fillers.get(0);
+        Map<String, Object> into = list(filler, "volumeMounts").stream()
+                .filter(m -> str(mount, "name").equals(m.get("name"))).findFirst().orElseThrow();
+        assertThat(into.get("readOnly")).as("the init container writes the jars").isNotEqualTo(true);
+        assertThat(String.join(" ", strings(filler.get("command")))).as("it copies jars into its mount")
+                .contains(".jar", str(into, "mountPath"));
+        assertThat(str(filler, "image")).as("the team's image of jars, by tag").matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+        Map<String, Object> security = map(filler, "securityContext");
+        assertThat(security).containsEntry("runAsNonRoot", true).containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
+        assertThat(strings(map(security, "capabilities").get("drop"))).contains("ALL");
+        assertThat(map(map(filler, "resources"), "limits")).containsKeys("cpu", "memory");
+    }
+
     @Test
     void theBindingCheckItselfFollowsSpringsRelaxedBinding() {
         assertThat(binds("ENGINE_DATA_DIR", "engine.data-dir")).isTrue();
@@ -497,7 +535,8 @@ class KubernetesManifestsTest {
         String dockerfile = Files.readString(root.resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre",
                 "-Djarmode=tools -jar app.jar extract --layers --launcher",
-                "org.springframework.boot.loader.launch.JarLauncher", "-XX:MaxRAMPercentage=50");
+                // PropertiesLauncher: it reads LOADER_PATH (the folder of extra jars, the team-routes overlay)
+                "org.springframework.boot.loader.launch.PropertiesLauncher", "-XX:MaxRAMPercentage=50");
         Matcher user = Pattern.compile("(?m)^USER (\\d+)").matcher(dockerfile);
         assertThat(user.find()).as("a numeric USER").isTrue();
         int uid = Integer.parseInt(user.group(1));
