@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The test sources wait for conditions and build JSON with Jackson or text blocks: no test file
- * (benchmarks and the fault suite included) calls {@code Thread.sleep}, and none joins a JSON literal
- * with values by {@code +}. A JSON literal is a string literal that holds a quoted key ({@code \":}) or
+ * (benchmarks, the fault suite and the tests of the example team repository under docs/examples
+ * included) calls {@code Thread.sleep}, and none joins a JSON literal with values by {@code +}. A JSON literal is a string literal that holds a quoted key ({@code \":}) or
  * starts or ends a JSON object or member ({@code {\"}, {@code ,\"}, {@code \",}, {@code \"}}); joined is
  * a {@code +} right before or after it. Each offence is reported as file:line.
  */
@@ -37,10 +37,30 @@ class TestSourcesWaitAndBuildJsonTest {
         return here.resolve("src/test/java");
     }
 
+    /** The test sources of the example team repository (docs/examples), which a team copies. */
+    static Path exampleSources() {
+        return projectRoot().resolve("docs/examples");
+    }
+
+    static Path projectRoot() {
+        return testSources().getParent().getParent().getParent();
+    }
+
     static List<Path> javaFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(testSources())) {
-            return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        List<Path> found = new ArrayList<>();
+        for (Path root : List.of(testSources(), exampleSources())) {
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> files = Files.walk(root)) {
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(found::add);
+                }
+            }
         }
+        return found;
+    }
+
+    /** A test source by its path in the project (src/test/java/..., docs/examples/...). */
+    static String name(Path file) {
+        return projectRoot().relativize(file).toString();
     }
 
     /** The lines of {@code source} that call Thread.sleep, as "name:line". */
@@ -103,7 +123,7 @@ class TestSourcesWaitAndBuildJsonTest {
     void noTestSourceSleeps() throws IOException {
         List<String> found = new ArrayList<>();
         for (Path file : javaFiles()) {
-            found.addAll(sleeps(testSources().relativize(file).toString(), read(file)));
+            found.addAll(sleeps(name(file), read(file)));
         }
         assertThat(found).as("Thread.sleep in test sources: wait for the condition with Awaitility").isEmpty();
     }
@@ -114,7 +134,7 @@ class TestSourcesWaitAndBuildJsonTest {
         assertThat(files).as("test sources found").hasSizeGreaterThan(100);
         List<String> found = new ArrayList<>();
         for (Path file : files) {
-            found.addAll(jsonJoins(testSources().relativize(file).toString(), read(file)));
+            found.addAll(jsonJoins(name(file), read(file)));
         }
         assertThat(found).as("JSON built by string concatenation in test sources: use Jackson or a text block").isEmpty();
     }

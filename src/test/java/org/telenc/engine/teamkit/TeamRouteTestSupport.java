@@ -18,6 +18,12 @@ import org.telenc.engine.support.AdapterRouteTestSupport;
  * {@code @CamelSpringBootTest @UseAdviceWith @SpringBootTest(classes = TeamRouteTestSupport.Beans.class)}.
  * The store of EMR credentials and the tenancy repository are the only stand-ins (no connection
  * in these tests has credentials).
+ *
+ * <p>Published for a team's own repository: {@code mvn install} installs this class and
+ * {@link AdapterRouteTestSupport} as the engine's {@code team-kit} jar, next to the plain jar of the
+ * engine's classes and route files ({@code classes}); there the engine's shared route files are
+ * named {@code classpath:routes/...}. docs/examples/team-routes is such a repository, see
+ * docs/route-authoring.md "Testing a team's routes".
  */
 public abstract class TeamRouteTestSupport extends AdapterRouteTestSupport {
 
