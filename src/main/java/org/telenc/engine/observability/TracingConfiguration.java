@@ -1,9 +1,12 @@
 package org.telenc.engine.observability;
 
 import io.micrometer.tracing.exporter.SpanFilter;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,6 +30,21 @@ public class TracingConfiguration {
         tracer.setExcludePatterns("timer:*");
         tracer.init(camel);
         return tracer;
+    }
+
+    /** The wait on each queue, as a span of its own between Camel's send and receive spans. */
+    @Bean
+    QueueWaitSpans queueWaitSpans(OpenTelemetry openTelemetry) {
+        return new QueueWaitSpans(openTelemetry);
+    }
+
+    /** Right after Spring's server observation (its filter runs at HIGHEST_PRECEDENCE + 1). */
+    @Bean
+    FilterRegistrationBean<TraceparentFromServerSpan> traceparentFromServerSpan(OpenTelemetry openTelemetry) {
+        FilterRegistrationBean<TraceparentFromServerSpan> registration =
+                new FilterRegistrationBean<>(new TraceparentFromServerSpan(openTelemetry));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
     }
 
     @Bean

@@ -98,7 +98,15 @@ class TracingTest extends EngineTest {
             assertThat(intake).isPresent();
             List<String> trace = spans.stream().filter(s -> s.getTraceId().equals(intake.get().getTraceId()))
                     .map(TracingTest::describe).toList();
+            // the trace's root is the web server's own span of the POST, Camel's REST span inside it
+            List<Span> roots = spans.stream().filter(s -> s.getTraceId().equals(intake.get().getTraceId())
+                    && s.getParentSpanId().isEmpty()).toList();
+            assertThat(roots).as("the trace's root").singleElement()
+                    .satisfies(root -> assertThat(describe(root)).startsWith("http post /v1/telephone-encounters SPAN_KIND_SERVER "));
             assertThat(trace).as("the intake route").anyMatch(n -> n.startsWith("intake-telephone-encounter "));
+            assertThat(trace).as("the wait on the job queue, and on the delivery queue")
+                    .anyMatch(n -> n.startsWith("queue-wait telephone-encounters.requests "))
+                    .anyMatch(n -> n.startsWith("queue-wait webhooks.deliver "));
             assertThat(trace).as("the queue hop, both sides").anyMatch(n -> n.startsWith("queue:telephone-encounters.requests ")
                     && n.contains("op=EVENT_SENT")).anyMatch(n -> n.startsWith("queue:telephone-encounters.requests ")
                     && n.contains("op=EVENT_RECEIVED"));
