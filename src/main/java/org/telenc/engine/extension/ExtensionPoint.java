@@ -10,6 +10,13 @@ public enum ExtensionPoint {
     ACCEPTING("accepting"),
     /** In the job consumer, before enrichment and the EMR steps: may map allowed fields (template, provider, ...). */
     BEFORE_EMR("before-emr"),
+    /**
+     * Between the EMR search and the first write: sees the ids of the patients and refill orders the
+     * engine found; may narrow them (never add one), or end the job failed with a declared code.
+     */
+    AFTER_MATCH("after-match"),
+    /** The EMR refused a step before the encounter exists: may classify the refusal into a declared code. */
+    EMR_REFUSAL("emr-refusal"),
     /** After the outcome's event is recorded and its deliveries queued: a notification; it changes nothing. */
     AFTER_OUTCOME("after-outcome");
 
