@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.extension.ExtensionPoint;
 import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobHeader;
@@ -268,7 +269,7 @@ public class EncounterJob extends EmrJob {
     /** The patient is known and the connection's after-match hook has not seen the match yet. */
     public boolean matchToReview() {
         return patientId != null && !matchReviewed
-                && org.telenc.engine.extension.Extensions.selects(connection(), org.telenc.engine.extension.ExtensionPoint.AFTER_MATCH);
+                && ExtensionPoint.AFTER_MATCH.namedBy(connection());
     }
 
     public void recordMatchReviewed() {

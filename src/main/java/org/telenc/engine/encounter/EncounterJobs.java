@@ -255,7 +255,7 @@ public class EncounterJobs {
             }
         } else if (match.patientIds().isEmpty()) {
             job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
-        } else if (Extensions.selects(job.connection(), ExtensionPoint.AFTER_MATCH)) {
+        } else if (ExtensionPoint.AFTER_MATCH.namedBy(job.connection())) {
             job.recordPatientCandidates(match.patientIds()); // the connection's after-match hook may choose one
         } else {
             job.fail("patient_not_found", SEVERAL_PATIENTS);
@@ -311,8 +311,10 @@ public class EncounterJobs {
         if (choice == null || choice.refusal() == null) {
             return false;
         }
-        job.fail(choice.refusal().code(), choice.refusal().description());
-        if (choice.refusal().code().startsWith("medication_")) {
+        // one of FailureCodes.ALLOWED that the connection declares (Extensions checked it)
+        String code = choice.refusal().code();
+        job.fail(code, choice.refusal().description());
+        if (code.startsWith("medication_")) {
             job.recordAvailableMedications(job.medicationCandidates().stream().map(RefillableMedication::name).distinct().toList());
         }
         return true;
@@ -339,7 +341,7 @@ public class EncounterJobs {
         } else if (match instanceof MedicationMatcher.Ambiguous a) {
             List<RefillableMedication> candidates = job.refillableMedications().stream()
                     .filter(m -> a.candidates().contains(m.name())).toList();
-            if (Extensions.selects(job.connection(), ExtensionPoint.AFTER_MATCH)) {
+            if (ExtensionPoint.AFTER_MATCH.namedBy(job.connection())) {
                 job.recordMedicationCandidates(candidates); // the connection's after-match hook may choose one
             } else {
                 job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");

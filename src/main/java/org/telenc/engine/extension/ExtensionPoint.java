@@ -1,5 +1,7 @@
 package org.telenc.engine.extension;
 
+import org.telenc.engine.emr.EmrConnection;
+
 /**
  * The places in the flows where a team's own route runs, each named by its key under
  * {@code extensions} in an EMR connection's settings JSON. A connection that names no route for a
@@ -29,5 +31,10 @@ public enum ExtensionPoint {
     /** The settings key ({@code extensions.<key>}) and the metric tag. */
     public String key() {
         return key;
+    }
+
+    /** Whether the connection's settings name a route for this point (a route, or a value that is not one). */
+    public boolean namedBy(EmrConnection connection) {
+        return Extensions.names(connection.options(), this);
     }
 }

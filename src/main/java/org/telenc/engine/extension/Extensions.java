@@ -469,11 +469,6 @@ public class Extensions {
         }
     }
 
-    /** Whether a connection's settings name a route for the point (a route, or a value that is not one). */
-    public static boolean selects(EmrConnection connection, ExtensionPoint point) {
-        return names(connection.options(), point);
-    }
-
     /** A step of the job's timeline, when its connection names a route for the point (ran, or failed trying). */
     private void step(EmrJob job, ExtensionPoint point, boolean ok, long startedNanos) {
         JobSteps steps = this.steps;

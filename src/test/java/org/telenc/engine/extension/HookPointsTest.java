@@ -62,6 +62,16 @@ class HookPointsTest extends EngineTest {
                           ref: extensions
                           method: "set(${body}, 'reason_code', 'login_required')"
             - route:
+                id: test-after-match-adds
+                from:
+                  uri: direct:test-after-match-adds
+                  steps:
+                    - setBody:
+                        constant: '{"patient_ids": ["pat-1003"], "medication_order_ids": []}'
+                    - unmarshal:
+                        json:
+                          library: Jackson
+            - route:
                 id: test-hook-throws
                 from:
                   uri: direct:test-hook-throws
@@ -245,6 +255,13 @@ class HookPointsTest extends EngineTest {
         assertThat(failed.path("type").asText()).isEqualTo("telephone_encounter.failed");
         assertThat(codes(failed)).containsExactly("internal_error");
         assertThat(encountersOf(failed)).as("the hook runs before any write").isEmpty();
+
+        // a hook that answers a patient the engine did not find (another MRN's): refused, nothing written
+        String adding = clinic("clinic-adds", """
+                {"extensions": {"after-match": "test-after-match-adds"}}""");
+        JsonNode added = submit(adding, "100299", null);
+        assertThat(codes(added)).containsExactly("internal_error");
+        assertThat(encountersOf(added)).isEmpty();
 
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
         proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 422, "business-rule");
