@@ -2,6 +2,9 @@ package org.telenc.engine.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
@@ -13,6 +16,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Encounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -78,7 +82,7 @@ class HookPointsTest extends EngineTest {
                   steps:
                     - throwException:
                         exceptionType: java.lang.IllegalStateException
-                        message: "the hook gave up"
+                        message: "the hook gave up on Jane Doe"
             """;
 
     static {
@@ -251,7 +255,25 @@ class HookPointsTest extends EngineTest {
     void aFailingHookEndsTheJobWithInternalErrorAndItsWebhook() throws Exception {
         String afterMatch = clinic("clinic-throws", """
                 {"extensions": {"after-match": "test-hook-throws"}}""");
-        JsonNode failed = submit(afterMatch, "100234", "lisinopril");
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        captured.start();
+        root.addAppender(captured);
+        JsonNode failed;
+        try {
+            failed = submit(afterMatch, "100234", "lisinopril");
+        } finally {
+            root.detachAppender(captured);
+        }
+        List<String> lines;
+        synchronized (captured) {
+            lines = captured.list.stream().map(e -> e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+        }
+        assertThat(lines).anyMatch(l -> l.contains("extension after-match (test-hook-throws)")
+                && l.contains("java.lang.IllegalStateException"));
+        assertThat(lines).as("the hook's exception text (a name here) and the request's values stay out of the logs")
+                .noneMatch(l -> l.contains("Jane Doe") || l.contains("gave up") || l.contains("100234") || l.contains("Out of pills"));
         assertThat(failed.path("type").asText()).isEqualTo("telephone_encounter.failed");
         assertThat(codes(failed)).containsExactly("internal_error");
         assertThat(encountersOf(failed)).as("the hook runs before any write").isEmpty();
