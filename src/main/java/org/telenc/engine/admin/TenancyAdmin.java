@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -40,6 +41,7 @@ import org.telenc.engine.api.ApiException;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.extension.FailureCodes;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
@@ -232,6 +234,7 @@ public class TenancyAdmin {
      * that no loaded route consumes: a job would fail there later, one by one.
      */
     void extensionRoutesLoaded(JsonNode settings) {
+        extensionFailureCodesAllowed(settings);
         if (settings == null || !settings.path(Extensions.SETTINGS_KEY).isObject()) {
             return;
         }
@@ -240,6 +243,23 @@ public class TenancyAdmin {
             throw new ApiException(422, "extension_route_not_loaded", "No loaded route consumes the extension route"
                     + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + ". Load the team route file that defines it, or correct the name.");
+        }
+    }
+
+    /**
+     * 422 {@code extension_failure_code_not_allowed} naming every entry of the settings'
+     * {@code extension_failure_codes} that is not a failure code a hook may end a job with: the
+     * webhook would carry a code the API does not document.
+     */
+    void extensionFailureCodesAllowed(JsonNode settings) {
+        if (settings == null || !settings.has(FailureCodes.SETTINGS_KEY) || settings.get(FailureCodes.SETTINGS_KEY).isNull()) {
+            return;
+        }
+        List<String> refused = FailureCodes.refused(json.convertValue(settings.get(FailureCodes.SETTINGS_KEY), Object.class));
+        if (!refused.isEmpty()) {
+            throw new ApiException(422, "extension_failure_code_not_allowed", "A hook may end a job failed only with "
+                    + String.join(", ", new TreeSet<>(FailureCodes.ALLOWED)) + "; not with "
+                    + String.join(", ", refused) + ". Correct " + FailureCodes.SETTINGS_KEY + ".");
         }
     }
 

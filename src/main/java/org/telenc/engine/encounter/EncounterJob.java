@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.extension.ExtensionPoint;
 import org.telenc.engine.emr.EmrOperations.RefillableMedication;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobHeader;
@@ -36,6 +37,9 @@ public class EncounterJob extends EmrJob {
     private boolean ordersInSearch;
     private List<RefillableMedication> refillableMedications;
     private String patientResource;
+    private List<String> patientCandidates = List.of();
+    private List<RefillableMedication> medicationCandidates = List.of();
+    private boolean matchReviewed;
 
     public EncounterJob(JobHeader header, TelephoneEncounterRequest request) {
         super(header);
@@ -237,6 +241,39 @@ public class EncounterJob extends EmrJob {
 
     public void recordPatientResource(String patientResource) {
         this.patientResource = patientResource;
+    }
+
+    /** The patients that have the MRN when there are several and the connection's after-match hook may choose one. */
+    public List<String> patientCandidates() {
+        return patientCandidates;
+    }
+
+    public void recordPatientCandidates(List<String> ids) {
+        this.patientCandidates = List.copyOf(ids);
+    }
+
+    /** Several patients have the MRN, none chosen yet: the after-match hook may choose one. */
+    public boolean patientsToNarrow() {
+        return patientId == null && patientCandidates.size() > 1;
+    }
+
+    /** The refill orders that match the requested name (one when matched, several when ambiguous). */
+    public List<RefillableMedication> medicationCandidates() {
+        return medicationCandidates;
+    }
+
+    public void recordMedicationCandidates(List<RefillableMedication> candidates) {
+        this.medicationCandidates = List.copyOf(candidates);
+    }
+
+    /** The patient is known and the connection's after-match hook has not seen the match yet. */
+    public boolean matchToReview() {
+        return patientId != null && !matchReviewed
+                && ExtensionPoint.AFTER_MATCH.namedBy(connection());
+    }
+
+    public void recordMatchReviewed() {
+        this.matchReviewed = true;
     }
 
     /** Ids only: the request and the matched medication are PHI. */

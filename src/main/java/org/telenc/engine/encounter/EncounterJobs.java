@@ -1,6 +1,8 @@
 package org.telenc.engine.encounter;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
@@ -29,7 +31,11 @@ import org.telenc.engine.emr.EmrOperations.EncounterWritten;
 import org.telenc.engine.emr.EmrOperations.WriteEncounter;
 import org.telenc.engine.emr.EmrAdapters;
 import org.telenc.engine.emr.EmrConnection;
+import org.telenc.engine.emr.EmrOperations.RefillableMedication;
+import org.telenc.engine.extension.EmrRefusal;
+import org.telenc.engine.extension.ExtensionPoint;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.extension.MatchCandidates;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
 import org.telenc.engine.job.JobQueue;
@@ -47,6 +53,8 @@ public class EncounterJobs {
     static final String WRITE_ENCOUNTER = "write-encounter";
     /** The connection setting that forces one EMR operation per step ({@code "off"}). */
     static final String FHIR_BATCHING = "fhir_batching";
+
+    static final String SEVERAL_PATIENTS = "More than one patient in the EMR has this MRN";
 
     /** The request of a finished job whose stored payload retention purged. */
     private static final TelephoneEncounterRequest PURGED = new TelephoneEncounterRequest(Map.of(), Map.of());
@@ -174,8 +182,26 @@ public class EncounterJobs {
     /** An EMR failure before the encounter existed: deferred, or the job fails. */
     public EncounterJob emrFailed(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        failures.failed(job, failure);
+        failures.failed(job, failure, refusal -> extensions.emrRefusal(job, new EmrRefusal(job.telephoneEncounterId(),
+                String.valueOf(job.jobId()), job.accessTokenReferenceId(), failedStep(job), refusal.httpStatus(),
+                issueCodes(refusal.issueCodes()), refusal.reasonCode())));
         return job;
+    }
+
+    /** The step the EMR refused, by the job's state: the steps run in this order until the encounter exists. */
+    static String failedStep(EncounterJob job) {
+        if (job.patientId() == null) {
+            return "find-patient";
+        }
+        if (job.medicationsToList()) {
+            return "list-refillable-medications";
+        }
+        return job.batchedWrite() ? WRITE_ENCOUNTER : "create-encounter";
+    }
+
+    private static List<String> issueCodes(String codes) {
+        return codes == null || codes.isBlank() ? List.of()
+                : Arrays.stream(codes.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList();
     }
 
     /**
@@ -229,9 +255,74 @@ public class EncounterJobs {
             }
         } else if (match.patientIds().isEmpty()) {
             job.fail("patient_not_found", "No patient with this MRN was found in the EMR");
+        } else if (ExtensionPoint.AFTER_MATCH.namedBy(job.connection())) {
+            job.recordPatientCandidates(match.patientIds()); // the connection's after-match hook may choose one
         } else {
-            job.fail("patient_not_found", "More than one patient in the EMR has this MRN");
+            job.fail("patient_not_found", SEVERAL_PATIENTS);
         }
+    }
+
+    /**
+     * The after-match extension point when several patients have the MRN: the connection's team
+     * route may choose one of them (by id); it left several, or none was chosen: patient_not_found,
+     * as without the hook; its refusal fails the job with its declared code.
+     */
+    public void narrowPatients(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
+        MatchCandidates.Choice choice = extensions.afterMatch(job, candidates(job, job.patientCandidates(), List.of()));
+        if (refused(job, choice)) {
+            return;
+        }
+        if (choice != null && choice.patientIds().size() == 1) {
+            job.recordPatient(choice.patientIds().get(0));
+        } else {
+            job.fail("patient_not_found", SEVERAL_PATIENTS);
+        }
+    }
+
+    /**
+     * The after-match extension point once the patient is known and the medication matched (or
+     * right after the search when no refill is asked), before any write: the connection's team
+     * route may narrow the refill candidates to one (by order id) or refuse the job with a declared
+     * code. Candidates it left several: medication_ambiguous, as without the hook.
+     */
+    public void reviewMatch(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
+        job.recordMatchReviewed();
+        List<String> orderIds = job.medicationCandidates().stream().map(RefillableMedication::orderId).toList();
+        MatchCandidates.Choice choice = extensions.afterMatch(job, candidates(job, List.of(job.patientId()), orderIds));
+        if (refused(job, choice) || !job.refillRequested()) {
+            return;
+        }
+        List<RefillableMedication> kept = choice == null ? job.medicationCandidates() : job.medicationCandidates().stream()
+                .filter(m -> choice.medicationOrderIds().contains(m.orderId())).toList();
+        if (kept.size() == 1) {
+            job.recordMatchedMedication(kept.get(0));
+        } else {
+            ambiguous(job, kept);
+        }
+    }
+
+    private static MatchCandidates candidates(EncounterJob job, List<String> patientIds, List<String> orderIds) {
+        return new MatchCandidates(job.telephoneEncounterId(), String.valueOf(job.jobId()), job.accessTokenReferenceId(),
+                patientIds, job.refillRequested(), orderIds);
+    }
+
+    /** The hook refused the job: failed with its code and description (for a medication code, with the candidates' names). */
+    private static boolean refused(EncounterJob job, MatchCandidates.Choice choice) {
+        if (choice == null || choice.refusal() == null) {
+            return false;
+        }
+        // one of FailureCodes.ALLOWED that the connection declares (Extensions checked it)
+        String code = choice.refusal().code();
+        job.fail(code, choice.refusal().description());
+        if (code.startsWith("medication_")) {
+            job.recordAvailableMedications(job.medicationCandidates().stream().map(RefillableMedication::name).distinct().toList());
+        }
+        return true;
+    }
+
+    private static void ambiguous(EncounterJob job, List<RefillableMedication> candidates) {
+        job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
+        job.recordAvailableMedications(candidates.stream().map(RefillableMedication::name).distinct().toList());
     }
 
     public ListRefillableMedications refillableMedicationsInput(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job) {
@@ -246,9 +337,16 @@ public class EncounterJobs {
     public void medicationMatched(@ExchangeProperty(ExchangeProperties.JOB) EncounterJob job, @Body MedicationMatcher.Match match) {
         if (match instanceof MedicationMatcher.Matched m) {
             job.recordMatchedMedication(m.medication());
+            job.recordMedicationCandidates(List.of(m.medication()));
         } else if (match instanceof MedicationMatcher.Ambiguous a) {
-            job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
-            job.recordAvailableMedications(a.candidates());
+            List<RefillableMedication> candidates = job.refillableMedications().stream()
+                    .filter(m -> a.candidates().contains(m.name())).toList();
+            if (ExtensionPoint.AFTER_MATCH.namedBy(job.connection())) {
+                job.recordMedicationCandidates(candidates); // the connection's after-match hook may choose one
+            } else {
+                job.fail("medication_ambiguous", "More than one refillable medication matches the requested name");
+                job.recordAvailableMedications(a.candidates());
+            }
         } else if (match instanceof MedicationMatcher.NotFound n) {
             job.fail("medication_not_found", "No refillable medication matches the requested name");
             job.recordAvailableMedications(n.available());

@@ -150,6 +150,56 @@ public class Extensions {
         return set(fields, field, table.get(String.valueOf(value)));
     }
 
+    /**
+     * The body an {@code after-match} route leaves to end the job {@code failed} with a code the
+     * connection's settings declare ({@code extension_failure_codes}) and the webhook's description:
+     * {@code method: "refuse('patient_not_found', 'Clinic A files no encounter for this patient.')"}.
+     */
+    public JobRefusal refuse(String code, String description) {
+        return new JobRefusal(code, description);
+    }
+
+    /**
+     * The candidates with one list narrowed to one of its ids ({@code after-match}):
+     * {@code method: "choose(${body}, 'patient_ids', ${exchangeProperty.emrConnection.options[preferred_patient_ids]})"};
+     * {@code id} is one id, or a list of ids in order of preference (the first that is a candidate
+     * is kept). An id the list does not hold, or none, leaves the list as it is (a hook never adds
+     * a candidate).
+     */
+    public Map<String, Object> choose(Map<String, Object> candidates, String field, Object id) {
+        Object list = candidates.get(field);
+        if (id instanceof List<?> preferred) {
+            // the first of the preferred ids that is a candidate
+            for (Object one : preferred) {
+                if (one != null && list instanceof List<?> ids && ids.contains(String.valueOf(one))) {
+                    return set(candidates, field, List.of(String.valueOf(one)));
+                }
+            }
+            return new LinkedHashMap<>(candidates);
+        }
+        if (id == null || !(list instanceof List<?> ids) || !ids.contains(String.valueOf(id))) {
+            return new LinkedHashMap<>(candidates);
+        }
+        return set(candidates, field, List.of(String.valueOf(id)));
+    }
+
+    /**
+     * The refusal with its {@code reason_code} looked up in a table ({@code emr-refusal}): first by
+     * {@code "<step> <http_status>"} ({@code "create-encounter 422"}), then by the status alone;
+     * a refusal the table does not name, or no table, keeps the engine's code.
+     */
+    public Map<String, Object> classify(Map<String, Object> refusal, Map<String, Object> table) {
+        if (table == null) {
+            return new LinkedHashMap<>(refusal);
+        }
+        String status = String.valueOf(refusal.get("http_status"));
+        Object code = table.get(refusal.get("step") + " " + status);
+        if (code == null) {
+            code = table.get(status);
+        }
+        return code == null ? new LinkedHashMap<>(refusal) : set(refusal, "reason_code", String.valueOf(code));
+    }
+
     // ---- for the admin API
 
     /**
@@ -286,6 +336,136 @@ public class Extensions {
             failed(ExtensionPoint.AFTER_OUTCOME, connection.id(), "?", e.getClass().getName());
         } finally {
             step(job, ExtensionPoint.AFTER_OUTCOME, ok, started);
+        }
+    }
+
+    /**
+     * The {@code after-match} point: the patients and refill orders the engine found for the job
+     * (ids only), handed to the connection's team route; null when the connection names none. The
+     * answer keeps a non-empty subset of each list, or is the route's {@link JobRefusal} with a code
+     * the connection declares ({@link FailureCodes}). Anything else (an added id, an emptied list, an
+     * undeclared code, a route that throws) throws {@link ExtensionFailedException}: a job fault,
+     * redelivered, then {@code internal_error}, as at {@code before-emr}. A step of the job's timeline.
+     */
+    public MatchCandidates.Choice afterMatch(EmrJob job, MatchCandidates candidates) {
+        EmrConnection connection = job.connection();
+        long started = System.nanoTime();
+        boolean ok = false;
+        try {
+            String endpoint = selected(connection.options(), ExtensionPoint.AFTER_MATCH, connection.id());
+            if (endpoint == null) {
+                return null;
+            }
+            Map<String, Object> body = json.convertValue(candidates, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+            Object result = run(ExtensionPoint.AFTER_MATCH, connection, endpoint, body);
+            MatchCandidates.Choice choice = choice(connection, endpoint, candidates, result);
+            ok = true;
+            return choice;
+        } finally {
+            step(job, ExtensionPoint.AFTER_MATCH, ok, started);
+        }
+    }
+
+    private MatchCandidates.Choice choice(EmrConnection connection, String endpoint, MatchCandidates sent, Object result) {
+        ExtensionPoint point = ExtensionPoint.AFTER_MATCH;
+        if (result instanceof JobRefusal refusal) {
+            String code = refusal.code();
+            String description = refusal.description();
+            if (code == null || code.length() > MAX_CODE || !CODE.matcher(code).matches() || description == null
+                    || description.isBlank() || description.length() > MAX_MESSAGE
+                    || description.chars().anyMatch(Character::isISOControl)) {
+                throw failed(point, connection.id(), endpoint, "malformed refusal (code: lowercase snake_case of 2-" + MAX_CODE
+                        + "; description: 1-" + MAX_MESSAGE + " characters)");
+            }
+            if (!FailureCodes.allowed(connection.options(), code)) {
+                // the code is not logged: a team may have written anything there
+                throw failed(point, connection.id(), endpoint,
+                        "it refused with a code the connection's settings do not declare (" + FailureCodes.SETTINGS_KEY + ")");
+            }
+            count(point, "rejected");
+            log.info("extension after-match ({}) of EMR connection {} ended the job failed", endpoint, connection.id());
+            return new MatchCandidates.Choice(null, null, refusal);
+        }
+        if (!(result instanceof Map<?, ?>)) {
+            throw failed(point, connection.id(), endpoint, "its body is not the map of candidates"
+                    + (result == null ? " (null)" : " (" + result.getClass().getSimpleName() + ")"));
+        }
+        MatchCandidates answered;
+        try {
+            answered = json.convertValue(result, MatchCandidates.class);
+        } catch (IllegalArgumentException e) {
+            throw failed(point, connection.id(), endpoint, "its candidate lists are not lists of ids");
+        }
+        List<String> patients = narrowed(connection, endpoint, "patient_ids", sent.patientIds(), answered.patientIds());
+        List<String> orders = narrowed(connection, endpoint, "medication_order_ids", sent.medicationOrderIds(),
+                answered.medicationOrderIds());
+        count(point, patients.equals(sent.patientIds()) && orders.equals(sent.medicationOrderIds()) ? "unchanged" : "changed");
+        return new MatchCandidates.Choice(patients, orders, null);
+    }
+
+    /** A list as the route left it: the sent one when absent; a failure when it holds an id not sent or empties a list. */
+    private List<String> narrowed(EmrConnection connection, String endpoint, String field, List<String> sent, List<String> answered) {
+        if (answered == null) {
+            return sent;
+        }
+        if (!sent.containsAll(answered)) {
+            throw failed(ExtensionPoint.AFTER_MATCH, connection.id(), endpoint, "it added a candidate to " + field);
+        }
+        if (answered.isEmpty() && !sent.isEmpty()) {
+            throw failed(ExtensionPoint.AFTER_MATCH, connection.id(), endpoint, "it emptied " + field + " (refuse the job instead)");
+        }
+        return answered.stream().distinct().toList();
+    }
+
+    /**
+     * The {@code emr-refusal} point: the EMR refused a step before the encounter exists; the
+     * connection's team route may answer another reason code ({@code reason_code}) among those its
+     * settings declare. Null (the engine's own classification stays) when the connection names no
+     * route or the route leaves the code as it was, or no body. An undeclared code or a route that
+     * fails throws {@link ExtensionFailedException}: a job fault, then {@code internal_error}.
+     * A step of the job's timeline.
+     */
+    public String emrRefusal(EmrJob job, EmrRefusal refusal) {
+        EmrConnection connection = job.connection();
+        ExtensionPoint point = ExtensionPoint.EMR_REFUSAL;
+        long started = System.nanoTime();
+        boolean ok = false;
+        try {
+            String endpoint = selected(connection.options(), point, connection.id());
+            if (endpoint == null) {
+                return null;
+            }
+            Map<String, Object> body = json.convertValue(refusal, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+            Object result = run(point, connection, endpoint, body);
+            String code;
+            if (result == null) {
+                code = null;
+            } else if (result instanceof Map<?, ?> answered) {
+                try {
+                    code = json.convertValue(answered, EmrRefusal.class).reasonCode();
+                } catch (IllegalArgumentException e) {
+                    throw failed(point, connection.id(), endpoint, "its body is not the map of the refusal");
+                }
+            } else {
+                throw failed(point, connection.id(), endpoint, "its body is not the map of the refusal ("
+                        + result.getClass().getSimpleName() + ")");
+            }
+            if (code == null || code.isBlank() || code.equals(refusal.reasonCode())) {
+                count(point, "unchanged");
+                ok = true;
+                return null;
+            }
+            if (!FailureCodes.allowed(connection.options(), code)) {
+                throw failed(point, connection.id(), endpoint,
+                        "it answered a code the connection's settings do not declare (" + FailureCodes.SETTINGS_KEY + ")");
+            }
+            count(point, "changed");
+            ok = true;
+            return code;
+        } finally {
+            step(job, point, ok, started);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.telenc.engine.job;
 
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -42,11 +43,26 @@ public class EmrFailures {
 
     /** An EMR failure of a step the job cannot do without: deferred, or the job fails. */
     public void failed(EmrJob job, Exception failure) {
+        failed(job, failure, refusal -> null);
+    }
+
+    /**
+     * As {@link #failed(EmrJob, Exception)}, with a classification of a refusal (an
+     * {@link EmrException} that is never retried: not one whose retry window ran out): its code, or null for the engine's own. The
+     * description stays the engine's (status and issue codes).
+     */
+    public void failed(EmrJob job, Exception failure, Function<EmrException, String> classify) {
         if (deferred(job, failure)) {
             return;
         }
         log.warn("{} {} failed at the EMR: {}", job.kindName(), job.requestId(), safe(failure));
         String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
+        if (failure instanceof EmrException e && !EmrRetryPolicy.retryable(failure)) {
+            String classified = classify.apply(e);
+            if (classified != null) {
+                code = classified;
+            }
+        }
         job.fail(code, describe(failure));
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -33,7 +34,9 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
 import org.telenc.engine.encounter.RequestField;
 import org.telenc.engine.encounter.TelephoneEncounterRequest;
+import org.telenc.engine.extension.EmrRefusal;
 import org.telenc.engine.extension.Extensions;
+import org.telenc.engine.extension.MatchCandidates;
 import org.telenc.engine.teamroutes.TeamRouteSwaps;
 import org.telenc.engine.extension.Rejection;
 import org.telenc.engine.tenancy.Caller;
@@ -74,7 +77,10 @@ class ClinicExtensionsRouteTest {
             "extensions", Map.of("accepting", "clinic-a-accepting", "before-emr", "clinic-a-before-emr",
                     "after-outcome", "clinic-a-after-outcome"),
             "template_map", Map.of("phone-call", "A-PHONE"),
-            "provider_map", Map.of("12241", "12242"));
+            "provider_map", Map.of("12241", "12242"),
+            "preferred_patient_ids", List.of("pat-0000", "pat-1005"),
+            "preferred_order_ids", List.of("mr-1001-3"),
+            "refusal_codes", Map.of("create-encounter 422", "patient_not_found"));
     static final EmrConnection CLINIC_A = new EmrConnection("conn-a", "fhir-r4", "http://emr.invalid/r4",
             EmrConnection.FhirSettings.defaults(), EmrAuthSettings.none(), "active", CLINIC_A_SETTINGS);
     static final Caller CALLER = new Caller("client-pk", "client", "token", "clinic-a", "conn-a", "fhir-r4", "12222");
@@ -178,5 +184,37 @@ class ClinicExtensionsRouteTest {
         Object body = outcomes.getReceivedExchanges().get(0).getMessage().getBody();
         assertThat(body).isInstanceOf(String.class);
         assertThat(new ObjectMapper().readTree((String) body)).isEqualTo(new ObjectMapper().valueToTree(event));
+    }
+
+    /** What the engine hands after-match: the candidates' ids, as the engine's record binds them to a map. */
+    static Map<String, Object> candidates(List<String> patients, List<String> orders) {
+        return asMap(new MatchCandidates("te-1", "7", "clinic-a", patients, !orders.isEmpty(), orders));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object record) {
+        return new ObjectMapper().convertValue(record, LinkedHashMap.class);
+    }
+
+    @Test
+    void afterMatchChoosesTheClinicsPreferredCandidateAndNeverAddsOne() {
+        assertThat(run("direct:clinic-a-after-match", candidates(List.of("pat-1004", "pat-1005"), List.of())))
+                .isEqualTo(candidates(List.of("pat-1005"), List.of()));
+        assertThat(run("direct:clinic-a-after-match", candidates(List.of("pat-1001"), List.of("mr-1001-3", "mr-1001-4"))))
+                .isEqualTo(candidates(List.of("pat-1001"), List.of("mr-1001-3")));
+        Map<String, Object> noneOfTheClinics = candidates(List.of("pat-1002", "pat-1003"), List.of("mr-1002-1", "mr-1002-2"));
+        assertThat(run("direct:clinic-a-after-match", noneOfTheClinics)).as("no preferred id among them: unchanged")
+                .isEqualTo(noneOfTheClinics);
+    }
+
+    @Test
+    void emrRefusalClassifiesByTheClinicsTableOfStepAndStatus() {
+        Map<String, Object> refused = asMap(new EmrRefusal("te-1", "7", "clinic-a", "create-encounter", 422,
+                List.of("business-rule"), "emr_rejected"));
+        Map<String, Object> classified = new LinkedHashMap<>(refused);
+        classified.put("reason_code", "patient_not_found");
+        assertThat(run("direct:clinic-a-emr-refusal", refused)).isEqualTo(classified);
+        Map<String, Object> other = asMap(new EmrRefusal("te-1", "7", "clinic-a", "find-patient", 422, List.of(), "emr_rejected"));
+        assertThat(run("direct:clinic-a-emr-refusal", other)).as("not in the table: the engine's code").isEqualTo(other);
     }
 }

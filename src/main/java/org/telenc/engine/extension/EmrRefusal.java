@@ -1,0 +1,26 @@
+package org.telenc.engine.extension;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The {@code emr-refusal} point's input (the team route gets it as a map, by these JSON names) and,
+ * read back from the map the route leaves, its answer ({@code reason_code}): the EMR's refusal of a
+ * step before the encounter exists, as codes only (the step, the HTTP status, the FHIR issue codes
+ * of the answer, the engine's own classification). Never a body, a URL or a request field.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record EmrRefusal(
+        @JsonProperty("telephone_encounter_id") String telephoneEncounterId,
+        @JsonProperty("job_id") String jobId,
+        @JsonProperty("access_token_reference_id") String accessTokenReferenceId,
+        @JsonProperty("step") String step,
+        @JsonProperty("http_status") int httpStatus,
+        @JsonProperty("issue_codes") List<String> issueCodes,
+        @JsonProperty("reason_code") String reasonCode) {
+
+    public EmrRefusal {
+        issueCodes = issueCodes == null ? List.of() : List.copyOf(issueCodes);
+    }
+}
