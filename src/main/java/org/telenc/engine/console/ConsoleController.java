@@ -261,8 +261,14 @@ public class ConsoleController {
     }
 
     @GetMapping("/dead-letters")
-    String deadLetters(Model model) throws jakarta.jms.JMSException {
-        model.addAttribute("messages", deadLetters.list());
+    String deadLetters(Model model) {
+        try {
+            model.addAttribute("messages", deadLetters.list());
+        } catch (jakarta.jms.JMSException e) {
+            // an external broker down or failing over: the page says so instead of failing
+            model.addAttribute("messages", List.of());
+            model.addAttribute("unreadable", true);
+        }
         return "console/dead-letters";
     }
 
