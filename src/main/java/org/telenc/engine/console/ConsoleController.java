@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.activemq.broker.BrokerService;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -21,7 +19,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.telenc.engine.observability.EmrConnectionsHealth;
-import org.telenc.engine.observability.QueueDepthGauges;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
@@ -38,12 +35,11 @@ public class ConsoleController {
     private final ConsoleActions actions;
     private final TenancyRepository tenancy;
     private final EmrConnectionsHealth health;
-    private final ObjectProvider<BrokerService> broker;
     private final DeadLetters deadLetters;
     private final String oidcIssuer;
 
     public ConsoleController(ConsoleQueries queries, ConsoleActions actions, TenancyRepository tenancy,
-            EmrConnectionsHealth health, ObjectProvider<BrokerService> broker, DeadLetters deadLetters,
+            EmrConnectionsHealth health, DeadLetters deadLetters,
             @org.springframework.beans.factory.annotation.Value("${engine.console.oidc.issuer-uri:}") String oidcIssuer) {
         this.oidcIssuer = oidcIssuer;
         this.deadLetters = deadLetters;
@@ -51,7 +47,6 @@ public class ConsoleController {
         this.actions = actions;
         this.tenancy = tenancy;
         this.health = health;
-        this.broker = broker;
     }
 
     /** Who is logged in and what they may do, for every page's header and buttons. */
@@ -114,15 +109,11 @@ public class ConsoleController {
         model.addAttribute("clients", queries.clients());
         List<ConnectionView> connections = connectionViews();
         model.addAttribute("connections", connections);
-        Map<String, String> deadLetters = new LinkedHashMap<>();
-        BrokerService embedded = broker.getIfAvailable();
-        for (String queue : QueueDepthGauges.queues()) {
-            if (queue.startsWith("DLQ.")) {
-                double depth = embedded == null ? Double.NaN : QueueDepthGauges.depth(embedded, queue);
-                deadLetters.put(queue, Double.isNaN(depth) ? "unknown (external broker)" : String.valueOf((long) depth));
-            }
+        Map<String, String> depths = new LinkedHashMap<>();
+        for (String queue : DeadLetters.queues()) {
+            depths.put(queue, deadLetters.depth(queue));
         }
-        model.addAttribute("deadLetters", deadLetters);
+        model.addAttribute("deadLetters", depths);
         model.addAttribute("stuckAfter", readable(queries.stuckAfter()));
         return "console/overview";
     }
@@ -270,9 +261,14 @@ public class ConsoleController {
     }
 
     @GetMapping("/dead-letters")
-    String deadLetters(Model model) throws jakarta.jms.JMSException {
-        model.addAttribute("messages", deadLetters.list());
-        model.addAttribute("listable", deadLetters.listable());
+    String deadLetters(Model model) {
+        try {
+            model.addAttribute("messages", deadLetters.list());
+        } catch (jakarta.jms.JMSException e) {
+            // an external broker down or failing over: the page says so instead of failing
+            model.addAttribute("messages", List.of());
+            model.addAttribute("unreadable", true);
+        }
         return "console/dead-letters";
     }
 

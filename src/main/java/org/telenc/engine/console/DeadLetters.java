@@ -9,10 +9,12 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +43,8 @@ public class DeadLetters {
     private static final Set<String> ID_ONLY = Set.of("telephone-encounters.requests", "telephone-encounters.actions",
             "webhooks.deliver", "webhooks.deliver.retry");
     private static final int MAX = 100;
+    /** The most letters a queue's browse reads: the broker's browse page (maxBrowsePageSize). */
+    static final int BROWSED = 400;
     /** How long a re-drive or discard waits for the broker to hand over a letter it holds. */
     private static final java.time.Duration TAKE_WAIT = java.time.Duration.ofSeconds(15);
 
@@ -68,44 +72,96 @@ public class DeadLetters {
     }
 
     /**
-     * The messages of every dead-letter queue, the newest 100 per queue first, read from the embedded
-     * broker's own queues (a JMS browser may answer before the broker has dispatched to it); empty
-     * with an external broker, whose own console shows its queues.
+     * The messages of every dead-letter queue, the newest 100 per queue first. With the embedded
+     * broker they are read from its own queues (a JMS browser may answer before the broker has
+     * dispatched to it); with an external broker through a JMS queue browser on the engine's own
+     * connection, on the engine's known dead-letter queues ({@link #queues()}: the engine's
+     * connections watch no advisories, so they cannot discover queues, and these are the only ones it
+     * re-drives). Either way at most {@value #BROWSED} a queue are read, the broker's browse page.
      */
     public List<DeadLetter> list() throws JMSException {
         List<DeadLetter> all = new ArrayList<>();
-        BrokerService embedded = this.embedded.getIfAvailable();
-        if (embedded == null || !embedded.isStarted() || embedded.getRegionBroker() == null) {
-            return all;
-        }
         for (String queue : queues()) {
-            ActiveMQQueue destination = new ActiveMQQueue(queue);
-            Destination found = embedded.getRegionBroker().getDestinationMap(destination).get(destination);
-            if (found == null) {
-                continue;
+            Optional<List<Message>> browsed = browse(queue);
+            if (browsed.isEmpty()) {
+                return List.of(); // the embedded broker is not up (yet)
             }
             // newest first: the oldest of a long queue are what an operator has seen already. The
             // broker's browse answers what it has paged in (at most its browse page, 400), pending
             // dispatch first and then the rest, so not in order: sort by the time the letter was sent
-            List<ActiveMQMessage> ofQueue = new ArrayList<>();
-            for (org.apache.activemq.command.Message browsed : found.browse()) {
-                if (browsed instanceof ActiveMQMessage message) {
-                    ofQueue.add(message);
-                }
-            }
-            ofQueue.sort(java.util.Comparator.comparingLong(ActiveMQMessage::getJMSTimestamp).reversed());
-            for (ActiveMQMessage message : ofQueue.subList(0, Math.min(MAX, ofQueue.size()))) {
+            List<Message> ofQueue = new ArrayList<>(browsed.get());
+            ofQueue.sort(java.util.Comparator.comparingLong(DeadLetters::sent).reversed());
+            for (Message message : ofQueue.subList(0, Math.min(MAX, ofQueue.size()))) {
                 all.add(new DeadLetter(message.getJMSMessageID(), queue,
-                        message.getJMSTimestamp() == 0 ? null : Instant.ofEpochMilli(message.getJMSTimestamp()),
+                        sent(message) == 0 ? null : Instant.ofEpochMilli(sent(message)),
                         failure(message.getStringProperty("dlqDeliveryFailureCause")), jobId(queue, message)));
             }
         }
         return all;
     }
 
-    /** Whether the dead letters can be listed here (the embedded broker). */
-    public boolean listable() {
-        return embedded.getIfAvailable() != null;
+    private static long sent(Message message) {
+        try {
+            return message.getJMSTimestamp();
+        } catch (JMSException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The letters on one dead-letter queue: the embedded broker's own queue as it browses it (none
+     * when the broker has not made it), or at most {@value #BROWSED} of a JMS browser's on an external broker (which
+     * makes the queue when it is not there yet: the engine's login has the admin right on DLQ.>).
+     * Empty while the embedded broker is not started.
+     */
+    private Optional<List<Message>> browse(String queue) throws JMSException {
+        List<Message> letters = new ArrayList<>();
+        BrokerService embedded = this.embedded.getIfAvailable();
+        if (embedded != null) {
+            if (!embedded.isStarted() || embedded.getRegionBroker() == null) {
+                return Optional.empty();
+            }
+            ActiveMQQueue destination = new ActiveMQQueue(queue);
+            Destination found = embedded.getRegionBroker().getDestinationMap(destination).get(destination);
+            if (found != null) {
+                for (org.apache.activemq.command.Message browsed : found.browse()) {
+                    if (browsed instanceof ActiveMQMessage message) {
+                        letters.add(message);
+                    }
+                }
+            }
+            return Optional.of(letters);
+        }
+        try (Connection connection = broker.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                Enumeration<?> messages = browser.getEnumeration();
+                while (letters.size() < BROWSED && messages.hasMoreElements()) {
+                    letters.add((Message) messages.nextElement());
+                }
+            }
+        }
+        return Optional.of(letters);
+    }
+
+    /**
+     * Messages waiting on one dead-letter queue as the overview shows them: the embedded broker's
+     * count, or on an external broker the letters a browse reads ("at least 400" past the broker's
+     * browse page), "unknown" while the broker cannot be read.
+     */
+    public String depth(String queue) {
+        BrokerService embedded = this.embedded.getIfAvailable();
+        if (embedded != null) {
+            double depth = QueueDepthGauges.depth(embedded, queue);
+            return Double.isNaN(depth) ? "unknown" : String.valueOf((long) depth);
+        }
+        try {
+            int browsed = browse(queue).map(List::size).orElse(-1);
+            return browsed < 0 ? "unknown" : browsed >= BROWSED ? "at least " + BROWSED : String.valueOf(browsed);
+        } catch (JMSException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** The kind of failure: the exception class the broker names, never the exception's text. */
@@ -157,65 +213,71 @@ public class DeadLetters {
             throw new ConsoleActions.Refused("Not a dead-letter queue of the engine.");
         }
         String operation = redrive ? "console-redrive-dead-letter" : "console-discard-dead-letter";
-        boolean done = false;
+        Optional<String> done = Optional.empty();
         if (mayBeOn(queue, messageId)) {
             done = takeOne(queue, messageId, redrive);
         }
-        audit.console(user, operation, clip(messageId), done ? (redrive ? "queued to " + queue.substring(4) : "discarded")
+        audit.console(user, operation, clip(messageId), done.isPresent() ? (redrive ? "queued to " + done.get() : "discarded")
                 : "not found in " + queue, why);
-        return done;
+        return done.isPresent();
     }
 
     /**
-     * Whether the message may be on the queue: false only when the embedded broker's own queue
-     * does not have it, so that a letter someone else took already is answered at once.
+     * Whether the message may be on the queue: false only when a browse read the whole queue (fewer
+     * than {@value #BROWSED} letters) without it, so that a letter someone else took already is
+     * answered at once.
      */
-    private boolean mayBeOn(String queue, String messageId) {
-        BrokerService embedded = this.embedded.getIfAvailable();
-        if (embedded == null || !embedded.isStarted() || embedded.getRegionBroker() == null) {
+    private boolean mayBeOn(String queue, String messageId) throws JMSException {
+        Optional<List<Message>> browsed = browse(queue);
+        if (browsed.isEmpty()) {
             return true;
         }
-        ActiveMQQueue destination = new ActiveMQQueue(queue);
-        Destination found = embedded.getRegionBroker().getDestinationMap(destination).get(destination);
-        if (found == null) {
-            return false;
-        }
-        for (org.apache.activemq.command.Message browsed : found.browse()) {
-            if (browsed.getMessageId() != null && messageId.equals(browsed.getMessageId().toString())) {
+        for (Message message : browsed.get()) {
+            if (messageId.equals(message.getJMSMessageID())) {
                 return true;
             }
         }
-        return false;
+        return browsed.get().size() >= BROWSED;
     }
 
     /**
-     * Takes the message off its queue in one transaction, re-sending it first when re-driven. The
-     * broker dispatches to a selector consumer once it has paged the queue in: on a busy broker
-     * that takes seconds, so the wait is long ({@link #TAKE_WAIT}); it is spent only when the
-     * message was there a moment ago.
+     * Takes the message off its queue in one transaction, re-sending it first when re-driven: to
+     * the destination it died on as the broker recorded it ({@code originalDestination}), or, for a
+     * letter the engine parked itself, the queue the dead-letter queue is named after. The broker
+     * dispatches to a selector consumer once it has paged the queue in: on a busy broker that takes
+     * seconds, so the wait is long ({@link #TAKE_WAIT}); it is spent only when the message may be
+     * there. Answers where the message went ("discarded" for a discard), empty when it was not there.
      */
-    private boolean takeOne(String queue, String messageId, boolean redrive) throws JMSException {
-        boolean done;
+    private Optional<String> takeOne(String queue, String messageId, boolean redrive) throws JMSException {
         try (Connection connection = broker.createConnection()) {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
             try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue),
                     "JMSMessageID = '" + messageId.replace("'", "''") + "'")) {
-                Optional<Message> message = Optional.ofNullable(consumer.receive(TAKE_WAIT.toMillis()));
-                if (message.isPresent() && redrive) {
-                    try (MessageProducer producer = session.createProducer(session.createQueue(queue.substring(4)))) {
+                Message message = consumer.receive(TAKE_WAIT.toMillis());
+                String to = message == null ? null : redrive ? destinationOf(queue, message) : "discarded";
+                if (message != null && redrive) {
+                    try (MessageProducer producer = session.createProducer(session.createQueue(to))) {
                         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                        producer.send(message.get());
+                        producer.send(message);
                     }
                 }
                 session.commit();
-                done = message.isPresent();
+                return Optional.ofNullable(to);
             } catch (JMSException | RuntimeException e) {
                 session.rollback();
                 throw e;
             }
         }
-        return done;
+    }
+
+    /** The engine queue a dead letter died on: the broker's originalDestination when it is one, else the DLQ's name without DLQ. */
+    static String destinationOf(String deadLetterQueue, Message message) {
+        if (message instanceof ActiveMQMessage letter && letter.getOriginalDestination() instanceof ActiveMQQueue original
+                && QueueDepthGauges.QUEUES.contains(original.getPhysicalName())) {
+            return original.getPhysicalName();
+        }
+        return deadLetterQueue.substring(4);
     }
 
     private static String clip(String id) {

@@ -219,6 +219,27 @@ class ProdBrokerConfigTest {
         }
     }
 
+    /** The console's dead-letter page: browse each DLQ (making one not there yet), and re-drive or discard one by its id. */
+    @Test
+    void theEngineBrowsesRedrivesAndDiscardsDeadLetters() throws Exception {
+        try (Connection c = openWire(ENGINE_USER, ENGINE_PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(true, Session.SESSION_TRANSACTED);
+            for (String queue : org.telenc.engine.console.DeadLetters.queues()) {
+                String dlq = queue + "." + UUID.randomUUID(); // made by the browse
+                session.createBrowser(session.createQueue(dlq)).getEnumeration().hasMoreElements();
+                session.createProducer(session.createQueue(dlq)).send(session.createTextMessage("{}"));
+                session.commit();
+                String id = ((Message) session.createBrowser(session.createQueue(dlq)).getEnumeration().nextElement())
+                        .getJMSMessageID();
+                Message taken = session.createConsumer(session.createQueue(dlq), "JMSMessageID = '" + id + "'").receive(10_000);
+                assertThat(taken).as("the letter on %s", dlq).isNotNull();
+                session.createProducer(session.createQueue(dlq.substring(4))).send(taken);
+                session.commit();
+            }
+        }
+    }
+
     @Test
     void openWireProducerSendsRequestsAndReadsOnlyItsOwnQueues() throws Exception {
         try (Connection c = openWire(PRODUCER, PRODUCER_PASSWORD).createConnection()) {

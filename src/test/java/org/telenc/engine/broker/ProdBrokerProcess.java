@@ -93,6 +93,15 @@ public final class ProdBrokerProcess implements AutoCloseable {
 
     /** Starts the broker with the file's producer and these added ones; returns once its three connectors accept. */
     public ProdBrokerProcess(List<String> addedProducers) throws Exception {
+        this(addedProducers, 0);
+    }
+
+    /**
+     * As {@link #ProdBrokerProcess(List)}, with the file's broker-side redelivery limit (10) replaced
+     * by this one when it is above 0, for a test that makes real dead letters in seconds (the engine
+     * must be given the same engine.broker.redelivery.maximum-redeliveries, as the file says).
+     */
+    public ProdBrokerProcess(List<String> addedProducers, int maximumRedeliveries) throws Exception {
         run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "prod-broker-tls")).toAbsolutePath(), "run-");
         Path tls = Files.createDirectories(run.resolve("tls"));
         Path keystore = tls.resolve("broker.p12");
@@ -114,6 +123,9 @@ public final class ProdBrokerProcess implements AutoCloseable {
         String xml = locatedHere(Files.readString(PROD_XML, StandardCharsets.UTF_8), run.resolve("store"), tls);
         for (String producer : addedProducers) {
             xml = withProducer(xml, producer);
+        }
+        if (maximumRedeliveries > 0) {
+            xml = all(xml, "maximumRedeliveries=\"10\"", "maximumRedeliveries=\"" + maximumRedeliveries + "\"", 1);
         }
         Files.writeString(file, xml, StandardCharsets.UTF_8);
         // the image's conf/jetty.xml (the web console, which the tests do not run)
