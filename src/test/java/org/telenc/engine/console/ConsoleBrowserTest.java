@@ -1,5 +1,6 @@
 package org.telenc.engine.console;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,6 +50,8 @@ import org.telenc.engine.support.Json;
  * is given both (so Selenium Manager never runs). Without them the class is skipped, except in CI
  * ({@code CI=true}), where it fails, as the PostgreSQL run fails without its database.
  */
+// browser flows over the console: their queries run on PostgreSQL in ConsoleTest and the other console tests
+@Tag("browser")
 class ConsoleBrowserTest extends EngineTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");

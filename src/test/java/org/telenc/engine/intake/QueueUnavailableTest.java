@@ -1,5 +1,6 @@
 package org.telenc.engine.intake;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * When the request (or an action) cannot be durably queued (here: the broker is unreachable), the
  * answer is 503 and nothing was stored, so nothing will ever be sent for it.
  */
+@Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext // its broker never answers: an engine left in the JVM would log reconnect errors for the rest of the run
 class QueueUnavailableTest {

@@ -1,5 +1,6 @@
 package org.telenc.engine.support;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -23,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The whole engine on a random port with its real parts: embedded persistent ActiveMQ, H2 file
  * database, the FHIR sandbox over HTTP, and a real webhook receiver registered for the demo client.
  */
+// tests on the engine's database (TestDatabase): the PostgreSQL run repeats these, and only these
+@Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class EngineTest {
 

@@ -1,5 +1,6 @@
 package org.telenc.engine.webhook;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import org.telenc.engine.support.TestDatabase;
  * file: POST /v1/webhook with a URL whose host is a private or reserved address, in any spelling
  * the guard refuses, answers 400 invalid_webhook_url and registers nothing; a public one is taken.
  */
+@Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class WebhookRegistrationGuardTest {
