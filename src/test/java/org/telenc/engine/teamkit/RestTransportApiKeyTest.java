@@ -43,6 +43,7 @@ class RestTransportApiKeyTest extends TeamRouteTestSupport {
     static final String KEY = "k-3f9a1c";
     static HttpServer server;
     static final List<Map<String, List<String>>> received = new CopyOnWriteArrayList<>();
+    static final List<String> uris = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startEmr() throws IOException {
@@ -51,6 +52,7 @@ class RestTransportApiKeyTest extends TeamRouteTestSupport {
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             headers.putAll(exchange.getRequestHeaders());
             received.add(headers);
+            uris.add(exchange.getRequestURI().toString());
             boolean known = KEY.equals(exchange.getRequestHeaders().getFirst(HEADER));
             byte[] body = (known ? """
                     {"patients":[{"patient_id":"101"}]}""" : "{}").getBytes(StandardCharsets.UTF_8);
@@ -71,6 +73,7 @@ class RestTransportApiKeyTest extends TeamRouteTestSupport {
     @BeforeEach
     void clear() {
         received.clear();
+        uris.clear();
     }
 
     EmrConnection connection(String key) {
@@ -83,6 +86,7 @@ class RestTransportApiKeyTest extends TeamRouteTestSupport {
         Exchange done = call("patient-cases", "find-patient", connection(KEY), new FindPatient("100234"));
         assertThat(result(done, PatientMatch.class).patientIds()).containsExactly("101");
         assertThat(received).hasSize(1);
+        assertThat(uris).as("the call's own URL, query included, is what is sent").containsExactly("/api/195900/patients?mrn=100234");
         assertThat(received.get(0).keySet()).noneMatch(name -> name.equalsIgnoreCase("Authorization"));
         assertThat(done.getMessage().getHeaders()).as("the key is not left on the answer").doesNotContainKey(HEADER)
                 .doesNotContainValue(KEY);
