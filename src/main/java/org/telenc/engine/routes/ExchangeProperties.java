@@ -34,6 +34,10 @@ public final class ExchangeProperties {
     public static final String EMR_INPUT = "emrInput";
     /** The REST call of a YAML adapter being made ({@code EmrRestCall}): operation, method, url, body, key. */
     public static final String EMR_REST_CALL = "emrRestCall";
+    /** The connect and response timeout of a YAML adapter's calls, ms (the template emr-rest-call's timeoutMs). */
+    public static final String EMR_REST_TIMEOUT_MS = "emrRestTimeoutMs";
+    /** The Accept header of a YAML adapter's calls (the template emr-rest-call's accept). */
+    public static final String EMR_REST_ACCEPT = "emrRestAccept";
     /** What a YAML adapter's reference pull has collected so far, by list name (emr.rest beans). */
     public static final String EMR_REFERENCES = "emrReferences";
     /** What add-encounter-details could not add (the FHIR adapter's Communication, Task), collected across its calls. */

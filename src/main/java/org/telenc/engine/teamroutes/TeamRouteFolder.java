@@ -113,6 +113,7 @@ public final class TeamRouteFolder {
             YamlDslSchema schema = YamlDslSchema.shared();
             List<Definition> engine = new ArrayList<>();
             Set<String> consumers = new TreeSet<>();
+            List<JsonNode> trees = new ArrayList<>();
             Resource[] builtIn = new PathMatchingResourcePatternResolver(classLoader).getResources(BUILT_IN);
             for (Resource file : builtIn) {
                 String url = file.getURL().toString();
@@ -124,6 +125,7 @@ public final class TeamRouteFolder {
                     JsonNode tree = schema.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     definitions(tree, name, engine, new ArrayList<>(), new ArrayList<>());
                     TeamRouteReferences.consumers(tree, consumers);
+                    trees.add(tree);
                 } catch (YamlDslSchema.NotYaml e) {
                     throw new IllegalStateException("built-in route file " + name + " is not YAML", e);
                 }
@@ -131,6 +133,8 @@ public final class TeamRouteFolder {
             if (engine.isEmpty()) {
                 throw new IllegalStateException("no built-in route files at " + BUILT_IN);
             }
+            Set<String> templates = Set.copyOf(consumers);
+            trees.forEach(tree -> TeamRouteReferences.templatedConsumers(tree, templates, consumers));
             return new TeamRouteFolder(schema, List.copyOf(engine), new TeamRouteReferences.Knowledge(classLoader,
                     EngineBeans.lazy(classLoader), EngineBeans.properties(classLoader), Set.copyOf(consumers)));
         } catch (IOException e) {
@@ -209,6 +213,8 @@ public final class TeamRouteFolder {
             TeamRouteReferences.consumers(tree, consumers);
             teamBeans.putAll(EngineBeans.declaredIn(tree, known.classLoader()));
         });
+        Set<String> templates = Set.copyOf(consumers);
+        trees.values().forEach(tree -> TeamRouteReferences.templatedConsumers(tree, templates, consumers));
         TeamRouteReferences.Knowledge withTeam = new TeamRouteReferences.Knowledge(known.classLoader(),
                 name -> teamBeans.containsKey(name) ? teamBeans.get(name) : known.beans().apply(name),
                 known.properties(), known.engineDirectConsumers());

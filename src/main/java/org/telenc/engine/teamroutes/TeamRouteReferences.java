@@ -62,18 +62,67 @@ final class TeamRouteReferences {
         this.consumers = consumers;
     }
 
-    /** The direct: names the {@code from} endpoints of a file's routes consume. */
+    /**
+     * What a route template's {@code from} consumes is kept in the same set under this prefix and the
+     * template's id (a space never occurs in a direct: name), for {@link #templatedConsumers}.
+     */
+    private static final String TEMPLATE = "routeTemplate ";
+
+    /**
+     * The direct: names the {@code from} endpoints of a file's routes consume, and the {@code from}
+     * URIs of its route templates (for {@link #templatedConsumers}).
+     */
     static void consumers(JsonNode tree, Set<String> into) {
         if (tree == null || !tree.isArray()) {
             return;
         }
         for (JsonNode item : tree) {
+            if (item.has("routeTemplate")) {
+                JsonNode template = item.get("routeTemplate");
+                JsonNode from = template.path("route").path("from");
+                String uri = from.isTextual() ? from.asText() : from.path("uri").asText("");
+                if (template.path("id").isTextual() && !uri.isEmpty()) {
+                    into.add(TEMPLATE + template.get("id").asText() + " " + uri);
+                }
+                continue;
+            }
             JsonNode route = item.has("route") ? item.get("route") : item;
             JsonNode from = route.path("from");
             String uri = from.isTextual() ? from.asText() : from.path("uri").asText("");
             String name = directName(uri);
             if (name != null) {
                 into.add(name);
+            }
+        }
+    }
+
+    /**
+     * The direct: names the file's templated routes consume: their template's {@code from} URI (from
+     * {@code known}, filled by {@link #consumers} over every file) with the instance's parameters in
+     * place of its {@code {{name}}} placeholders.
+     */
+    static void templatedConsumers(JsonNode tree, Set<String> known, Set<String> into) {
+        if (tree == null || !tree.isArray()) {
+            return;
+        }
+        for (JsonNode item : tree) {
+            JsonNode instance = item.path("templatedRoute");
+            String ref = instance.path("routeTemplateRef").asText("");
+            if (ref.isEmpty()) {
+                continue;
+            }
+            String prefix = TEMPLATE + ref + " ";
+            for (String entry : known) {
+                if (entry.startsWith(prefix)) {
+                    String uri = entry.substring(prefix.length());
+                    for (JsonNode parameter : instance.path("parameters")) {
+                        uri = uri.replace("{{" + parameter.path("name").asText() + "}}", parameter.path("value").asText());
+                    }
+                    String name = directName(uri);
+                    if (name != null) {
+                        into.add(name);
+                    }
+                }
             }
         }
     }

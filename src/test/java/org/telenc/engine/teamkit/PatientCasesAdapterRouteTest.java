@@ -46,7 +46,7 @@ import org.telenc.engine.routes.ExchangeProperties;
 @UseAdviceWith
 @SpringBootTest(classes = TeamRouteTestSupport.Beans.class, properties = {
         "camel.main.routes-include-pattern=file:routes/_shared/emr-call-retries.camel.yaml,"
-                + "file:routes/examples/patient-cases-emr/patient-cases.camel.yaml",
+                + "file:routes/emr/rest-adapter.camel.yaml,file:routes/examples/patient-cases-emr/patient-cases.camel.yaml",
         "engine.emr.retry.attempts=1", "engine.emr.retry.delay-ms=5", "engine.emr.circuit.minimum-calls=1000"})
 class PatientCasesAdapterRouteTest extends TeamRouteTestSupport {
 
@@ -60,7 +60,7 @@ class PatientCasesAdapterRouteTest extends TeamRouteTestSupport {
 
     @BeforeEach
     void weave() throws Exception {
-        replaceHttp("patient-cases-http", "patient-cases-http-call", "mock:emr");
+        replaceHttp("emr-rest-http", "emr-rest-http-call", "mock:emr");
     }
 
     @AfterEach

@@ -114,6 +114,8 @@ public class EmrAuthorizations {
             case BASIC -> Optional.of("Basic " + Base64.getEncoder()
                     .encodeToString((auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
             case SMART_BACKEND -> Optional.of("Bearer " + accessToken(connectionId, auth));
+            // an API key goes in a header of its own (EmrCallAuthorization), not in Authorization
+            case API_KEY -> Optional.empty();
         };
     }
 

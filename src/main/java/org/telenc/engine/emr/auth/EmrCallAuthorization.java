@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,8 +18,9 @@ import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.TenancyRepository;
 
 /**
- * What the FHIR call route asks before and after each call: the Authorization header for the
- * connection, and what a 401 means. A 401 drops a cached SMART token and is retried with a new one;
+ * What the EMR call routes (the FHIR adapter's, the REST transport template's) ask before and after
+ * each call: the connection's credentials on the request (the Authorization header, or an API key
+ * in a header of its own) and off the answer, and what a 401 means. A 401 drops a cached SMART token and is retried with a new one;
  * {@code engine.emr.expire-after-401s} refusals in a row mark the connection {@code expired}, after
  * which the API answers {@code login_required} for its tokens and its queued jobs fail with it.
  */
@@ -45,6 +47,33 @@ public class EmrCallAuthorization {
             return null;
         }
         return authorizations.authorizationHeader(connection.id(), connection.auth()).orElse(null);
+    }
+
+    /**
+     * Puts the connection's credentials on the request: the Authorization header
+     * ({@link #header}), or for {@code api-key} the key in the connection's own header. Nothing when
+     * the connection has no authentication.
+     */
+    public void apply(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, Message request) {
+        if (connection == null) {
+            return;
+        }
+        if (connection.auth().type() == EmrAuthSettings.Type.API_KEY) {
+            request.setHeader(connection.auth().header(), connection.auth().apiKey());
+            return;
+        }
+        String authorization = header(connection);
+        if (authorization != null) {
+            request.setHeader("Authorization", authorization);
+        }
+    }
+
+    /** Takes the credentials {@link #apply} put on the request off the message (the answer goes on to the flow). */
+    public void remove(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection, Message answer) {
+        answer.removeHeader("Authorization");
+        if (connection != null && connection.auth().type() == EmrAuthSettings.Type.API_KEY) {
+            answer.removeHeader(connection.auth().header());
+        }
     }
 
     /** Counts 401s in a row per connection; throws to retry with a fresh token, or marks the link expired. */

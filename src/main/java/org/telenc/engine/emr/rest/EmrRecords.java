@@ -23,7 +23,7 @@ import org.telenc.engine.routes.ExchangeProperties;
 /**
  * The JSON side of an EMR adapter written in YAML, knowing no EMR: turns an answer (JSON text) or
  * the operation's input into a result record of {@link EmrOperations} named by its simple name,
- * with a field list (see {@link JsonFields}: {@code "patientIds=patients.id"}), and collects the
+ * with a field list of JsonPath expressions (see {@link JsonFields}: {@code "patientIds=$.patients[*].id"}), and collects the
  * lists of a reference pull into a {@link ReferenceRecords.Snapshot}.
  */
 @Component("emrRecords")
@@ -45,11 +45,11 @@ public class EmrRecords {
 
     /**
      * The result record {@code recordName} whose one list component {@code listField} holds the
-     * elements of the array at {@code path} in the body, each picked with {@code elementFields}
+     * elements of the array the JsonPath {@code path} picks in the body, each picked with {@code elementFields}
      * (e.g. the patient's medications, each its order id and name).
      */
     public Object resultList(String recordName, String listField, String path, String elementFields, @Body Object source) {
-        JsonNode array = JsonFields.at(JsonFields.tree(json, source), path);
+        JsonNode array = JsonFields.jsonPath(JsonFields.tree(json, source), path);
         ArrayNode elements = JsonNodeFactory.instance.arrayNode();
         if (array instanceof ArrayNode found) {
             found.forEach(element -> elements.add(JsonFields.project(element, elementFields)));
@@ -90,14 +90,14 @@ public class EmrRecords {
     }
 
     /**
-     * Adds the elements of the array at {@code path} in the answer (the answer itself when blank),
+     * Adds the elements of the array the JsonPath {@code path} picks in the answer (the answer itself when blank),
      * each picked with the field list, to the pull's list {@code list} (providers, locations, staff,
      * pharmacies or users).
      */
     public void collect(String list, String path, String fields, @Body Object source,
             @ExchangeProperty(ExchangeProperties.EMR_REFERENCES) Map<String, List<JsonNode>> pull) {
         JsonNode tree = JsonFields.tree(json, source);
-        JsonNode array = path == null || path.isBlank() ? tree : JsonFields.at(tree, path);
+        JsonNode array = path == null || path.isBlank() ? tree : JsonFields.jsonPath(tree, path);
         List<JsonNode> into = pull.computeIfAbsent(list, k -> new ArrayList<>());
         if (array instanceof ArrayNode elements) {
             elements.forEach(element -> into.add(JsonFields.project(element, fields)));

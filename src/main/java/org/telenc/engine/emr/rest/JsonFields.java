@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.Option;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * The field lists of the emr.rest beans: {@code "target=path target=path ..."}, separated by
- * spaces. A path is dotted field names into the source JSON (a record, a map or a JSON text); a
- * number picks an array element ({@code cases.0.id}); a name applied to an array maps over its
- * elements ({@code patients.id}: the ids of all). {@code target=@text} writes the literal
- * ({@code true}, {@code false}, a whole number, else the text). A dotted target builds nested
- * objects. An empty list is the source itself. Missing values are left out.
+ * The field lists of the emr.rest beans: {@code "target=expression target=expression ..."},
+ * separated by spaces. An expression is a JsonPath ({@code $.patients[*].patient_id},
+ * {@code $.cases[0].case_id}; the language of camel-jsonpath, evaluated with the same Jayway
+ * JsonPath library) over the source JSON (a record, a map or a JSON text); an indefinite path
+ * ({@code [*]}, {@code ..}, a filter) gives the list of what it matches. {@code target=@text}
+ * writes the literal ({@code true}, {@code false}, a whole number, else the text). A dotted target
+ * builds nested objects. An empty list is the source itself. Missing values are left out.
  */
 final class JsonFields {
 
@@ -59,7 +66,14 @@ final class JsonFields {
             }
             String target = entry.substring(0, eq);
             String path = entry.substring(eq + 1);
-            JsonNode value = path.startsWith("@") ? literal(path.substring(1)) : at(source, path);
+            JsonNode value;
+            if (path.startsWith("@")) {
+                value = literal(path.substring(1));
+            } else if (path.startsWith("$")) {
+                value = jsonPath(source, path);
+            } else {
+                throw new IllegalArgumentException("field list entry " + target + ": not a JsonPath ($...) nor a literal (@...)");
+            }
             if (value != null && !value.isMissingNode() && !value.isNull()) {
                 put(out, target, value);
             }
@@ -67,7 +81,35 @@ final class JsonFields {
         return out;
     }
 
-    /** The value at a dotted path, or null. */
+    private static final Configuration JSON_PATH = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider()).mappingProvider(new JacksonMappingProvider())
+            .options(Option.SUPPRESS_EXCEPTIONS).build();
+
+    /** The value the JsonPath picks from the source (an array for an indefinite path), or null. */
+    static JsonNode jsonPath(JsonNode source, String path) {
+        JsonPath compiled = COMPILED.computeIfAbsent(path, JsonFields::compile);
+        Object found = JsonPath.using(JSON_PATH).parse(source).read(compiled);
+        if (found == null) {
+            return null;
+        }
+        return found instanceof JsonNode node ? node : MAPPER.valueToTree(found);
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Compiled once per mapping text (a route's mappings are a handful of constants). */
+    private static final Map<String, JsonPath> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A malformed path is the adapter's bug, named at once, not a value silently missing. */
+    private static JsonPath compile(String path) {
+        try {
+            return JsonPath.compile(path);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a JsonPath: " + path + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The value at a dotted path of field names (a number picks an array element), or null. */
     static JsonNode at(JsonNode source, String path) {
         JsonNode node = source;
         for (String segment : path.split("\\.")) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,23 @@ class EmrAuthSettingsTest {
 
         assertThat(EmrAuthSettings.parse(smartJson(Map.of("private_key_pem", ecPem, "alg", "ES384"))).alg())
                 .isEqualTo("ES384");
+    }
+
+    @Test
+    void anApiKeyNamesItsHeaderAndNeverShowsTheKey() {
+        EmrAuthSettings apiKey = EmrAuthSettings.parse("""
+                {"type":"api-key","header":"X-API-Key","api_key":"k-secret-1"}""");
+        assertThat(apiKey).isEqualTo(EmrAuthSettings.apiKey("X-API-Key", "k-secret-1"));
+        assertThat(apiKey.toString()).contains("X-API-Key").doesNotContain("k-secret-1");
+        for (String header : List.of("Content-Type", "Idempotency-Key", "CamelHttpUri", "X API Key", "")) {
+            assertThatThrownBy(() -> EmrAuthSettings.apiKey(header, "k-secret-1")).as(header)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header")
+                    .hasMessageNotContaining("k-secret-1");
+        }
+        assertThatThrownBy(() -> EmrAuthSettings.parse("""
+                {"type":"api-key","header":"X-API-Key","api_key":"k secret"}""")).hasMessageNotContaining("k secret");
+        assertThatThrownBy(() -> EmrAuthSettings.parse("""
+                {"type":"api-key","header":"X-API-Key","api_key":"k-1","token":"t"}""")).hasMessageContaining("token");
     }
 
     @Test

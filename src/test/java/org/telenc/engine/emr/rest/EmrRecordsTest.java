@@ -25,29 +25,46 @@ class EmrRecordsTest {
 
     @Test
     void answersBecomeResultRecordsByName() {
-        assertThat(records.result("PatientMatch", "patientIds=patients.patient_id",
+        assertThat(records.result("PatientMatch", "patientIds=$.patients[*].patient_id",
                 "{\"patients\":[{\"patient_id\":\"1\"},{\"patient_id\":\"2\"}]}"))
                 .isEqualTo(new EmrOperations.PatientMatch(List.of("1", "2")));
-        assertThat(records.result("PatientMatch", "patientIds=patients.patient_id", "{\"patients\":[]}"))
+        assertThat(records.result("PatientMatch", "patientIds=$.patients[*].patient_id", "{\"patients\":[]}"))
                 .isEqualTo(new EmrOperations.PatientMatch(List.of()));
-        assertThat(records.result("EncounterCreated", "encounterId=cases.0.case_id", "{\"cases\":[]}"))
+        assertThat(records.result("EncounterCreated", "encounterId=$.cases[0].case_id", "{\"cases\":[]}"))
                 .isEqualTo(new EmrOperations.EncounterCreated(null));
         assertThat(records.result("RefillAdded", "", "{\"refill_request_id\":\"r\"}")).isEqualTo(new EmrOperations.RefillAdded());
-        assertThat(records.result("EncounterRead", "found=@true subject=patient_id", "{\"patient_id\":\"101\"}"))
+        assertThat(records.result("EncounterRead", "found=@true subject=$.patient_id", "{\"patient_id\":\"101\"}"))
                 .isEqualTo(EmrOperations.EncounterRead.found("101"));
-        assertThat(records.resultList("RefillableMedications", "medications", "medications", "orderId=medication_id name=name",
+        assertThat(records.resultList("RefillableMedications", "medications", "$.medications", "orderId=$.medication_id name=$.name",
                 "{\"medications\":[{\"medication_id\":\"m-1\",\"name\":\"A\"}]}"))
                 .isEqualTo(new EmrOperations.RefillableMedications(List.of(new EmrOperations.RefillableMedication("m-1", "A"))));
     }
 
     @Test
+    void mappingsAreJsonPathExpressions() {
+        String answer = """
+                {"medications":[{"medication_id":"m-1","name":"A","status":"stopped"},
+                                {"medication_id":"m-2","name":"B","status":"active"}]}
+                """;
+        assertThat(records.resultList("RefillableMedications", "medications", "$.medications[?(@.status=='active')]",
+                "orderId=$.medication_id name=$.name", answer))
+                .isEqualTo(new EmrOperations.RefillableMedications(List.of(new EmrOperations.RefillableMedication("m-2", "B"))));
+        assertThat(records.result("EncounterCreated", "encounterId=$.medications[-1].medication_id", answer))
+                .isEqualTo(new EmrOperations.EncounterCreated("m-2"));
+        assertThatThrownBy(() -> records.result("EncounterCreated", "encounterId=cases.0.case_id", answer))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JsonPath");
+        assertThatThrownBy(() -> records.result("EncounterCreated", "encounterId=$.cases[0", answer))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("m-1");
+    }
+
+    @Test
     void referenceListsBecomeASnapshot() {
         Map<String, List<JsonNode>> pull = records.startReferences();
-        records.collect("providers", "providers", "ehrId=provider_id name=name npi=npi status=@active",
+        records.collect("providers", "$.providers", "ehrId=$.provider_id name=$.name npi=$.npi status=@active",
                 "{\"providers\":[{\"provider_id\":\"1\",\"name\":\"Dr A\",\"npi\":\"123\"}]}", pull);
-        records.collect("locations", "departments", "ehrId=department_id name=name address.city=city status=@active",
+        records.collect("locations", "$.departments", "ehrId=$.department_id name=$.name address.city=$.city status=@active",
                 "{\"departments\":[{\"department_id\":\"31\",\"name\":\"Main\",\"city\":\"Springfield\"}]}", pull);
-        records.collect("pharmacies", "pharmacies", "ehrId=pharmacy_id name=name address=address status=@active",
+        records.collect("pharmacies", "$.pharmacies", "ehrId=$.pharmacy_id name=$.name address=$.address status=@active",
                 "{\"pharmacies\":[{\"pharmacy_id\":\"PH-1\",\"name\":\"CVS\",\"address\":\"2 Oak\"}]}", pull);
         ReferenceRecords.Snapshot snapshot = records.references(pull);
         assertThat(snapshot.providers()).containsExactly(new ReferenceRecords.Provider(null, "1", "Dr A", "123", null, "active"));
@@ -62,7 +79,7 @@ class EmrRecordsTest {
         EmrOperations.CreateEncounter input = new EmrOperations.CreateEncounter("job 1", "101", true,
                 new EmrOperations.Named("12241", "Dr A"), new EmrOperations.Named("31", "Main"), "Refill", null);
         EmrRestCall call = rest.keyedCall("create-case", "POST", "/{practice_id}/patients/{patientId}/cases?x={jobKey}",
-                "external_id=jobKey provider_id=provider.ehrId priority_high=highPriority template=templateName", "jobKey",
+                "external_id=$.jobKey provider_id=$.provider.ehrId priority_high=$.highPriority template=$.templateName", "jobKey",
                 input, connection);
         assertThat(call.url()).isEqualTo("https://emr.test/api/195900/patients/101/cases?x=job%201");
         assertThat(call.body()).isEqualTo("{\"external_id\":\"job 1\",\"provider_id\":\"12241\",\"priority_high\":true}");
