@@ -30,14 +30,14 @@ import org.telenc.engine.teamkit.TeamRouteTestSupport;
 /**
  * The team's adapter file (routes/patient-cases.camel.yaml) against the engine's operation
  * contract, on the engine's team test kit: Camel with the engine's generic adapter beans and its
- * shared call-retry file (from the engine's jar, classpath:routes/...), the file's camel-http step
+ * shared call-retry file and REST transport template (from the engine's jar, classpath:routes/...), the transport's camel-http step
  * replaced by a mock that answers with canned JSON, an input record in and the result record out.
  */
 @CamelSpringBootTest
 @UseAdviceWith
 @SpringBootTest(classes = TeamRouteTestSupport.Beans.class, properties = {
         "camel.main.routes-include-pattern=classpath:routes/_shared/emr-call-retries.camel.yaml,"
-                + "file:routes/patient-cases.camel.yaml",
+                + "classpath:routes/emr/rest-adapter.camel.yaml,file:routes/patient-cases.camel.yaml",
         "engine.emr.retry.attempts=1", "engine.emr.retry.delay-ms=5", "engine.emr.circuit.minimum-calls=1000"})
 class PatientCasesRouteTest extends TeamRouteTestSupport {
 
@@ -51,7 +51,7 @@ class PatientCasesRouteTest extends TeamRouteTestSupport {
 
     @BeforeEach
     void weave() throws Exception {
-        replaceHttp("patient-cases-http", "patient-cases-http-call", "mock:emr");
+        replaceHttp("emr-rest-http", "emr-rest-http-call", "mock:emr");
     }
 
     @AfterEach
