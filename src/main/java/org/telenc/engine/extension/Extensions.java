@@ -372,9 +372,7 @@ public class Extensions {
         if (result instanceof JobRefusal refusal) {
             String code = refusal.code();
             String description = refusal.description();
-            if (code == null || code.length() > MAX_CODE || !CODE.matcher(code).matches() || description == null
-                    || description.isBlank() || description.length() > MAX_MESSAGE
-                    || description.chars().anyMatch(Character::isISOControl)) {
+            if (!wellFormed(code, description)) {
                 throw failed(point, connection.id(), endpoint, "malformed refusal (code: lowercase snake_case of 2-" + MAX_CODE
                         + "; description: 1-" + MAX_MESSAGE + " characters)");
             }
@@ -624,11 +622,7 @@ public class Extensions {
     private ApiException rejected(String connectionId, String endpoint, Rejection rejection) {
         String code = rejection.code();
         String message = rejection.message();
-        boolean wellFormed = code != null && code.length() >= 2 && code.length() <= MAX_CODE && CODE.matcher(code).matches()
-                && message != null && !message.isBlank() && message.length() <= MAX_MESSAGE
-                && message.chars().noneMatch(Character::isISOControl)
-                && (rejection.status() == 400 || rejection.status() == 422);
-        if (!wellFormed) {
+        if (!wellFormed(code, message) || (rejection.status() != 400 && rejection.status() != 422)) {
             throw failed(ExtensionPoint.ACCEPTING, connectionId, endpoint,
                     "malformed rejection (code: lowercase snake_case of 2-" + MAX_CODE + "; message: 1-" + MAX_MESSAGE
                             + " characters; status 400 or 422)");
@@ -640,6 +634,17 @@ public class Extensions {
         // the one API code that is not the engine's: the team's own (docs/api.md, "Codes of a clinic's extension")
         int status = rejection.status();
         return new ApiException(status, rejection.code(), rejection.message());
+    }
+
+    /**
+     * A team's code and text as a caller may see them, for an {@code accepting} rejection and an
+     * {@code after-match} refusal alike: a lowercase snake_case code of 2 to {@value #MAX_CODE}
+     * characters, and 1 to {@value #MAX_MESSAGE} characters of text without control characters.
+     */
+    static boolean wellFormed(String code, String text) {
+        return code != null && code.length() >= 2 && code.length() <= MAX_CODE && CODE.matcher(code).matches()
+                && text != null && !text.isBlank() && text.length() <= MAX_MESSAGE
+                && text.chars().noneMatch(Character::isISOControl);
     }
 
     private ExtensionFailedException failed(ExtensionPoint point, String connectionId, String endpoint, String reason) {

@@ -149,4 +149,18 @@ class ExtensionsTest {
         assertThatCode(() -> extensions.beforeEmr(selecting("before-emr", "change-mrn"), Map.of("patient_mrn", "1"), Set.of("reason")))
                 .isInstanceOf(ExtensionFailedException.class);
     }
+
+    /** One rule for a team's code and text, at accepting and after-match alike. */
+    @Test
+    void aTeamsCodeAndTextAreWellFormedOrRefused() {
+        assertThat(Extensions.wellFormed("clinic_closed", "Clinic A takes no calls today.")).isTrue();
+        assertThat(Extensions.wellFormed("a", "one letter is no code")).as("a code of one letter").isFalse();
+        assertThat(Extensions.wellFormed("Clinic-Closed", "text")).as("not lowercase snake_case").isFalse();
+        assertThat(Extensions.wellFormed("x".repeat(Extensions.MAX_CODE + 1), "text")).as("too long a code").isFalse();
+        assertThat(Extensions.wellFormed("clinic_closed", " ")).as("blank text").isFalse();
+        assertThat(Extensions.wellFormed("clinic_closed", "line\nbreak")).as("a control character").isFalse();
+        assertThat(Extensions.wellFormed("clinic_closed", "t".repeat(Extensions.MAX_MESSAGE + 1))).as("too long a text").isFalse();
+        assertThat(Extensions.wellFormed(null, "text")).isFalse();
+        assertThat(Extensions.wellFormed("clinic_closed", null)).isFalse();
+    }
 }
