@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -76,6 +78,7 @@ class PrometheusScrapeTest {
 
     @Test
     void theMetersCountTheFlowsAndCarryNoPhi() throws Exception {
+        Instant testStarted = Instant.now();
         String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String caller = "Zebulon Quixote " + tag;
         String message = "Secret symptom " + tag;
@@ -175,6 +178,17 @@ class PrometheusScrapeTest {
             assertThat(metrics.value("camel_route_policy_seconds_count", "routeId", "intake-telephone-encounter")).isEqualTo(4);
             assertThat(metrics.value("camel_route_policy_seconds_count", "routeId", "process-telephone-encounter")).isEqualTo(2);
             assertThat(metrics.all("camel_exchange_event_notifier_seconds_count")).isNotEmpty();
+            // the exchange event notifier is the engine's (the gauge registered once, not searched for
+            // per exchange), and it records what the stock one does: a timer per static endpoint, for
+            // the exchanges the intake route sent on, and the time of the last exchange
+            assertThat(camelContext.getManagementStrategy().getEventNotifiers())
+                    .anyMatch(n -> n instanceof ExchangeEventTimers.Notifier)
+                    .noneMatch(n -> n.getClass() == MicrometerExchangeEventNotifier.class);
+            assertThat(metrics.all("camel_exchange_event_notifier_seconds_count"))
+                    .extracting(sample -> sample.labels().get("eventType"))
+                    .contains("ExchangeCompletedEvent", "ExchangeSentEvent");
+            assertThat(metrics.value("camel_exchanges_last_timestamp"))
+                    .isBetween((double) testStarted.toEpochMilli(), (double) System.currentTimeMillis());
 
             // no PHI, id or URL anywhere in the scrape; the MRN (digits) in no metric name or label
             for (String value : List.of(caller, message, reason, unknownMrn, mqCaller, tag, "lisinopril", "Lisinopril",
