@@ -11,7 +11,8 @@
 #
 # Other options go to the driver: --concurrency=1,16,64 --consumers=1,4,8,32 --e2e-in-flight=16
 # --warmup=S --measure=S --e2e-warmup=S --e2e-measure=S --engine-jvm-opts="-Xmx512m" --keep-data
-# --phases=a,b,c,f --emr-delay=100ms --generated-patients=64 (see BenchSettings). Maven runs online as the commands in README.md and docs/ do, so a fresh machine
+# --phases=a,b,c,f --emr-delay=100ms --generated-patients=64 --sandbox=process|embedded --jit-settle=S
+# (see BenchSettings). Maven runs online as the commands in README.md and docs/ do, so a fresh machine
 # (empty ~/.m2) fetches what the build and dependency:build-classpath need; MAVEN_OFFLINE=1 adds -o
 # for a machine whose ~/.m2 already holds everything.
 set -euo pipefail

@@ -31,6 +31,11 @@ import org.springframework.boot.convert.DurationStyle;
  *       a duration as 100ms or 1s, or a plain number of ms)</li>
  *   <li>{@code --generated-patients=64}: phase f's generated population ({@code engine.sandbox.fhir.generated-patients},
  *       at least 20), over which its requests are spread</li>
+ *   <li>{@code --sandbox=process} (default) or {@code embedded}: phase f's sandbox EMR as a process of its
+ *       own from the same jar ({@code SandboxEmrApplication}; its CPU measured apart from the engine's), or
+ *       the one inside the engine (one process, one CPU figure for both)</li>
+ *   <li>{@code --jit-settle=S} (quick 120, full 300): phase f's bound on warming up until the JIT compilers
+ *       of the engine (and sandbox) have settled before the loads; 0: no such warm-up</li>
  *   <li>{@code --engine-jvm-opts="-Xmx512m ..."}: JVM options for the engine (default {@code -Xmx512m}, the shipped heap)</li>
  *   <li>{@code --jar=PATH} (default {@code target/telephone-encounter-engine-0.1.0-SNAPSHOT.jar}),
  *       {@code --out=DIR} (default {@code target/benchmark}), {@code --keep-data} (keep broker and
@@ -41,7 +46,8 @@ import org.springframework.boot.convert.DurationStyle;
  */
 record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurrencies, Duration warmup, Duration measure,
         Duration e2eWarmup, Duration e2eMeasure, int e2eInFlight, List<Integer> consumers, List<String> engineJvmOptions,
-        boolean keepData, Duration readyTimeout, boolean jfr, Set<String> phases, Duration emrDelay, int generatedPatients) {
+        boolean keepData, Duration readyTimeout, boolean jfr, Set<String> phases, Duration emrDelay, int generatedPatients, boolean sandboxProcess,
+        Duration jitSettleMax) {
 
     /** engine.process.concurrency's default (application.yml): the configuration (c) and (f) are reported for. */
     static final int DEFAULT_CONSUMERS = 32;
@@ -92,7 +98,9 @@ record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurren
                 Boolean.parseBoolean(take(options, "jfr", "false")),
                 phases(take(options, "phases", "a,b,c,f")),
                 duration(take(options, "emr-delay", "100ms")),
-                Integer.parseInt(take(options, "generated-patients", "64")));
+                Integer.parseInt(take(options, "generated-patients", "64")),
+                sandbox(take(options, "sandbox", "process")),
+                seconds(take(options, "jit-settle", full ? "300" : "120")));
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) " + options.keySet());
         }
@@ -112,6 +120,15 @@ record BenchSettings(String mode, Path jar, Path outDir, List<Integer> concurren
             phases.add(phase);
         }
         return Set.copyOf(phases);
+    }
+
+    /** process (phase f's sandbox EMR in a process of its own) or embedded (inside the engine's). */
+    private static boolean sandbox(String value) {
+        return switch (value) {
+            case "process" -> true;
+            case "embedded" -> false;
+            default -> throw new IllegalArgumentException("--sandbox is process or embedded, not " + value);
+        };
     }
 
     /** 100ms, 1s, 2m (Spring's simple style) or a plain number of milliseconds. */

@@ -620,16 +620,45 @@ public final class Benchmark {
         out.append("   f2. full encounters (pharmacy on file: every patient had one encounter first, not measured), closed loop\n"
                 + "       over the " + patients + " patients in turn; POST sent -> webhook received, as in c. 'DB wait max' = the longest\n"
                 + "       Hikari connection acquire (hikaricp_connections_acquire_seconds_max) after the row\n");
+        boolean apart = distance.stream().anyMatch(EmrAtDistance.PathResult::sandboxProcess);
+        out.append(apart
+                ? "       The sandbox EMR runs as a process of its own (--sandbox=process, SandboxEmrApplication from the same jar):\n"
+                        + "       'engine CPU' is the engine process alone, 'sandbox CPU' the sandbox process; CPU ms/enc = cores x window /\n"
+                        + "       encounters completed, per process. 'JIT ms' = compile time (jcmd PerfCounter java.ci.totalTime) inside the\n"
+                        + "       measured window, engine / sandbox; 'steady' = under " + pct(EmrAtDistance.STEADY_JIT_SHARE)
+                        + " of the window in both, else the row's figures are not steady.\n"
+                : "       The sandbox EMR runs inside the engine (--sandbox=embedded): 'engine CPU' is both together.\n");
         TextTable loads = new TextTable("path", "in flight", "encounters/s", "1-s min..max", "p50", "p90", "p99", "max",
-                "POST p50", "engine CPU", "CPU ms/enc", "other CPU", "DB wait max", "outcomes", "errors", "lost");
+                "POST p50", "engine CPU", "engine CPU ms/enc", "sandbox CPU", "sandbox CPU ms/enc", "other CPU", "JIT ms",
+                "steady", "DB wait max", "outcomes", "errors", "lost");
         for (EmrAtDistance.PathResult r : distance) {
             r.loads().forEach((inFlight, load) -> {
                 Object[] e2e = e2eRow(new E2eRow(r.consumers(), load.result(), load.cpu(), 0, null), inFlight);
                 loads.row(r.path().name(), inFlight, e2e[1], e2e[2], e2e[3], e2e[5], e2e[7], e2e[8], e2e[9], e2e[11], e2e[12],
-                        e2e[13], LatencyStats.fmt(load.dbAcquireMaxMs()), e2e[14], e2e[15], e2e[16]);
+                        r.sandboxProcess() ? f2(load.cpu().sandbox()) : "(in engine)",
+                        r.sandboxProcess() ? f1(EmrAtDistance.cpuMsPerEncounter(load.cpu().sandbox(), load.result())) : "-",
+                        e2e[13], LatencyStats.fmt(load.engineJitMs()) + " / " + LatencyStats.fmt(load.sandboxJitMs()),
+                        load.steady() ? "yes" : "NO", LatencyStats.fmt(load.dbAcquireMaxMs()), e2e[14], e2e[15], e2e[16]);
             });
         }
-        out.append(loads.render("       ")).append('\n');
+        out.append(loads.render("       "));
+        for (EmrAtDistance.PathResult r : distance) {
+            EmrAtDistance.Settle settle = r.settle();
+            out.append("       ").append(r.path().name()).append(": JIT warm-up before the loads (16 in flight, rounds of ")
+                    .append(EmrAtDistance.SETTLE_ROUND.toSeconds()).append(" s, bound --jit-settle=")
+                    .append(settings.jitSettleMax().toSeconds()).append(" s): ")
+                    .append(settle.rounds() == 0 ? "off" : settle.rounds() + " rounds, " + f1(settle.seconds()) + " s, "
+                            + (settle.settled() ? "settled" : "NOT settled") + " (last round's compile ms engine "
+                            + LatencyStats.fmt(settle.lastEngineJitMs()) + ", sandbox " + LatencyStats.fmt(settle.lastSandboxJitMs()) + ")")
+                    .append(r.sandboxPeakRssKb() > 0 ? "; sandbox peak RSS " + r.sandboxPeakRssKb() / 1024 + " MiB" : "")
+                    .append('\n');
+            if (r.loads().values().stream().anyMatch(l -> !l.steady())) {
+                out.append("       ").append(r.path().name())
+                        .append(": NOT STEADY: rows marked NO compiled for over 1 % of their window; their figures include JIT work\n");
+            }
+        }
+        out.append('\n');
+        appendBreakdown(out);
         out.append("   f3. against the bound: a consumer waits calls x RTT per encounter, so one replica completes at most\n"
                 + "       consumers / (calls x RTT) encounters/s; a closed loop of N in flight, over P patients (one consumer\n"
                 + "       per message group at a time), at most min(N, consumers, P) / (calls x RTT). calls = f1's 'full, on file';\n"
@@ -661,6 +690,32 @@ public final class Benchmark {
                     .append(" x\n");
         }
         out.append('\n');
+    }
+
+    private void appendBreakdown(StringBuilder out) {
+        if (distance.stream().allMatch(r -> r.breakdown() == null)) {
+            return;
+        }
+        out.append("   f4. where the median encounter's time goes, 1 in flight: a second engine with tracing on (OTLP/HTTP to a\n"
+                + "       receiver in the driver; each POST carries the driver's traceparent) against the same sandbox process, "
+                + settings.e2eWarmup().toSeconds() + " + 10 s\n"
+                + "       of warm-up (cold JIT: slower than f2's 1-in-flight row), then one encounter at a time for "
+                + settings.e2eMeasure().toSeconds() + " s; the median by\n"
+                + "       POST-to-webhook. Each span of its trace, nested by parent; 'at' = start, ms after the POST was sent.\n");
+        for (EmrAtDistance.PathResult r : distance) {
+            EmrAtDistance.Breakdown b = r.breakdown();
+            if (b == null) {
+                continue;
+            }
+            out.append("       ").append(r.path().name()).append(": median of ").append(b.encounters())
+                    .append(" encounters: POST-to-webhook ").append(f1(b.endToEndMs())).append(" ms, POST answered after ")
+                    .append(f1(b.postMs())).append(" ms\n");
+            TextTable t = new TextTable("span", "at ms", "duration ms");
+            for (EmrAtDistance.SpanLine line : b.spans()) {
+                t.row("  ".repeat(line.depth()) + line.name(), f1(line.startMs()), f1(line.durationMs()));
+            }
+            out.append(t.render("         ")).append('\n');
+        }
     }
 
     private void appendTargets(StringBuilder out) {

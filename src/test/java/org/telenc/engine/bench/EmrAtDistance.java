@@ -70,11 +70,55 @@ final class EmrAtDistance {
             Map<String, Long> outcomes) {
     }
 
-    record Load(int inFlight, EndToEndLoad.Result result, CpuMeter.Usage cpu, double dbAcquireMaxMs) {
+    /**
+     * @param cpu engine CPU ({@code subject}) and, with the sandbox in a process of its own, the sandbox's ({@code sandbox})
+     * @param engineJitMs JIT compile time of the engine inside the measured window, ms (NaN: not read)
+     * @param sandboxJitMs the same for the sandbox process (NaN: embedded, or not read)
+     */
+    record Load(int inFlight, EndToEndLoad.Result result, CpuMeter.Usage cpu, double dbAcquireMaxMs, double engineJitMs,
+            double sandboxJitMs) {
+
+        /** Compile time below 1 % of the window in every process measured: the JIT had settled. */
+        boolean steady() {
+            double limit = STEADY_JIT_SHARE * result.seconds() * 1000;
+            return !(engineJitMs > limit) && !(sandboxJitMs > limit) && !Double.isNaN(engineJitMs);
+        }
+    }
+
+    /** JIT compile time per window below this share of the window counts as steady. */
+    static final double STEADY_JIT_SHARE = 0.01;
+    /** One round of the JIT warm-up: this long at 16 in flight. */
+    static final Duration SETTLE_ROUND = Duration.ofSeconds(5);
+
+    /**
+     * The warm-up until the JIT has settled, before the loads: rounds of {@link #SETTLE_ROUND} at 16 in
+     * flight until a round's compile time is below {@link #STEADY_JIT_SHARE} of it in every process, at
+     * most {@code --jit-settle} seconds.
+     *
+     * @param lastEngineJitMs compile time of the engine in the last round, ms
+     * @param lastSandboxJitMs the sandbox process's (NaN: embedded)
+     */
+    record Settle(double seconds, int rounds, boolean settled, double lastEngineJitMs, double lastSandboxJitMs) {
+        static final Settle NONE = new Settle(0, 0, false, Double.NaN, Double.NaN);
+    }
+
+    /** One span of the median encounter's trace: its depth below the driver's root, offsets from the POST sent, ms. */
+    record SpanLine(int depth, String name, double startMs, double durationMs) {
+    }
+
+    /**
+     * Where the time of the median encounter at 1 in flight went, from the engine's own trace of it
+     * (tracing on, OTLP to a receiver in the driver; the driver's traceparent names the trace).
+     *
+     * @param encounters how many were measured (the median is of these)
+     * @param endToEndMs the median encounter's POST sent to webhook received
+     * @param postMs its POST sent to 200 answered
+     */
+    record Breakdown(int encounters, double endToEndMs, double postMs, List<SpanLine> spans) {
     }
 
     record PathResult(EmrPath path, int consumers, List<Calls> calls, Map<Integer, Load> loads, BenchEngine.StartTimes start,
-            long peakRssKb) {
+            long peakRssKb, boolean sandboxProcess, Settle settle, Breakdown breakdown, long sandboxPeakRssKb) {
 
         /** EMR calls of the encounters the loads send (full, pharmacy on file), NaN if not measured. */
         double callsPerLoadEncounter() {
@@ -117,13 +161,27 @@ final class EmrAtDistance {
     PathResult run(EmrPath path) throws Exception {
         Path dir = settings.outDir().resolve("distance-" + path.name());
         int consumers = BenchSettings.DEFAULT_CONSUMERS;
-        List<String> args = new ArrayList<>(List.of(
+        List<String> sandboxArgs = new ArrayList<>(List.of(
                 "--engine.sandbox.fhir.delay=" + settings.emrDelay().toMillis() + "ms",
-                "--engine.sandbox.fhir.generated-patients=" + settings.generatedPatients(),
-                "--engine.process.concurrency=" + consumers));
-        args.addAll(path.engineArgs());
-        try (BenchEngine engine = new BenchEngine(settings.jar(), dir, settings.engineJvmOptions(), settings.jfr(), args);
+                "--engine.sandbox.fhir.generated-patients=" + settings.generatedPatients()));
+        sandboxArgs.addAll(path.engineArgs());
+        SandboxEmrProcess sandbox = null;
+        List<String> args = new ArrayList<>();
+        if (settings.sandboxProcess()) {
+            sandbox = new SandboxEmrProcess(settings.jar(), settings.outDir().resolve("distance-" + path.name() + "-sandbox"),
+                    settings.engineJvmOptions(), sandboxArgs);
+            progress("f " + path.name() + ": starting the sandbox EMR process, " + String.join(" ", sandboxArgs));
+            double up = sandbox.start(settings.readyTimeout());
+            progress(String.format(Locale.ROOT, "f %s: sandbox EMR up in %.1f s at %s", path.name(), up, sandbox.baseUrl()));
+            args.add("--engine.demo.emr-base-url=" + sandbox.baseUrl());
+        } else {
+            args.addAll(sandboxArgs);
+        }
+        args.add("--engine.process.concurrency=" + consumers);
+        try (SandboxEmrProcess emr = sandbox;
+                BenchEngine engine = new BenchEngine(settings.jar(), dir, settings.engineJvmOptions(), settings.jfr(), args);
                 WebhookReceiver receiver = new WebhookReceiver()) {
+            long sandboxPid = emr == null ? -1 : emr.pid();
             progress("f " + path.name() + ": starting engine, " + String.join(" ", args));
             BenchEngine.StartTimes start = engine.start(settings.readyTimeout(), true);
             progress(String.format(Locale.ROOT, "f %s: ready in %.1f s", path.name(), start.ready()));
@@ -146,26 +204,203 @@ final class EmrAtDistance {
             progress("f " + path.name() + ": one encounter per generated patient, not measured");
             prime(http, receiver, post);
 
-            Map<Integer, Load> loads = new LinkedHashMap<>();
             AtomicLong next = new AtomicLong();
+            java.util.function.Supplier<String> bodies = () -> fullBody((int) (next.getAndIncrement() % settings.generatedPatients()),
+                    PHARMACY);
+            Settle settle = settleJit(path, post, receiver, engine.pid(), sandboxPid, bodies);
+
+            Map<Integer, Load> loads = new LinkedHashMap<>();
             for (int inFlight : IN_FLIGHT) {
-                CpuMeter cpu = new CpuMeter(engine.pid());
+                JitWindow window = new JitWindow(new CpuMeter(engine.pid(), sandboxPid), engine.pid(), sandboxPid);
                 EndToEndLoad.Result r = EndToEndLoad.run(post, receiver, inFlight, settings.e2eWarmup(),
-                        settings.e2eMeasure(), cpu, () -> fullBody((int) (next.getAndIncrement() % settings.generatedPatients()),
-                                PHARMACY));
+                        settings.e2eMeasure(), window, bodies);
                 double acquire = scrapeAcquireMaxMs(http, engine);
-                loads.put(inFlight, new Load(inFlight, r, cpu.usage(), acquire));
-                progress(String.format(Locale.ROOT, "f %s, %d in flight: %.1f enc/s, p50 %s ms, p99 %s ms, lost %d",
+                Load load = new Load(inFlight, r, window.cpu.usage(), acquire, window.engineMs, window.sandboxMs);
+                loads.put(inFlight, load);
+                progress(String.format(Locale.ROOT, "f %s, %d in flight: %.1f enc/s, p50 %s ms, p99 %s ms, lost %d, "
+                        + "CPU ms/enc engine %s sandbox %s, JIT ms in window engine %s sandbox %s",
                         path.name(), inFlight, r.rate(), LatencyStats.fmt(LatencyStats.ofNanos(r.endToEndNanos()).p50Ms()),
-                        LatencyStats.fmt(LatencyStats.ofNanos(r.endToEndNanos()).p99Ms()), r.lost()));
+                        LatencyStats.fmt(LatencyStats.ofNanos(r.endToEndNanos()).p99Ms()), r.lost(),
+                        LatencyStats.fmt(cpuMsPerEncounter(load.cpu().subject(), r)),
+                        LatencyStats.fmt(cpuMsPerEncounter(load.cpu().sandbox(), r)), LatencyStats.fmt(load.engineJitMs()),
+                        LatencyStats.fmt(load.sandboxJitMs())));
             }
             engine.stop();
-            PathResult result = new PathResult(path, consumers, calls, loads, start, engine.peakRssKb());
+            Breakdown breakdown = null;
+            if (emr != null) {
+                breakdown = tracedBreakdown(path, emr, dir.resolveSibling("distance-" + path.name() + "-traced"));
+            }
+            PathResult result = new PathResult(path, consumers, calls, loads, start, engine.peakRssKb(), emr != null, settle,
+                    breakdown, emr == null ? -1 : emr.peakRssKb());
             if (!settings.keepData()) {
                 engine.deleteDataKeepLog();
             }
             return result;
         }
+    }
+
+    /** CPU ms per completed encounter from cores over the window (NaN when not measured or none completed). */
+    static double cpuMsPerEncounter(double cores, EndToEndLoad.Result r) {
+        return r.completed() == 0 || Double.isNaN(cores) ? Double.NaN : cores * r.seconds() * 1000 / r.completed();
+    }
+
+    /** CPU of the measured window (a {@link CpuMeter}) and the JIT compile time inside it, per process. */
+    static final class JitWindow implements ClosedLoop.Window {
+        final CpuMeter cpu;
+        private final long enginePid;
+        private final long sandboxPid;
+        private double engineStart;
+        private double sandboxStart;
+        volatile double engineMs = Double.NaN;
+        volatile double sandboxMs = Double.NaN;
+
+        JitWindow(CpuMeter cpu, long enginePid, long sandboxPid) {
+            this.cpu = cpu;
+            this.enginePid = enginePid;
+            this.sandboxPid = sandboxPid;
+        }
+
+        @Override
+        public void started() {
+            cpu.started();
+            engineStart = JitCompileTime.millis(enginePid);
+            sandboxStart = sandboxPid < 0 ? Double.NaN : JitCompileTime.millis(sandboxPid);
+        }
+
+        @Override
+        public void ended() {
+            cpu.ended();
+            engineMs = JitCompileTime.millis(enginePid) - engineStart;
+            sandboxMs = sandboxPid < 0 ? Double.NaN : JitCompileTime.millis(sandboxPid) - sandboxStart;
+        }
+    }
+
+    /** Rounds at 16 in flight until the JIT compile time of a round is below 1 % of it in every process, or the bound. */
+    private Settle settleJit(EmrPath path, URI post, WebhookReceiver receiver, long enginePid, long sandboxPid,
+            java.util.function.Supplier<String> bodies) throws Exception {
+        if (settings.jitSettleMax().isZero()) {
+            return Settle.NONE;
+        }
+        long begin = System.nanoTime();
+        int rounds = 0;
+        double limit = STEADY_JIT_SHARE * SETTLE_ROUND.toMillis();
+        JitWindow window;
+        boolean settled;
+        do {
+            window = new JitWindow(new CpuMeter(enginePid, sandboxPid), enginePid, sandboxPid);
+            EndToEndLoad.run(post, receiver, 16, Duration.ZERO, SETTLE_ROUND, window, bodies);
+            rounds++;
+            settled = window.engineMs <= limit && !(window.sandboxMs > limit);
+            progress(String.format(Locale.ROOT, "f %s: JIT warm-up round %d, compile ms engine %s sandbox %s%s", path.name(),
+                    rounds, LatencyStats.fmt(window.engineMs), LatencyStats.fmt(window.sandboxMs), settled ? ": settled" : ""));
+        } while (!settled && System.nanoTime() - begin < settings.jitSettleMax().toNanos());
+        return new Settle((System.nanoTime() - begin) / 1e9, rounds, settled, window.engineMs, window.sandboxMs);
+    }
+
+    /**
+     * The breakdown: a second engine, tracing on (OTLP to a receiver here), on the same sandbox process
+     * (its patients already primed), one encounter in flight for the warm-up and measure windows; each
+     * POST carries a traceparent of the driver's, so the median encounter's trace is known by its id.
+     */
+    private Breakdown tracedBreakdown(EmrPath path, SandboxEmrProcess emr, Path dir) throws Exception {
+        try (org.telenc.engine.support.OtlpReceiver otlp = new org.telenc.engine.support.OtlpReceiver();
+                BenchEngine engine = new BenchEngine(settings.jar(), dir, settings.engineJvmOptions(), false, List.of(
+                        "--engine.demo.emr-base-url=" + emr.baseUrl(),
+                        "--engine.process.concurrency=" + BenchSettings.DEFAULT_CONSUMERS,
+                        "--management.tracing.enabled=true",
+                        "--management.otlp.tracing.endpoint=" + otlp.endpoint()));
+                WebhookReceiver receiver = new WebhookReceiver()) {
+            progress("f " + path.name() + ": breakdown, engine with tracing on against the same sandbox EMR");
+            engine.start(settings.readyTimeout(), true);
+            Benchmark.registerOnlyWebhook(engine, receiver.url());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            URI post = engine.uri("/v1/telephone-encounters");
+            java.util.Random random = new java.util.Random(7);
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            int patient = 0;
+            long warmEnd = System.nanoTime() + settings.e2eWarmup().toNanos() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < warmEnd) {
+                submitAndWait(http, receiver, post, fullBody(patient++ % settings.generatedPatients(), PHARMACY));
+            }
+            record Traced(String traceId, long postNanos, long e2eNanos, long sentEpochNanos) {
+            }
+            List<Traced> traced = new ArrayList<>();
+            long measureEnd = System.nanoTime() + settings.e2eMeasure().toNanos();
+            while (System.nanoTime() < measureEnd) {
+                byte[] t = new byte[16];
+                byte[] sp = new byte[8];
+                random.nextBytes(t);
+                random.nextBytes(sp);
+                String traceId = hex.formatHex(t);
+                long sentEpoch = java.time.Instant.now().toEpochMilli() * 1_000_000L;
+                long t0 = System.nanoTime();
+                HttpResponse<String> response = http.send(BenchEngine.authenticated(post).timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json").header("traceparent", "00-" + traceId + "-" + hex.formatHex(sp) + "-01")
+                        .POST(HttpRequest.BodyPublishers.ofString(fullBody(patient++ % settings.generatedPatients(), PHARMACY)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                long posted = System.nanoTime();
+                if (response.statusCode() != 200) {
+                    continue;
+                }
+                String id = JSON.readTree(response.body()).path("telephone_encounter_id").asText();
+                WebhookReceiver.Arrival arrival = receiver.expect(id).get(120, TimeUnit.SECONDS);
+                traced.add(new Traced(traceId, posted - t0, arrival.nanoTime() - t0, sentEpoch));
+            }
+            if (traced.isEmpty()) {
+                return null;
+            }
+            traced.sort(java.util.Comparator.comparingLong(Traced::e2eNanos));
+            Traced median = traced.get(traced.size() / 2);
+            byte[] wanted = hex.parseHex(median.traceId());
+            List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+            try {
+                Awaitility.await("the median encounter's spans").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            spans.clear();
+                            otlp.spans().stream().filter(sp -> java.util.Arrays.equals(sp.getTraceId().toByteArray(), wanted))
+                                    .forEach(spans::add);
+                            return spans.stream().anyMatch(sp -> sp.getName().startsWith("deliver-webhook-attempt"));
+                        });
+            } catch (ConditionTimeoutException partial) {
+                // what arrived is shown
+            }
+            engine.stop();
+            return new Breakdown(traced.size(), median.e2eNanos() / 1e6, median.postNanos() / 1e6,
+                    spanLines(spans, median.sentEpochNanos()));
+        }
+    }
+
+    /** The spans as a tree (children under parents, by start time), offsets from the POST sent. */
+    static List<SpanLine> spanLines(List<io.opentelemetry.proto.trace.v1.Span> spans, long sentEpochNanos) {
+        Map<String, List<io.opentelemetry.proto.trace.v1.Span>> children = new java.util.HashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        spans.forEach(sp -> ids.add(hex.formatHex(sp.getSpanId().toByteArray())));
+        List<io.opentelemetry.proto.trace.v1.Span> roots = new ArrayList<>();
+        for (var sp : spans) {
+            String parent = hex.formatHex(sp.getParentSpanId().toByteArray());
+            if (ids.contains(parent)) {
+                children.computeIfAbsent(parent, k -> new ArrayList<>()).add(sp);
+            } else {
+                roots.add(sp);
+            }
+        }
+        List<SpanLine> lines = new ArrayList<>();
+        addLines(roots, 0, children, sentEpochNanos, lines, hex);
+        return lines;
+    }
+
+    private static void addLines(List<io.opentelemetry.proto.trace.v1.Span> level, int depth,
+            Map<String, List<io.opentelemetry.proto.trace.v1.Span>> children, long origin, List<SpanLine> lines,
+            java.util.HexFormat hex) {
+        level.stream().sorted(java.util.Comparator.comparingLong(io.opentelemetry.proto.trace.v1.Span::getStartTimeUnixNano))
+                .forEach(sp -> {
+                    lines.add(new SpanLine(depth, sp.getName(), (sp.getStartTimeUnixNano() - origin) / 1e6,
+                            (sp.getEndTimeUnixNano() - sp.getStartTimeUnixNano()) / 1e6));
+                    addLines(children.getOrDefault(hex.formatHex(sp.getSpanId().toByteArray()), List.of()), depth + 1, children,
+                            origin, lines, hex);
+                });
     }
 
     /** SAMPLES encounters of the kind, one at a time; the counters' difference divided by SAMPLES. */

@@ -38,9 +38,12 @@ final class EndToEndLoad {
     /**
      * @param answeredAtMillis for each encounter completed in the window: the wall-clock ms its POST was
      *     answered (to line up with the engine log, see {@link EngineLogStages})
+     * @param timesById for each encounter completed in the window: {POST sent to 200 answered, POST sent to
+     *     webhook received}, ns
      */
     record Result(int inFlight, double seconds, long completed, long[] endToEndNanos, long[] postNanos, long[] perSecond,
-            Map<String, Long> outcomes, Map<String, Long> errors, long lost, Map<String, Long> answeredAtMillis) {
+            Map<String, Long> outcomes, Map<String, Long> errors, long lost, Map<String, Long> answeredAtMillis,
+            Map<String, long[]> timesById) {
 
         double rate() {
             return completed / seconds;
@@ -77,6 +80,7 @@ final class EndToEndLoad {
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         AtomicLong lost = new AtomicLong();
         Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+        Map<String, long[]> timesById = new ConcurrentHashMap<>();
         List<ClosedLoop.LongList> e2e = new ArrayList<>();
         List<ClosedLoop.LongList> post = new ArrayList<>();
         long begin = System.nanoTime() + 50_000_000L;
@@ -129,6 +133,7 @@ final class EndToEndLoad {
                             perSecond.incrementAndGet((int) ((t1 - measureStart) / 1_000_000_000L));
                             outcomes.computeIfAbsent(arrival.type(), k -> new LongAdder()).increment();
                             answeredAt.put(id, answeredWall);
+                            timesById.put(id, new long[] {posted - t0, t1 - t0});
                         }
                     }
                 } catch (InterruptedException e) {
@@ -162,7 +167,7 @@ final class EndToEndLoad {
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
         return new Result(inFlight, seconds, e2eAll.length, e2eAll, postAll, secs, outcomeCounts, errorCounts, lost.get(),
-                Map.copyOf(answeredAt));
+                Map.copyOf(answeredAt), Map.copyOf(timesById));
     }
 
     private static void count(Map<String, LongAdder> errors, String label, long t0, long start, long end) {
