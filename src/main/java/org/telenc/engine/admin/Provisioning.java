@@ -109,7 +109,8 @@ public class Provisioning {
         String status = node.path("status").asText("active");
         var existing = tenancy.connectionAdmin(name);
         String id = existing.map(TenancyRepository.ConnectionAdminRow::id).orElseGet(Secrets::newId);
-        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"), id);
+        String sealed = admin.sealedCredentials(resolved(node.get("auth"), where + " auth"),
+                resolved(node.get("tls"), where + " tls"), true, id);
         if (existing.isPresent()) {
             tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, existing.get().lastSyncedAt()));
