@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -68,6 +69,43 @@ public final class MutualTlsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A handler that forwards every call under {@code /fhir} to the FHIR server at {@code target}
+     * (plain HTTP, e.g. the engine's sandbox) and answers what it answered, as an EMR behind a
+     * TLS-terminating gateway that demands client certificates.
+     */
+    public static HttpHandler forwardingTo(String target) {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        Set<String> requestHeaders = Set.of("content-type", "accept", "if-none-exist", "prefer", "authorization", "if-match",
+                "cache-control");
+        return exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String path = exchange.getRequestURI().getRawPath().replaceFirst("^/fhir", "");
+                String query = exchange.getRequestURI().getRawQuery();
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(target + path + (query == null ? "" : "?" + query)))
+                        .method(exchange.getRequestMethod(), body.length == 0 ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (requestHeaders.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        values.forEach(v -> request.header(name, v));
+                    }
+                });
+                var response = client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                for (String name : List.of("Content-Type", "Location", "ETag")) {
+                    response.headers().firstValue(name).ifPresent(v -> exchange.getResponseHeaders().add(name, v));
+                }
+                byte[] answer = response.body();
+                exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+                if (answer.length > 0) {
+                    exchange.getResponseBody().write(answer);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     public int port() {
