@@ -225,13 +225,15 @@ public class TenancyAdmin {
     }
 
     /**
-     * The sealed credentials for an auth object and a {@code tls} object (both validated; the TLS
-     * settings only when {@code checkTls}, as for settings an operator just sent), bound to their
-     * connection, or null for neither. They are stored together: the auth object with the TLS settings
-     * as its {@code tls} member. An invalid auth object is 400 invalid_request, invalid TLS settings
-     * 422 invalid_tls_settings naming the field; neither quotes a value.
+     * The sealed credentials for an auth object and a {@code tls} object (both validated; the client
+     * certificate's validity dates only when {@code checkValidity}, as for settings an operator just
+     * sent through the API: a provisioning file applied at a start, or TLS settings an update carries
+     * over, must not stop because a certificate expired since), bound to their connection, or null
+     * for neither. They are stored together: the auth object with the TLS settings as its {@code tls}
+     * member. An invalid auth object is 400 invalid_request, invalid TLS settings 422
+     * invalid_tls_settings naming the field; neither quotes a value.
      */
-    String sealedCredentials(JsonNode auth, JsonNode tls, boolean checkTls, String connectionId) {
+    String sealedCredentials(JsonNode auth, JsonNode tls, boolean checkValidity, String connectionId) {
         JsonNode authPart = auth == null || auth.isNull() ? null : auth;
         if (authPart != null) {
             try {
@@ -241,9 +243,9 @@ public class TenancyAdmin {
             }
         }
         JsonNode tlsPart = tls == null || tls.isNull() ? null : tls;
-        if (tlsPart != null && checkTls) {
+        if (tlsPart != null) {
             try {
-                if (EmrTlsSettings.parse(tlsPart, clock.instant()).isNone()) {
+                if (EmrTlsSettings.parse(tlsPart, checkValidity ? clock.instant() : null).isNone()) {
                     tlsPart = null;
                 }
             } catch (IllegalArgumentException e) {
@@ -269,6 +271,7 @@ public class TenancyAdmin {
                 : secrets.open(current.sealedCredentials(), SecretBox.emrCredentials(current.id()));
         JsonNode currentAuth = Optional.ofNullable(EmrTlsSettings.authOfStored(stored)).map(this::readTree).orElse(null);
         JsonNode currentTls = EmrTlsSettings.tlsOfStored(stored);
+        // TLS settings carried over were checked when they were sent: only new ones have their dates checked
         return sealedCredentials(auth != null ? auth : currentAuth, tls != null ? tls : currentTls, tls != null, current.id());
     }
 

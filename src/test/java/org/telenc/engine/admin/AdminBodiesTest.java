@@ -81,8 +81,11 @@ class AdminBodiesTest {
         UpdateConnection absent = JSON.treeToValue(JSON.readTree("{\"status\":\"active\"}"), UpdateConnection.class);
         assertThat(absent.settings()).isNull();
         assertThat(absent.auth()).isNull();
-        UpdateConnection cleared = JSON.treeToValue(JSON.readTree("{\"settings\":null,\"auth\":null}"), UpdateConnection.class);
+        assertThat(absent.tls()).isNull();
+        UpdateConnection cleared = JSON.treeToValue(JSON.readTree("{\"settings\":null,\"auth\":null,\"tls\":null}"),
+                UpdateConnection.class);
         assertThat(cleared.settings()).isEqualTo(NullNode.getInstance());
         assertThat(cleared.auth()).isEqualTo(NullNode.getInstance());
+        assertThat(cleared.tls()).as("tls null removes the TLS part, absent keeps it").isEqualTo(NullNode.getInstance());
     }
 }

@@ -3,11 +3,12 @@ package org.telenc.engine.emr.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +32,8 @@ class SmartTokenMutualTlsTest {
     static void start() {
         tokenEndpoint = MutualTlsServer.start(exchange -> {
             exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"access_token\":\"tok-" + issued.incrementAndGet() + "\",\"token_type\":\"bearer\",\"expires_in\":300}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = new ObjectMapper().writeValueAsBytes(Map.of("access_token", "tok-" + issued.incrementAndGet(),
+                    "token_type", "bearer", "expires_in", 300));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
