@@ -1,6 +1,7 @@
 package org.telenc.engine.admin;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -41,9 +42,9 @@ final class AdminBodies {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record CreateConnection(@JsonDeserialize(using = Text.class) String name,
             @JsonDeserialize(using = Text.class) String emrType, @JsonDeserialize(using = Text.class) String baseUrl,
-            JsonNode settings, JsonNode auth) {
+            JsonNode settings, JsonNode auth, JsonNode tls) {
         @Override
-        public String toString() { // auth holds credentials
+        public String toString() { // auth and tls hold credentials
             return "CreateConnection[name=" + name + ", emrType=" + emrType + "]";
         }
     }
@@ -52,7 +53,11 @@ final class AdminBodies {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record UpdateConnection(@JsonDeserialize(using = Text.class) String name,
             @JsonDeserialize(using = Text.class) String emrType, @JsonDeserialize(using = Text.class) String baseUrl,
-            @JsonDeserialize(using = Text.class) String status, JsonNode settings, JsonNode auth) {
+            @JsonDeserialize(using = Text.class) String status, JsonNode settings, JsonNode auth, JsonNode tls) {
+        @Override
+        public String toString() { // auth and tls hold credentials
+            return "UpdateConnection[name=" + name + ", emrType=" + emrType + ", status=" + status + "]";
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -95,10 +100,17 @@ final class AdminBodies {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({"id", "name", "emr_type", "base_url", "status", "auth_type", "telephone_encounters_supported",
+    @JsonPropertyOrder({"id", "name", "emr_type", "base_url", "status", "auth_type", "tls", "telephone_encounters_supported",
             "last_synced_at", "settings"})
     record ConnectionView(String id, String name, String emrType, String baseUrl, String status, String authType,
-            boolean telephoneEncountersSupported, String lastSyncedAt, JsonNode settings) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) TlsView tls, boolean telephoneEncountersSupported, String lastSyncedAt, JsonNode settings) {
+    }
+
+    /** What the API shows of a connection's TLS settings: that a client certificate is set, its subject and expiry; never a key. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"client_certificate_set", "client_certificate_subject", "client_certificate_expires_at", "ca_certificates"})
+    record TlsView(boolean clientCertificateSet, String clientCertificateSubject, String clientCertificateExpiresAt,
+            int caCertificates) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.telenc.engine.tenancy.Secrets;
+import org.telenc.engine.emr.auth.EmrTlsSettings;
 import org.telenc.engine.tenancy.TenancyRepository;
 import org.telenc.engine.webhook.WebhookRepository;
 import org.telenc.engine.webhook.signing.SignatureScheme;
@@ -109,7 +110,14 @@ public class Provisioning {
         String status = node.path("status").asText("active");
         var existing = tenancy.connectionAdmin(name);
         String id = existing.map(TenancyRepository.ConnectionAdminRow::id).orElseGet(Secrets::newId);
-        String sealed = admin.sealedAuth(resolved(node.get("auth"), where + " auth"), id);
+        JsonNode tls = resolved(node.get("tls"), where + " tls");
+        String sealed = admin.sealedCredentials(resolved(node.get("auth"), where + " auth"), tls, false, id);
+        // an expired client certificate warns, never stops a start (the other clinics go on)
+        EmrTlsSettings certificate = tls == null || !tls.isObject() ? EmrTlsSettings.none() : EmrTlsSettings.parse(tls, null);
+        if (certificate.hasClientCertificate() && certificate.clientCertificateNotAfter().isBefore(java.time.Instant.now())) {
+            log.warn("provisioning file: {}: the tls client certificate expired at {}; the EMR will refuse it", where,
+                    certificate.clientCertificateNotAfter());
+        }
         if (existing.isPresent()) {
             tenancy.updateConnection(new TenancyRepository.ConnectionAdminRow(id, name, emrType, baseUrl,
                     settings, sealed, status, existing.get().lastSyncedAt()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.telenc.engine.admin.AdminBodies.IssueToken;
 import org.telenc.engine.admin.AdminBodies.Synced;
 import org.telenc.engine.admin.AdminBodies.TokenAnswer;
 import org.telenc.engine.admin.AdminBodies.TokenIssued;
+import org.telenc.engine.admin.AdminBodies.TlsView;
 import org.telenc.engine.admin.AdminBodies.TokenView;
 import org.telenc.engine.admin.AdminBodies.Tokens;
 import org.telenc.engine.admin.AdminBodies.UpdateClient;
@@ -43,6 +45,7 @@ import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.extension.FailureCodes;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.emr.auth.EmrTlsSettings;
 import org.telenc.engine.routes.MessageHeaders;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.Secrets;
@@ -67,10 +70,12 @@ public class TenancyAdmin {
     private final EmrAdapters adapters;
     private final ObjectMapper json;
     private final Extensions extensions;
+    private final Clock clock;
 
     public TenancyAdmin(TenancyRepository tenancy, SecretBox secrets, EmrAdapters adapters, ObjectMapper json,
-            Extensions extensions) {
+            Extensions extensions, Clock clock) {
         this.extensions = extensions;
+        this.clock = clock;
         this.tenancy = tenancy;
         this.secrets = secrets;
         this.adapters = adapters;
@@ -136,7 +141,7 @@ public class TenancyAdmin {
         String id = Secrets.newId();
         TenancyRepository.ConnectionAdminRow row = new TenancyRepository.ConnectionAdminRow(id, name,
                 emrType(required(request.emrType(), "emr_type")), baseUrl(required(request.baseUrl(), "base_url")),
-                settings(request.settings()), sealedAuth(request.auth(), id), "active", null);
+                settings(request.settings()), sealedCredentials(request.auth(), request.tls(), true, id), "active", null);
         tenancy.insertConnection(row);
         log.info("admin: EMR connection {} created (type {})", row.id(), row.emrType());
         return write(new ConnectionAnswer(true, connectionView(row)));
@@ -159,8 +164,7 @@ public class TenancyAdmin {
                 Optional.ofNullable(request.emrType()).map(this::emrType).orElse(current.emrType()),
                 Optional.ofNullable(request.baseUrl()).map(this::baseUrl).orElse(current.baseUrl()),
                 settings,
-                request.auth() != null ? sealedAuth(request.auth(), current.id()) : current.sealedCredentials(), status,
-                current.lastSyncedAt());
+                updatedCredentials(current, request.auth(), request.tls()), status, current.lastSyncedAt());
         tenancy.updateConnection(row);
         log.info("admin: EMR connection {} updated (status {})", row.id(), status);
         return write(new ConnectionAnswer(true, connectionView(row)));
@@ -217,16 +221,58 @@ public class TenancyAdmin {
 
     /** The sealed credentials for an auth object (validated), bound to their connection, or null for none. */
     String sealedAuth(JsonNode auth, String connectionId) {
-        if (auth == null || auth.isNull()) {
-            return null;
+        return sealedCredentials(auth, null, true, connectionId);
+    }
+
+    /**
+     * The sealed credentials for an auth object and a {@code tls} object (both validated; the client
+     * certificate's validity dates only when {@code checkValidity}, as for settings an operator just
+     * sent through the API: a provisioning file applied at a start, or TLS settings an update carries
+     * over, must not stop because a certificate expired since), bound to their connection, or null
+     * for neither. They are stored together: the auth object with the TLS settings as its {@code tls}
+     * member. An invalid auth object is 400 invalid_request, invalid TLS settings 422
+     * invalid_tls_settings naming the field; neither quotes a value.
+     */
+    String sealedCredentials(JsonNode auth, JsonNode tls, boolean checkValidity, String connectionId) {
+        JsonNode authPart = auth == null || auth.isNull() ? null : auth;
+        if (authPart != null) {
+            try {
+                EmrAuthSettings.parse(authPart.toString());
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage()); // names the field, never a value
+            }
         }
-        try {
-            EmrAuthSettings parsed = EmrAuthSettings.parse(auth.toString());
-            return parsed.type() == EmrAuthSettings.Type.NONE ? null
-                    : secrets.seal(auth.toString(), SecretBox.emrCredentials(connectionId));
-        } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage()); // names the field, never a value
+        JsonNode tlsPart = tls == null || tls.isNull() ? null : tls;
+        if (tlsPart != null) {
+            try {
+                if (EmrTlsSettings.parse(tlsPart, checkValidity ? clock.instant() : null).isNone()) {
+                    tlsPart = null;
+                }
+            } catch (IllegalArgumentException e) {
+                String field = EmrTlsSettings.fieldOf(e);
+                String path = field.equals(EmrTlsSettings.MEMBER) ? field : EmrTlsSettings.MEMBER + "." + field;
+                throw new ApiException(422, "invalid_tls_settings", "Invalid TLS settings: " + e.getMessage().replace(
+                        "EMR TLS settings: ", "") + ".", List.of(new ApiException.FieldError(path, "invalid", e.getMessage())), null);
+            }
         }
+        String stored = EmrTlsSettings.stored(authPart, tlsPart);
+        return stored == null ? null : secrets.seal(stored, SecretBox.emrCredentials(connectionId));
+    }
+
+    /**
+     * An update's credentials: {@code auth} and {@code tls} each replace their part when present
+     * ({@code null} clears it) and leave it as it is when absent.
+     */
+    private String updatedCredentials(TenancyRepository.ConnectionAdminRow current, JsonNode auth, JsonNode tls) {
+        if (auth == null && tls == null) {
+            return current.sealedCredentials();
+        }
+        String stored = current.sealedCredentials() == null ? null
+                : secrets.open(current.sealedCredentials(), SecretBox.emrCredentials(current.id()));
+        JsonNode currentAuth = Optional.ofNullable(EmrTlsSettings.authOfStored(stored)).map(this::readTree).orElse(null);
+        JsonNode currentTls = EmrTlsSettings.tlsOfStored(stored);
+        // TLS settings carried over were checked when they were sent: only new ones have their dates checked
+        return sealedCredentials(auth != null ? auth : currentAuth, tls != null ? tls : currentTls, tls != null, current.id());
     }
 
     /**
@@ -334,9 +380,12 @@ public class TenancyAdmin {
     }
 
     private ConnectionView connectionView(TenancyRepository.ConnectionAdminRow row) {
-        String authType = row.sealedCredentials() == null ? "none"
-                : EmrAuthSettings.parse(secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id()))).type().json();
-        return new ConnectionView(row.id(), row.name(), row.emrType(), row.baseUrl(), row.status(), authType,
+        String stored = row.sealedCredentials() == null ? null : secrets.open(row.sealedCredentials(), SecretBox.emrCredentials(row.id()));
+        String authType = EmrAuthSettings.parse(EmrTlsSettings.authOfStored(stored)).type().json();
+        EmrTlsSettings tls = EmrTlsSettings.ofStored(stored);
+        TlsView tlsView = tls.isNone() ? null : new TlsView(tls.hasClientCertificate(), tls.clientCertificateSubject(),
+                tls.hasClientCertificate() ? tls.clientCertificateNotAfter().toString() : null, tls.caCertificateCount());
+        return new ConnectionView(row.id(), row.name(), row.emrType(), row.baseUrl(), row.status(), authType, tlsView,
                 adapters.supportsTelephoneEncounters(row.emrType()),
                 row.lastSyncedAt() == null ? null : row.lastSyncedAt().toString(),
                 row.settings() == null ? json.createObjectNode() : readTree(row.settings()));

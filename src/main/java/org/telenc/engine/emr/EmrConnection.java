@@ -9,21 +9,30 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.emr.auth.EmrTlsSettings;
 
 /**
  * An EMR connection as adapters use it: its type (which names the adapter routes), the resolved
- * base URL, the adapter settings, how calls authenticate, and its status ({@code active}, or
+ * base URL, the adapter settings, how calls authenticate, its TLS (a client certificate, CA
+ * certificates of its own: {@link EmrTlsSettings}), and its status ({@code active}, or
  * {@code expired} once the EMR keeps refusing the engine's credentials). {@code options} is the
  * connection's whole settings JSON as plain values (maps, lists, strings, numbers, booleans): what an
  * adapter or a team route written in YAML reads, e.g. {@code ${exchangeProperty.emrConnection.options[practice_id]}}.
  */
 public record EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings,
-        EmrAuthSettings auth, String status, Map<String, Object> options) {
+        EmrAuthSettings auth, String status, Map<String, Object> options, EmrTlsSettings tls) {
 
     public static final String EXPIRED = "expired";
 
     public EmrConnection {
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        tls = tls == null ? EmrTlsSettings.none() : tls;
+    }
+
+    /** A connection with the JVM's default TLS: no client certificate, no CA certificates of its own. */
+    public EmrConnection(String id, String emrType, String baseUrl, FhirSettings settings, EmrAuthSettings auth, String status,
+            Map<String, Object> options) {
+        this(id, emrType, baseUrl, settings, auth, status, options, EmrTlsSettings.none());
     }
 
     /** A connection whose settings hold only the FHIR adapter's keys. */

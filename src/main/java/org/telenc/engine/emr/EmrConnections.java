@@ -18,6 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.auth.EmrAuthSettings;
+import org.telenc.engine.emr.auth.EmrTlsSettings;
 import org.telenc.engine.storage.TableWrites;
 import org.telenc.engine.tenancy.SecretBox;
 import org.telenc.engine.tenancy.TenancyRepository;
@@ -88,11 +89,13 @@ public class EmrConnections {
         String base = EMBEDDED_SANDBOX.equals(row.baseUrl())
                 ? "http://127.0.0.1:" + localPort + SANDBOX_PATH
                 : row.baseUrl().replaceAll("/+$", "");
-        EmrAuthSettings auth = tenancy.sealedCredentials(row.id())
-                .map(sealed -> secrets.open(sealed, SecretBox.emrCredentials(row.id()))).map(EmrAuthSettings::parse)
-                .orElse(EmrAuthSettings.none());
+        String credentials = tenancy.sealedCredentials(row.id())
+                .map(sealed -> secrets.open(sealed, SecretBox.emrCredentials(row.id()))).orElse(null);
+        // the stored credentials: the auth object, with the TLS settings as its tls member
+        EmrAuthSettings auth = EmrAuthSettings.parse(EmrTlsSettings.authOfStored(credentials));
+        EmrTlsSettings tls = EmrTlsSettings.ofStored(credentials);
         return new EmrConnection(row.id(), row.emrType(), base, settings(row.settings()), auth, row.status(),
-                options(row.settings()));
+                options(row.settings()), tls);
     }
 
     /** The settings JSON as plain values, for adapters and team routes written in YAML; none when blank. */

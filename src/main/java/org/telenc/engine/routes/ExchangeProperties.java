@@ -44,6 +44,12 @@ public final class ExchangeProperties {
     public static final String FHIR_DETAILS_NOT_ADDED = "fhirDetailsNotAdded";
     /** The FHIR call being made: method, url, body and conditional headers. */
     public static final String FHIR_CALL = "fhirCall";
+    /**
+     * The camel-http endpoint option naming the connection's SSL context ({@code emrTls.endpointOption}),
+     * empty for a connection without TLS settings: what the FHIR adapter's and the REST transport's
+     * HTTP step append to their endpoint URI.
+     */
+    public static final String EMR_TLS_OPTION = "emrTlsOption";
     /** The timer sample of the EMR call in flight. */
     public static final String EMR_CALL_SAMPLE = "emrCallSample";
     /** The pages of a paged FHIR search read so far. */

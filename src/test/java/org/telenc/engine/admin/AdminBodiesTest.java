@@ -42,8 +42,8 @@ class AdminBodiesTest {
         assertThat(JSON.writeValueAsString(new ClientCreated(true, client, "s3cr3t"))).isEqualTo(handCreated.toString());
 
         JsonNode settings = JSON.readTree("{\"timezone\":\"America/New_York\",\"n\":1}");
-        ConnectionView connection = new ConnectionView("c1", "clinic", "fhir-r4", "embedded:sandbox", "active", "bearer", true,
-                null, settings);
+        ConnectionView connection = new ConnectionView("c1", "clinic", "fhir-r4", "embedded:sandbox", "active", "bearer", null,
+                true, null, settings);
         ObjectNode handConnection = JSON.createObjectNode().put("id", "c1").put("name", "clinic").put("emr_type", "fhir-r4")
                 .put("base_url", "embedded:sandbox").put("status", "active").put("auth_type", "bearer")
                 .put("telephone_encounters_supported", true);
@@ -81,8 +81,11 @@ class AdminBodiesTest {
         UpdateConnection absent = JSON.treeToValue(JSON.readTree("{\"status\":\"active\"}"), UpdateConnection.class);
         assertThat(absent.settings()).isNull();
         assertThat(absent.auth()).isNull();
-        UpdateConnection cleared = JSON.treeToValue(JSON.readTree("{\"settings\":null,\"auth\":null}"), UpdateConnection.class);
+        assertThat(absent.tls()).isNull();
+        UpdateConnection cleared = JSON.treeToValue(JSON.readTree("{\"settings\":null,\"auth\":null,\"tls\":null}"),
+                UpdateConnection.class);
         assertThat(cleared.settings()).isEqualTo(NullNode.getInstance());
         assertThat(cleared.auth()).isEqualTo(NullNode.getInstance());
+        assertThat(cleared.tls()).as("tls null removes the TLS part, absent keeps it").isEqualTo(NullNode.getInstance());
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.telenc.engine.support.EngineTest;
+import org.telenc.engine.support.MutualTlsServer;
 import org.telenc.engine.tenancy.Secrets;
 
 /**
@@ -35,6 +36,7 @@ class ProvisioningTest extends EngineTest {
         System.clearProperty("PROV_TOKEN_" + suffix);
         System.clearProperty("PROV_SECRET_" + suffix);
         System.clearProperty("PROV_HOOK_" + suffix);
+        System.clearProperty("PROV_TLS_KEY_" + suffix);
     }
 
     /** A client whose secret, token and webhook secret all come from the environment. */
@@ -187,5 +189,41 @@ class ProvisioningTest extends EngineTest {
                 .as("the whole file or nothing").isZero();
         assertThat(jdbc.queryForObject("select count(*) from api_client where client_id = ?", Integer.class, "prov-client-" + suffix))
                 .isZero();
+    }
+
+    String tlsFile(String certificate) {
+        return """
+                connections:
+                  - name: prov-tls-%1$s
+                    emr_type: fhir-r4
+                    base_url: https://emr.example/r4
+                    tls:
+                      client_certificate_pem: %2$s
+                      client_key_pem_env: PROV_TLS_KEY_%1$s
+                      ca_certificates_pem: %3$s
+                """.formatted(suffix, JSON.valueToTree(MutualTlsServer.pem(certificate)).toString(),
+                JSON.valueToTree(MutualTlsServer.pem("ca.pem")).toString());
+    }
+
+    @Autowired
+    org.telenc.engine.emr.EmrConnections connections;
+
+    @Test
+    void aConnectionsTlsComesFromTheFileItsKeyFromTheEnvironmentAndAnExpiredCertificateOnlyWarns() throws Exception {
+        System.setProperty("PROV_TLS_KEY_" + suffix, MutualTlsServer.pem("client-ec-key.pem"));
+        assertThatThrownBy(() -> applyFile(tlsFile("client.pem"))).hasMessageContaining("client_key_pem does not match")
+                .hasMessageNotContaining("PRIVATE KEY");
+        assertThat(jdbc.queryForObject("select count(*) from emr_connection where name = ?", Integer.class, "prov-tls-" + suffix))
+                .isZero();
+
+        System.setProperty("PROV_TLS_KEY_" + suffix, MutualTlsServer.pem("client-key.pem"));
+        applyFile(tlsFile("client.pem"));
+        String id = jdbc.queryForObject("select id from emr_connection where name = ?", String.class, "prov-tls-" + suffix);
+        assertThat(jdbc.queryForObject("select credentials from emr_connection where id = ?", String.class, id))
+                .startsWith("v2:").doesNotContain("PRIVATE KEY");
+        assertThat(connections.get(id).tls().clientCertificateSubject()).isEqualTo("O=Test Clinic,CN=telenc-engine");
+
+        applyFile(tlsFile("client-expired.pem")); // the start goes on; the warning names the connection
+        assertThat(connections.get(id).tls().clientCertificateSubject()).isEqualTo("CN=telenc-engine-expired");
     }
 }

@@ -27,6 +27,7 @@ import org.telenc.engine.emr.EmrCallRedelivery;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.auth.EmrAuthorizations;
 import org.telenc.engine.emr.auth.EmrCallAuthorization;
+import org.telenc.engine.emr.auth.EmrTls;
 import org.telenc.engine.routes.ExchangeProperties;
 import org.telenc.engine.tenancy.TenancyRepository;
 
@@ -46,7 +47,7 @@ public abstract class AdapterRouteTestSupport {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(EngineProperties.class)
-    @Import({EmrCallRedelivery.class, EmrCallGuard.class, EmrCallAuthorization.class})
+    @Import({EmrCallRedelivery.class, EmrCallGuard.class, EmrCallAuthorization.class, EmrTls.class})
     public static class Beans {
 
         @Bean

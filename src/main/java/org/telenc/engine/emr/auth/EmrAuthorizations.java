@@ -81,17 +81,24 @@ public class EmrAuthorizations {
     private final Clock clock;
     private final Duration timeout;
     private final HttpClient http;
+    private final EmrTls tls;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
 
     @Autowired
-    public EmrAuthorizations(Clock clock, EngineProperties properties) {
-        this(clock, Duration.ofMillis(properties.emr().timeoutMs()));
+    public EmrAuthorizations(Clock clock, EngineProperties properties, EmrTls tls) {
+        this(clock, Duration.ofMillis(properties.emr().timeoutMs()), tls);
     }
 
     /** {@code timeout} bounds both connecting to the token endpoint and waiting for its answer. */
     public EmrAuthorizations(Clock clock, Duration timeout) {
+        this(clock, timeout, new EmrTls());
+    }
+
+    /** As above; {@code tls} gives a connection with TLS settings its own HTTP client for the token request. */
+    public EmrAuthorizations(Clock clock, Duration timeout, EmrTls tls) {
         this.clock = clock;
         this.timeout = timeout;
+        this.tls = tls;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -107,13 +114,23 @@ public class EmrAuthorizations {
      * @throws EmrRetryableException the token endpoint could not be reached or answer now
      */
     public Optional<String> authorizationHeader(String connectionId, EmrAuthSettings settings) {
+        return authorizationHeader(connectionId, settings, EmrTlsSettings.none());
+    }
+
+    /**
+     * As {@link #authorizationHeader(String, EmrAuthSettings)}, for a connection with TLS settings:
+     * the {@code smart-backend} token request goes out with the connection's client certificate and
+     * trust ({@link EmrTls}).
+     */
+    public Optional<String> authorizationHeader(String connectionId, EmrAuthSettings settings, EmrTlsSettings tlsSettings) {
         EmrAuthSettings auth = settings == null ? EmrAuthSettings.none() : settings;
+        EmrTlsSettings connectionTls = tlsSettings == null ? EmrTlsSettings.none() : tlsSettings;
         return switch (auth.type()) {
             case NONE -> Optional.empty();
             case BEARER -> Optional.of("Bearer " + auth.token());
             case BASIC -> Optional.of("Basic " + Base64.getEncoder()
                     .encodeToString((auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
-            case SMART_BACKEND -> Optional.of("Bearer " + accessToken(connectionId, auth));
+            case SMART_BACKEND -> Optional.of("Bearer " + accessToken(connectionId, auth, connectionTls));
             // an API key goes in a header of its own (EmrCallAuthorization), not in Authorization
             case API_KEY -> Optional.empty();
         };
@@ -144,7 +161,7 @@ public class EmrAuthorizations {
         return obtained.plus(lifetime).minus(margin);
     }
 
-    private String accessToken(String connectionId, EmrAuthSettings settings) {
+    private String accessToken(String connectionId, EmrAuthSettings settings, EmrTlsSettings connectionTls) {
         Objects.requireNonNull(connectionId, "connectionId");
         Slot slot = slots.computeIfAbsent(connectionId, id -> new Slot());
         Instant now = clock.instant();
@@ -153,9 +170,10 @@ public class EmrAuthorizations {
         long generation;
         boolean mine;
         synchronized (slot) {
-            if (!settings.equals(slot.settings)) {
+            if (!settings.equals(slot.settings) || !connectionTls.equals(slot.tls)) {
                 // new or changed settings: whatever was cached or is being fetched belongs to the old ones
                 slot.settings = settings;
+                slot.tls = connectionTls;
                 slot.token = null;
                 slot.pauseUntil = null;
                 slot.flight = null;
@@ -185,7 +203,7 @@ public class EmrAuthorizations {
         Token fresh = null;
         RuntimeException failure = null;
         try {
-            fresh = requestToken(connectionId, settings);
+            fresh = requestToken(connectionId, settings, connectionTls);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
@@ -231,7 +249,7 @@ public class EmrAuthorizations {
         }
     }
 
-    private Token requestToken(String connectionId, EmrAuthSettings settings) {
+    private Token requestToken(String connectionId, EmrAuthSettings settings, EmrTlsSettings connectionTls) {
         Instant requested = clock.instant();
         String form = "grant_type=client_credentials"
                 + "&scope=" + formEncode(settings.scope())
@@ -245,7 +263,8 @@ public class EmrAuthorizations {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpClient client = Optional.ofNullable(tls.httpClient(connectionId, connectionTls, timeout)).orElse(http);
+            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             log.warn("EMR token request for connection {} failed: {}", connectionId, e.getClass().getSimpleName());
             throw new EmrRetryableException(0, "EMR token request for connection " + connectionId + " failed: "
@@ -365,6 +384,7 @@ public class EmrAuthorizations {
     /** One connection's token state; guarded by its own monitor. */
     private static final class Slot {
         EmrAuthSettings settings;
+        EmrTlsSettings tls;
         Token token;
         CompletableFuture<Token> flight;
         Instant pauseUntil;

@@ -46,7 +46,8 @@ public class EmrCallAuthorization {
         if (connection == null) {
             return null;
         }
-        return authorizations.authorizationHeader(connection.id(), connection.auth()).orElse(null);
+        return (connection.tls().isNone() ? authorizations.authorizationHeader(connection.id(), connection.auth())
+                : authorizations.authorizationHeader(connection.id(), connection.auth(), connection.tls())).orElse(null);
     }
 
     /**

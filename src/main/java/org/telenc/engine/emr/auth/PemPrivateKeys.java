@@ -26,26 +26,31 @@ final class PemPrivateKeys {
 
     /** The key; IllegalArgumentException when the PEM is not an unencrypted PKCS#8 RSA or EC key. */
     static PrivateKey parse(String pem) {
+        return parse(pem, "EMR auth settings: private_key_pem");
+    }
+
+    /** As {@link #parse(String)}, errors starting with {@code field} (e.g. "EMR TLS settings: client_key_pem"). */
+    static PrivateKey parse(String pem, String field) {
         // a PEM pasted with its line breaks escaped ("\n" as two characters): a backslash is never part of a PEM
         String text = pem.replace("\\r", "").replace("\\n", "\n").strip();
         if (text.contains("-----BEGIN RSA PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----")) {
-            throw new IllegalArgumentException("EMR auth settings: private_key_pem must be PKCS#8 (BEGIN PRIVATE KEY), "
+            throw new IllegalArgumentException(field + " must be PKCS#8 (BEGIN PRIVATE KEY), "
                     + "not PKCS#1/SEC1; convert it with: openssl pkcs8 -topk8 -nocrypt");
         }
         if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-            throw new IllegalArgumentException("EMR auth settings: private_key_pem must be an unencrypted PKCS#8 key");
+            throw new IllegalArgumentException(field + " must be an unencrypted PKCS#8 key");
         }
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("EMR auth settings: private_key_pem is not a PEM private key "
+            throw new IllegalArgumentException(field + " is not a PEM private key "
                     + "(expected -----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)");
         }
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(text.substring(begin + BEGIN.length(), end));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("EMR auth settings: private_key_pem is not valid base64");
+            throw new IllegalArgumentException(field + " is not valid base64");
         }
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
         for (String algorithm : new String[] {"RSA", "EC"}) {
@@ -55,7 +60,7 @@ final class PemPrivateKeys {
                 // try the next key type
             }
         }
-        throw new IllegalArgumentException("EMR auth settings: private_key_pem is not an RSA or EC PKCS#8 private key");
+        throw new IllegalArgumentException(field + " is not an RSA or EC PKCS#8 private key");
     }
 
     /** The JWS algorithm this key signs with. */
