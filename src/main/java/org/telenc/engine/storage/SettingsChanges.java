@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Tells the other replicas that this one wrote a table of cached settings, and drops what this one
  * keeps when another tells it. Every replica publishes to and subscribes to one broker topic
- * ({@value #TOPIC}, route {@code settings-changed}); a message holds the table's name and the
+ * ({@value #TOPIC}; routes {@code announce-settings-change} and {@code settings-changed}); a message holds the table's name and the
  * sender's instance id (its own messages come back to it and are skipped). The message is sent
  * once the writing transaction ended, from a thread of its own, so a write never waits for the
  * broker; a message that cannot be sent (the broker away) is left to the caches' TTL
@@ -46,7 +46,7 @@ public class SettingsChanges {
     public SettingsChanges(TableWrites writes, ObjectProvider<CamelContext> camel) {
         this.writes = writes;
         this.camel = camel;
-        this.uri = "activemq:topic:" + TOPIC + "?deliveryPersistent=false&timeToLive=60000";
+        this.uri = "direct:announce-settings-change";
         writes.onWrite(table -> sender.execute(() -> publish(table)));
     }
 

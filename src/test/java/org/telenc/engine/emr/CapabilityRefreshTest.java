@@ -14,6 +14,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
 import org.telenc.engine.reference.ReferenceRepository;
 import org.telenc.engine.sandbox.DemoTenant;
 import org.telenc.engine.sandbox.fhir.SandboxFeatures;
@@ -29,6 +30,9 @@ import org.telenc.engine.tenancy.TenancyRepository;
  * sync or a restart; a job run after the loss does not send the Bundle the server now refuses. An
  * unchanged statement writes nothing, so it drops no cached settings.
  */
+// closed after the class: its 300 ms refresh timer would otherwise run on beside the next classes'
+// engines (and into StatementCounter's counts, which all counting engines share)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class CapabilityRefreshTest extends EngineTest {
 
     static final String CAPABILITIES_READ = "select capabilities from emr_connection where id = ?";

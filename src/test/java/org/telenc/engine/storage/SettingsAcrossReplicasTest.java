@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.telenc.engine.EngineApplication;
 import org.telenc.engine.admin.AdminAuthenticator;
+import org.telenc.engine.broker.BrokerIdentity;
 import org.telenc.engine.sandbox.DemoTenant;
 import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.Json;
@@ -86,6 +87,10 @@ class SettingsAcrossReplicasTest extends EngineTest {
     @Autowired
     Environment environment;
 
+    /** This engine's login on its embedded broker, which the other replica uses as a replica's configured broker user. */
+    @Autowired
+    BrokerIdentity brokerIdentity;
+
     /** The second replica: no broker of its own (this engine's, over vm://), this engine's database and data. */
     @BeforeEach
     void startTheOtherReplica() {
@@ -95,6 +100,7 @@ class SettingsAcrossReplicasTest extends EngineTest {
         other = new SpringApplicationBuilder(EngineApplication.class).run("--server.port=0",
                 "--engine.data-dir=" + DATA, "--engine.broker.embedded=false",
                 "--spring.activemq.broker-url=vm://" + BROKER + "?create=false",
+                "--engine.broker.user=" + brokerIdentity.user(), "--engine.broker.password=" + brokerIdentity.password(),
                 "--engine.broker.tcp-connector=", "--engine.broker.stomp-connector=", "--engine.broker.amqp-connector=",
                 "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                 "--spring.datasource.username=" + environment.getProperty("spring.datasource.username", ""),
