@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.telenc.engine.routes.MessageHeaders;
 
 /**
  * Tells the other replicas that this one wrote a table of cached settings, and drops what this one
@@ -26,9 +27,9 @@ import org.springframework.stereotype.Component;
 @Component("settingsChanges")
 public class SettingsChanges {
 
-    public static final String TOPIC = "engine.settings.changed";
-    /** The header naming the replica that wrote (a JMS property: a Java identifier). */
-    public static final String SENDER = "engineSettingsSender";
+    public static final String TOPIC = "settings.changed";
+    /** The header naming the replica that wrote. */
+    public static final String SENDER = MessageHeaders.SETTINGS_SENDER;
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingsChanges.class);
 
