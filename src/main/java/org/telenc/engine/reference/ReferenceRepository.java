@@ -3,6 +3,8 @@ package org.telenc.engine.reference;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +29,8 @@ public class ReferenceRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final TableWrites.Cache<String, Batching> batching;
 
     public ReferenceRepository(JdbcTemplate jdbc, Clock clock, TableWrites writes) {
@@ -191,14 +195,25 @@ public class ReferenceRepository {
         }
     }
 
-    public void recordCapabilities(String connectionId, EmrCapabilities capabilities) {
-        jdbc.update("update emr_connection set telephone_encounters = ?, capabilities = ? where id = ?",
-                capabilities.telephoneEncounters(), "{\"fhir_version\":" + (capabilities.fhirVersion() == null ? "null"
-                        : "\"" + capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", "") + "\"")
-                        + ",\"patient_search_by_identifier\":" + capabilities.searchPatientByIdentifier()
-                        + ",\"encounter_create\":" + capabilities.createEncounter()
-                        + ",\"transaction\":" + capabilities.transactions()
-                        + ",\"orders_batch_search\":" + capabilities.ordersBatchSearch() + "}", connectionId);
+    /**
+     * Records what the connection's server can do, when it differs from what is recorded: an
+     * unchanged CapabilityStatement writes nothing, so it drops no cached settings here or on the
+     * other replicas. Whether it changed anything.
+     */
+    public boolean recordCapabilities(String connectionId, EmrCapabilities capabilities) {
+        ObjectNode recorded = JSON.createObjectNode();
+        recorded.put("fhir_version", capabilities.fhirVersion() == null ? null
+                : capabilities.fhirVersion().replaceAll("[^0-9A-Za-z.-]", ""));
+        recorded.put("patient_search_by_identifier", capabilities.searchPatientByIdentifier());
+        recorded.put("encounter_create", capabilities.createEncounter());
+        recorded.put("transaction", capabilities.transactions());
+        recorded.put("orders_batch_search", capabilities.ordersBatchSearch());
+        String text = recorded.toString();
+        return jdbc.update("""
+                update emr_connection set telephone_encounters = ?, capabilities = ?
+                 where id = ? and (telephone_encounters is null or telephone_encounters <> ?
+                                   or capabilities is null or capabilities <> ?)""",
+                capabilities.telephoneEncounters(), text, connectionId, capabilities.telephoneEncounters(), text) == 1;
     }
 
     /**

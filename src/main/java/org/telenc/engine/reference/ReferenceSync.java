@@ -41,10 +41,12 @@ public class ReferenceSync {
                 .filter(c -> only == null || only.equals(c.id())).toList();
     }
 
-    /** Records what the connection's server can do; a server that cannot make telephone encounters gets unsupported_emr. */
+    /** Records what the connection's server can do when it changed (logged then); a server that cannot make telephone encounters gets unsupported_emr. */
     public void capabilities(@ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection,
             @Body EmrCapabilities capabilities) {
-        references.recordCapabilities(connection.id(), capabilities);
+        if (!references.recordCapabilities(connection.id(), capabilities)) {
+            return; // as recorded: nothing to tell
+        }
         log.info("connection {} capabilities: FHIR {}, Patient search by identifier {}, Encounter create {}", connection.id(),
                 capabilities.fhirVersion(), capabilities.searchPatientByIdentifier(), capabilities.createEncounter());
     }

@@ -70,6 +70,8 @@ public final class MessageHeaders {
     public static final String REQUEST_MESSAGE_ID = "request_message_id";
     /** The MQ intake's reply: the client it is for (the broker checks a temporary queue is that client's). */
     public static final String REPLY_FOR_CLIENT = "reply_for_client";
+    /** A settings change on the replicas' topic: the replica that wrote (its own messages come back to it and are skipped). */
+    public static final String SETTINGS_SENDER = "engineSettingsSender";
 
     private MessageHeaders() {
     }

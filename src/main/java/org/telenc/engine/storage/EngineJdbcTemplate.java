@@ -16,9 +16,13 @@ import org.springframework.jdbc.core.SqlProvider;
  * The engine's one {@link JdbcTemplate} (Spring Boot's, with its {@code spring.jdbc.template.*}
  * settings), which tells {@link TableWrites} of every statement that may write, so the caches of
  * rarely changing rows are dropped by whoever writes them: the admin API, the provisioning file, the
- * reference sync, a key rotation, or a test standing in for another replica.
+ * reference sync, a key rotation, or a test standing in for another replica. An update that changed
+ * no row (a conditional one whose condition did not hold) is no write: it drops nothing.
  */
 public class EngineJdbcTemplate extends JdbcTemplate {
+
+    /** A statement that failed may have written: it counts like one that changed rows. */
+    private static final int CHANGED_UNKNOWN = -1;
 
     private final TableWrites writes;
 
@@ -29,10 +33,12 @@ public class EngineJdbcTemplate extends JdbcTemplate {
 
     @Override
     protected int update(PreparedStatementCreator psc, PreparedStatementSetter pss) throws DataAccessException {
+        int changed = CHANGED_UNKNOWN;
         try {
-            return super.update(psc, pss);
+            changed = super.update(psc, pss);
+            return changed;
         } finally {
-            if (psc instanceof SqlProvider sql) {
+            if (changed != 0 && psc instanceof SqlProvider sql) {
                 writes.written(sql.getSql());
             }
         }
@@ -40,10 +46,14 @@ public class EngineJdbcTemplate extends JdbcTemplate {
 
     @Override
     public int update(String sql) throws DataAccessException {
+        int changed = CHANGED_UNKNOWN;
         try {
-            return super.update(sql);
+            changed = super.update(sql);
+            return changed;
         } finally {
-            writes.written(sql);
+            if (changed != 0) {
+                writes.written(sql);
+            }
         }
     }
 

@@ -12,20 +12,45 @@ import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.telenc.engine.storage.TableWrites;
 
-/** Clients, EMR connections and access tokens. */
+/**
+ * Clients, EMR connections and access tokens. What authentication and jobs read on every request
+ * (a client with its token, a producer's tokens, a token's reference id and EMR user) is kept
+ * like a connection's settings ({@link TableWrites}): until a write of the tables it came from,
+ * here or on another replica, and at most {@code engine.connections.cache-ttl}. A client's secret
+ * is kept as the stored hash, never in clear; a lookup that found nothing is not kept.
+ */
 @Repository
 public class TenancyRepository {
 
     /** The table of EMR connections (their settings, credentials, status and capabilities). */
     public static final String CONNECTION_TABLE = "emr_connection";
+    public static final String CLIENT_TABLE = "api_client";
+    public static final String TOKEN_TABLE = "access_token";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TableWrites.Cache<CredentialsKey, Credentials> credentials;
+    private final TableWrites.Cache<String, ClientRow> clients;
+    private final TableWrites.Cache<ProducerKey, List<TokenRow>> producerTokens;
+    private final TableWrites.Cache<String, Optional<String>> tokenReferences;
+    private final TableWrites.Cache<String, String> tokenUsers;
 
-    public TenancyRepository(JdbcTemplate jdbc, Clock clock) {
+    private record CredentialsKey(String clientId, String tokenHash) {
+    }
+
+    private record ProducerKey(String clientPk, String referenceId) {
+    }
+
+    public TenancyRepository(JdbcTemplate jdbc, Clock clock, TableWrites writes) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.credentials = writes.cache(CLIENT_TABLE, TOKEN_TABLE, CONNECTION_TABLE);
+        this.clients = writes.cache(CLIENT_TABLE);
+        this.producerTokens = writes.cache(TOKEN_TABLE, CONNECTION_TABLE);
+        this.tokenReferences = writes.cache(TOKEN_TABLE);
+        this.tokenUsers = writes.cache(TOKEN_TABLE);
     }
 
     public record ClientRow(String id, String clientId, String secretHash, String status) {
@@ -39,6 +64,10 @@ public class TenancyRepository {
     }
 
     public Optional<ClientRow> findClient(String clientId) {
+        return Optional.ofNullable(clients.get(clientId, id -> storedClient(id).orElse(null)));
+    }
+
+    private Optional<ClientRow> storedClient(String clientId) {
         return jdbc.query("select id, client_id, secret_hash, status from api_client where client_id = ?",
                 (rs, i) -> new ClientRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
                 clientId).stream().findFirst();
@@ -61,6 +90,10 @@ public class TenancyRepository {
      * collapsed to the newest, which is the one a re-provisioning issued.
      */
     public List<TokenRow> producerTokens(String clientPk, String referenceId) {
+        return producerTokens.get(new ProducerKey(clientPk, referenceId), key -> storedProducerTokens(key.clientPk(), key.referenceId()));
+    }
+
+    private List<TokenRow> storedProducerTokens(String clientPk, String referenceId) {
         List<TokenRow> rows = jdbc.query("""
                 select t.id, t.client_pk, t.connection_id, t.emr_user_ehr_id, t.reference_id, t.status, t.expires_at,
                        c.emr_type, c.status
@@ -80,6 +113,11 @@ public class TenancyRepository {
     }
 
     public Optional<Credentials> findCredentials(String clientId, String tokenHash) {
+        return Optional.ofNullable(credentials.get(new CredentialsKey(clientId, tokenHash),
+                key -> storedCredentials(key.clientId(), key.tokenHash()).orElse(null)));
+    }
+
+    private Optional<Credentials> storedCredentials(String clientId, String tokenHash) {
         return jdbc.query("""
                 select a.id, a.client_id, a.secret_hash, a.status,
                        t.id, t.client_pk, t.connection_id, t.emr_user_ehr_id, t.reference_id, t.status, t.expires_at,
@@ -145,7 +183,8 @@ public class TenancyRepository {
     }
 
     public String tokenReferenceId(String tokenId) {
-        return jdbc.queryForObject("select reference_id from access_token where id = ?", String.class, tokenId);
+        return tokenReferences.get(tokenId, id -> Optional.ofNullable(
+                jdbc.queryForObject("select reference_id from access_token where id = ?", String.class, id))).orElse(null);
     }
 
     // --- operator side (admin API, provisioning file) ---
@@ -264,7 +303,8 @@ public class TenancyRepository {
 
     /** The EMR user an access token acts as (Caller.emrUserEhrId). */
     public String tokenEmrUserEhrId(String tokenId) {
-        return jdbc.queryForObject("select emr_user_ehr_id from access_token where id = ?", String.class, tokenId);
+        return tokenUsers.get(tokenId, id -> jdbc.queryForObject("select emr_user_ehr_id from access_token where id = ?",
+                String.class, id));
     }
 
     private Timestamp now() {

@@ -7,24 +7,42 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.telenc.engine.storage.TableWrites;
 import org.telenc.engine.tenancy.SecretBox;
 
 /**
  * Webhook URLs, events, deliveries (one per event and URL) and their attempts. A URL's signing
  * secrets (current and previous) rest sealed ({@link SecretBox}, bound to the URL's id): they are
  * sealed when written and opened only by {@link #secrets}, for signing; no other read returns them.
+ * A client's URLs, a URL and its sealed secrets are read on every job and delivery and change only
+ * through the client or an operator: they are kept like a connection's settings ({@link TableWrites}),
+ * until a write of {@code webhook_endpoint} here or on another replica and at most
+ * {@code engine.connections.cache-ttl}. The secrets are kept sealed, as stored, and opened for each
+ * signing, so no opened secret outlives the attempt that signs with it.
  */
 @Repository
 public class WebhookRepository {
 
+    public static final String ENDPOINT_TABLE = "webhook_endpoint";
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final SecretBox box;
+    private final TableWrites.Cache<String, List<Endpoint>> endpoints;
+    private final TableWrites.Cache<String, Endpoint> endpoint;
+    private final TableWrites.Cache<String, SealedSecrets> sealedSecrets;
 
-    public WebhookRepository(JdbcTemplate jdbc, Clock clock, SecretBox box) {
+    /** A URL's secrets as stored (sealed). */
+    private record SealedSecrets(String current, String previous, Instant previousExpiresAt) {
+    }
+
+    public WebhookRepository(JdbcTemplate jdbc, Clock clock, SecretBox box, TableWrites writes) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.box = box;
+        this.endpoints = writes.cache(ENDPOINT_TABLE);
+        this.endpoint = writes.cache(ENDPOINT_TABLE);
+        this.sealedSecrets = writes.cache(ENDPOINT_TABLE);
     }
 
     /** A webhook URL as everything but signing sees it: never its secret. */
@@ -49,12 +67,20 @@ public class WebhookRepository {
     }
 
     public List<Endpoint> endpoints(String clientPk) {
+        return endpoints.get(clientPk, pk -> List.copyOf(storedEndpoints(pk)));
+    }
+
+    private List<Endpoint> storedEndpoints(String clientPk) {
         return jdbc.query("select id, client_pk, url, signature_scheme, status from webhook_endpoint where client_pk = ? and status <> 'deleted' order by created_at",
                 (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 clientPk);
     }
 
     public Optional<Endpoint> endpoint(String id) {
+        return Optional.ofNullable(endpoint.get(id, key -> storedEndpoint(key).orElse(null)));
+    }
+
+    private Optional<Endpoint> storedEndpoint(String id) {
         return jdbc.query("select id, client_pk, url, signature_scheme, status from webhook_endpoint where id = ?",
                 (rs, i) -> new Endpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 id).stream().findFirst();
@@ -82,12 +108,14 @@ public class WebhookRepository {
     /** The signing secrets of a URL, opened: the one read that returns them, for signing only. */
     public Secrets secrets(String endpointId, Instant now) {
         String context = secretContext(endpointId);
-        return jdbc.queryForObject("select secret, previous_secret, previous_secret_expires_at from webhook_endpoint where id = ?",
+        SealedSecrets stored = sealedSecrets.get(endpointId, id -> jdbc.queryForObject(
+                "select secret, previous_secret, previous_secret_expires_at from webhook_endpoint where id = ?",
                 (rs, i) -> {
                     Timestamp expires = rs.getTimestamp(3);
-                    boolean overlap = rs.getString(2) != null && expires != null && expires.toInstant().isAfter(now);
-                    return new Secrets(openSecret(rs.getString(1), context), overlap ? openSecret(rs.getString(2), context) : null);
-                }, endpointId);
+                    return new SealedSecrets(rs.getString(1), rs.getString(2), expires == null ? null : expires.toInstant());
+                }, id));
+        boolean overlap = stored.previous() != null && stored.previousExpiresAt() != null && stored.previousExpiresAt().isAfter(now);
+        return new Secrets(openSecret(stored.current(), context), overlap ? openSecret(stored.previous(), context) : null);
     }
 
     /** A stored secret: sealed, or still in clear when it was written before sealing and not yet re-sealed. */

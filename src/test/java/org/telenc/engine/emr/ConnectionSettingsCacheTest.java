@@ -26,8 +26,9 @@ import org.telenc.engine.support.EngineTest;
 import org.telenc.engine.support.StatementCounter;
 
 /**
- * Intake and jobs read the EMR connection (settings, credentials, capabilities) from the database
- * once, not per request, and a change through the admin API takes effect on the next request. The
+ * Intake and jobs read the EMR connection (settings, credentials, capabilities), the client with
+ * its token and the client's webhook URLs from the database once, not per request, and a change
+ * through the admin API takes effect on the next request. The
  * statements are counted on their way to the real database.
  */
 class ConnectionSettingsCacheTest extends EngineTest {
@@ -127,7 +128,25 @@ class ConnectionSettingsCacheTest extends EngineTest {
         awaitFinished(ids);
         long reads = StatementCounter.count(CONNECTION_READ);
         System.out.printf("connection reads by id for %d intake requests and their jobs: %d%n", REQUESTS, reads);
+        StatementCounter.all().forEach((sql, count) -> {
+            if (sql.contains("emr_connection") || sql.contains("webhook_endpoint") || sql.contains("access_token")) {
+                System.out.printf("  %4d %s%n", count, sql.replaceAll("\\s+", " "));
+            }
+        });
         // read per request: 1 at intake (the accepting setting) + 3 per job (row, credentials, capabilities)
         assertThat(reads).isLessThanOrEqualTo(3);
+        // the client with its token (every authenticated call, status polls too), the job's token
+        // reference and the client's two webhook URLs with their sealed secrets: read once, not per request
+        assertThat(StatementCounter.count(CREDENTIALS_READ)).as("client and token reads").isLessThanOrEqualTo(1);
+        assertThat(StatementCounter.count(TOKEN_REFERENCE_READ)).as("token reference reads").isLessThanOrEqualTo(1);
+        assertThat(StatementCounter.count(CLIENT_URLS_READ)).as("client webhook URL reads").isLessThanOrEqualTo(1);
+        assertThat(StatementCounter.count(URL_READ)).as("webhook URL reads").isLessThanOrEqualTo(2);
+        assertThat(StatementCounter.count(URL_SECRETS_READ)).as("webhook secret reads").isLessThanOrEqualTo(2);
     }
+
+    static final String CREDENTIALS_READ = "from api_client a";
+    static final String TOKEN_REFERENCE_READ = "select reference_id from access_token where id = ?";
+    static final String CLIENT_URLS_READ = "from webhook_endpoint where client_pk = ?";
+    static final String URL_READ = "signature_scheme, status from webhook_endpoint where id = ?";
+    static final String URL_SECRETS_READ = "previous_secret_expires_at from webhook_endpoint where id = ?";
 }

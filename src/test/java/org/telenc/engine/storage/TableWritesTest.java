@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,74 @@ class TableWritesTest {
             cache.get("c1", this::load);
         }
         assertThat(loads).hasValue(5);
+    }
+
+    @Test
+    void aCacheOfSeveralTablesIsDroppedByAWriteOfAnyOfThem() {
+        TableWrites writes = new TableWrites(Duration.ofHours(1));
+        TableWrites.Cache<String, String> cache = writes.cache("api_client", "access_token");
+        cache.get("k", this::load);
+        writes.written("update emr_connection set status = ? where id = ?");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(1);
+        writes.written("update access_token set status = ? where id = ?");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(2);
+        writes.written("update api_client set name = ? where id = ?");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
+    void aWriteToldByAnotherReplicaDropsItsTableAndIsNotToldOn() {
+        TableWrites writes = new TableWrites(Duration.ofHours(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        writes.onWrite(told::add);
+        TableWrites.Cache<String, String> cache = writes.cache("webhook_endpoint");
+        cache.get("k", this::load);
+        writes.writtenElsewhere("api_client"); // not this cache's table
+        writes.writtenElsewhere("no_such_table");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(1);
+        writes.writtenElsewhere("WEBHOOK_ENDPOINT");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(2);
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void eachWriteOfAWatchedTableIsToldToTheListeners() {
+        TableWrites writes = new TableWrites(Duration.ofHours(1));
+        List<String> told = new CopyOnWriteArrayList<>();
+        writes.onWrite(told::add);
+        writes.cache("emr_connection");
+        writes.cache("access_token");
+        writes.written("insert into audit_log(at) values (?)");
+        writes.written("update emr_connection set settings = ? where id = ?");
+        writes.written("delete from access_token where id = ?");
+        assertThat(told).containsExactly("emr_connection", "access_token");
+    }
+
+    @Test
+    void aColumnNamedLikeAWatchedTableIsNoWriteOfIt() {
+        TableWrites writes = new TableWrites(Duration.ofHours(1));
+        TableWrites.Cache<String, String> cache = writes.cache("access_token");
+        cache.get("k", this::load);
+        writes.written("insert into telephone_encounter(id, access_token_id) values (?, ?)");
+        writes.written("insert into webhook_event(id, access_token_reference_id) values (?, ?)");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(1);
+        writes.written("insert into access_token(id) values (?)");
+        cache.get("k", this::load);
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void unknownKeysCannotGrowACacheWithoutBound() {
+        TableWrites.Cache<String, String> cache = new TableWrites(Duration.ofHours(1)).cache("api_client");
+        for (int i = 0; i <= TableWrites.MAX_ENTRIES; i++) {
+            cache.get("k" + i, this::load);
+        }
+        assertThat(cache.size()).isLessThanOrEqualTo(TableWrites.MAX_ENTRIES);
     }
 }

@@ -37,6 +37,13 @@ public final class StatementCounter implements BeanPostProcessor {
         BY_SQL.clear();
     }
 
+    /** Every statement text sent since the last reset, with its count. */
+    public static Map<String, Long> all() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        BY_SQL.forEach((sql, count) -> counts.put(sql, count.get()));
+        return counts;
+    }
+
     private static void counted(Object sql) {
         if (sql instanceof String text) {
             BY_SQL.computeIfAbsent(text, t -> new AtomicLong()).incrementAndGet();

@@ -33,16 +33,16 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
 
     private static final String INCLUDE_MEDICATION = "MedicationRequest:medication";
 
-    private final boolean revInclude;
+    private final SandboxFeatures features;
     private final int maxIncludesPerPage;
 
     /**
-     * @param revInclude whether a search may bring the patients' orders ({@code _revinclude=MedicationRequest:patient})
+     * @param features whether a search may bring the patients' orders ({@code _revinclude=MedicationRequest:patient})
      * @param maxIncludesPerPage the {@link SandboxIncludes} cap
      */
-    PatientProvider(SandboxFhirStore store, boolean revInclude, int maxIncludesPerPage) {
+    PatientProvider(SandboxFhirStore store, SandboxFeatures features, int maxIncludesPerPage) {
         super(store, Patient.class, Patient::getIdentifier);
-        this.revInclude = revInclude;
+        this.features = features;
         this.maxIncludesPerPage = maxIncludesPerPage;
     }
 
@@ -66,7 +66,7 @@ class PatientProvider extends SandboxResourceProvider<Patient> {
         if (revIncludes == null || revIncludes.isEmpty()) {
             return new SimpleBundleProvider(patients);
         }
-        if (!revInclude || revIncludes.stream().anyMatch(r -> !SandboxCapabilities.REVINCLUDE_ORDERS.equals(r.getValue()))) {
+        if (!features.revInclude() || revIncludes.stream().anyMatch(r -> !SandboxCapabilities.REVINCLUDE_ORDERS.equals(r.getValue()))) {
             throw new InvalidRequestException("_revinclude is not supported for these values");
         }
         boolean medications = includes != null && includes.stream().anyMatch(i -> INCLUDE_MEDICATION.equals(i.getValue()));

@@ -7,8 +7,8 @@ import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 
 /**
- * What the sandbox EMR's CapabilityStatement says about the two batching features, as it is told
- * ({@code engine.sandbox.fhir.transactions}, {@code engine.sandbox.fhir.revinclude}): the
+ * What the sandbox EMR's CapabilityStatement says about the two batching features, as they are now
+ * ({@link SandboxFeatures}): the
  * {@code transaction} interaction, and {@code MedicationRequest:patient} in Patient's searchRevInclude.
  */
 @Interceptor
@@ -16,12 +16,10 @@ public class SandboxCapabilities {
 
     static final String REVINCLUDE_ORDERS = "MedicationRequest:patient";
 
-    private final boolean transactions;
-    private final boolean revInclude;
+    private final SandboxFeatures features;
 
-    SandboxCapabilities(boolean transactions, boolean revInclude) {
-        this.transactions = transactions;
-        this.revInclude = revInclude;
+    SandboxCapabilities(SandboxFeatures features) {
+        this.features = features;
     }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -29,6 +27,8 @@ public class SandboxCapabilities {
         if (!(generated instanceof CapabilityStatement statement)) {
             return;
         }
+        boolean transactions = features.transactions();
+        boolean revInclude = features.revInclude();
         for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
             rest.getInteraction().removeIf(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION
                     || i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH);

@@ -23,6 +23,8 @@ public class SandboxFhirServer extends RestfulServer {
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAXIMUM_PAGE_SIZE = 200;
 
+    private final SandboxFeatures features;
+
     public SandboxFhirServer(FhirContext fhirContext, SandboxFhirStore store) {
         this(fhirContext, store, SandboxSearchCache.off(store));
     }
@@ -48,8 +50,9 @@ public class SandboxFhirServer extends RestfulServer {
         pagingProvider.setDefaultPageSize(DEFAULT_PAGE_SIZE);
         pagingProvider.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
         setPagingProvider(pagingProvider);
+        this.features = new SandboxFeatures(options.transactions(), options.revInclude());
         List<SandboxResourceProvider<?>> providers = List.of(
-                new PatientProvider(store, options.revInclude(), options.maxIncludesPerPage()),
+                new PatientProvider(store, features, options.maxIncludesPerPage()),
                 new PractitionerProvider(store),
                 new LocationProvider(store),
                 new OrganizationProvider(store),
@@ -61,9 +64,14 @@ public class SandboxFhirServer extends RestfulServer {
                 new ListProvider(store));
         providers.forEach(provider -> provider.useSearchCache(searchCache));
         registerProviders(providers);
-        registerProvider(new SandboxTransactions(fhirContext, store, options.transactions(), options.maxIncludesPerPage()));
-        registerInterceptor(new SandboxCapabilities(options.transactions(), options.revInclude()));
+        registerProvider(new SandboxTransactions(fhirContext, store, features, options.maxIncludesPerPage()));
+        registerInterceptor(new SandboxCapabilities(features));
         registerInterceptor(versionConflicts);
+    }
+
+    /** The batching features it has now, which can be switched while it runs. */
+    public SandboxFeatures features() {
+        return features;
     }
 
     /**

@@ -30,21 +30,21 @@ public class SandboxTransactions {
     private final FhirContext fhir;
     private final SandboxFhirStore store;
     private final RefillPolicy refillPolicy;
-    private final boolean enabled;
+    private final SandboxFeatures features;
 
     private final SandboxBatchSearches searches;
 
-    SandboxTransactions(FhirContext fhir, SandboxFhirStore store, boolean enabled, int maxIncludesPerPage) {
+    SandboxTransactions(FhirContext fhir, SandboxFhirStore store, SandboxFeatures features, int maxIncludesPerPage) {
         this.fhir = fhir;
         this.store = store;
         this.searches = new SandboxBatchSearches(store, maxIncludesPerPage);
         this.refillPolicy = new RefillPolicy(store);
-        this.enabled = enabled;
+        this.features = features;
     }
 
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
-        if (!enabled) {
+        if (!features.transactions()) {
             throw new NotImplementedOperationException("This server does not support transactions or batches");
         }
         if (bundle.getType() == Bundle.BundleType.BATCH) {

@@ -33,7 +33,7 @@ public final class LimitedFhirServer implements AutoCloseable {
         List<IResourceProvider> providers = new ArrayList<>(List.of(new PractitionerProvider(store), new LocationProvider(store),
                 new OrganizationProvider(store), new MedicationRequestProvider(store, 0), new MedicationProvider(store)));
         if (patients) {
-            providers.add(new PatientProvider(store, true, 0));
+            providers.add(new PatientProvider(store, new SandboxFeatures(true, true), 0));
         }
         if (encounters) {
             providers.add(new EncounterProvider(store));
