@@ -75,6 +75,12 @@ final class TeamRouteReferences {
      * template's id (a space never occurs in a direct: name), for {@link #templatedConsumers}.
      */
     private static final String TEMPLATE = "routeTemplate ";
+    /**
+     * A route template's parameter whose description declares it a JsonPath ({@code "(jsonpath, optional) ..."}),
+     * kept in the same set as {@code routeTemplateJsonPath <template id> <parameter name>}: a templated
+     * route's value for it must compile.
+     */
+    private static final String JSONPATH_PARAMETER = "routeTemplateJsonPath ";
 
     /**
      * The direct: names the {@code from} endpoints of a file's routes consume, and the {@code from}
@@ -91,6 +97,12 @@ final class TeamRouteReferences {
                 String uri = from.isTextual() ? from.asText() : from.path("uri").asText("");
                 if (template.path("id").isTextual() && !uri.isEmpty()) {
                     into.add(TEMPLATE + template.get("id").asText() + " " + uri);
+                }
+                for (JsonNode parameter : template.path("parameters")) {
+                    if (template.path("id").isTextual() && parameter.path("name").isTextual()
+                            && parameter.path("description").asText("").startsWith("(jsonpath,")) {
+                        into.add(JSONPATH_PARAMETER + template.get("id").asText() + " " + parameter.get("name").asText());
+                    }
                 }
                 continue;
             }
@@ -139,7 +151,28 @@ final class TeamRouteReferences {
     static List<TeamRouteFolder.Problem> of(JsonNode tree, String file, Knowledge known, Set<String> consumers) {
         TeamRouteReferences check = new TeamRouteReferences(known, file, consumers);
         check.walk(tree, null, null);
+        check.templateJsonPaths(tree);
         return check.problems;
+    }
+
+    /** The values a templated route gives a template's JsonPath parameters (emr-rest-call's pageNext, ...): each must compile. */
+    private void templateJsonPaths(JsonNode tree) {
+        if (tree == null || !tree.isArray()) {
+            return;
+        }
+        for (JsonNode item : tree) {
+            JsonNode instance = item.path("templatedRoute");
+            String ref = instance.path("routeTemplateRef").asText("");
+            for (JsonNode parameter : instance.path("parameters")) {
+                String name = parameter.path("name").asText("");
+                JsonNode value = parameter.path("value");
+                if (!value.isTextual() || value.asText().contains("{{") || !consumers.contains(JSONPATH_PARAMETER + ref + " " + name)) {
+                    continue;
+                }
+                JsonPathMappings.singlePathProblem(value.asText(), true).ifPresent(why -> add(value,
+                        "parameter " + name + " of template " + ref + " " + why));
+            }
+        }
     }
 
     /** {@code key}: the field that holds the node; {@code parent}: the field that holds its object (for a {@code uri}). */
