@@ -235,6 +235,29 @@ class HookPointsTest extends EngineTest {
         assertThat(codes(submit(unnamed, "100234", null))).containsExactly("emr_rejected");
     }
 
+    /**
+     * The webhook of a reclassified refusal describes the connection's code, not the engine's
+     * original reason: the description the hook answers (here from the connection's table) is the
+     * failure reason, and nothing of the EMR's refusal (status, issue codes) or the request stays in it.
+     */
+    @Test
+    void emrRefusalGivesTheWebhookTheConnectionsDescriptionOfItsCode() throws Exception {
+        proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 422, "business-rule");
+        String merged = "Clinic A files no encounter for a merged patient record.";
+        String described = clinic("clinic-described", proxy.baseUrl(), """
+                {"fhir_batching": "off", "extensions": {"emr-refusal": "clinic-a-emr-refusal"},
+                 "extension_failure_codes": ["patient_not_found"],
+                 "refusal_codes": {"create-encounter 422": {"reason_code": "patient_not_found", "description": "%s"}}}"""
+                .formatted(merged));
+        JsonNode failed = submit(described, "100234", null);
+        assertThat(failed.path("type").asText()).isEqualTo("telephone_encounter.failed");
+        assertThat(codes(failed)).containsExactly("patient_not_found");
+        assertThat(failed.path("data").path("failure_reason").asText()).isEqualTo(merged);
+        assertThat(failed.path("data").path("reasons").findValuesAsText("description")).containsExactly(merged);
+        assertThat(failed.toString()).doesNotContain("HTTP 422", "business-rule", "Jane Doe", "Out of pills");
+    }
+
     @Test
     void emrRefusalWithAnUndeclaredCodeEndsInInternalError() throws Exception {
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
