@@ -473,6 +473,9 @@ public class Extensions {
                 throw failed(point, connection.id(), endpoint,
                         "it answered a code the connection's settings do not declare (" + FailureCodes.SETTINGS_KEY + ")");
             }
+            if (refusal.actionId() != null && !FailureCodes.ACTION_ALLOWED.contains(code)) {
+                throw failed(point, connection.id(), endpoint, "it answered a code an Add Action job does not end with");
+            }
             if (description != null && !wellFormed(code, description)) {
                 throw failed(point, connection.id(), endpoint, "its description is not 1-" + MAX_MESSAGE
                         + " characters without control characters");
