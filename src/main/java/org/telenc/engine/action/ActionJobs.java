@@ -21,6 +21,7 @@ import org.telenc.engine.emr.EmrOperations.EncounterRead;
 import org.telenc.engine.emr.EmrOperations.Named;
 import org.telenc.engine.emr.EmrOperations.NoteCreated;
 import org.telenc.engine.emr.EmrOperations.ReadEncounter;
+import org.telenc.engine.extension.EmrRefusal;
 import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.JobFaults;
@@ -152,11 +153,18 @@ public class ActionJobs {
     /**
      * An EMR failure: within the retry window a retryable one (I/O, timeout, 408/429/5xx) defers
      * the action (safe: the note is a conditional create on the action's identifier); otherwise the
-     * action fails with login_required, emr_rejected or emr_unavailable.
+     * action fails with login_required, emr_rejected or emr_unavailable; a refusal for good goes to
+     * the connection's {@code emr-refusal} hook first, which may give it a declared code and its description.
      */
     public ActionJob emrFailed(@ExchangeProperty(ExchangeProperties.JOB) ActionJob action,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        failures.failed(action, failure);
+        // the emr-refusal hook of the connection, as for an encounter: the step and codes only
+        failures.failed(action, failure, refusal -> extensions.emrRefusal(action, EmrRefusal.ofAction(action.actionId(),
+                String.valueOf(action.jobId()), action.accessTokenReferenceId(),
+                action.encounterFound() ? "add-encounter-note" : "read-encounter", refusal.httpStatus(),
+                refusal.issueCodes() == null || refusal.issueCodes().isBlank() ? java.util.List.of()
+                        : java.util.Arrays.stream(refusal.issueCodes().split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList(),
+                refusal.reasonCode())));
         return action;
     }
 

@@ -32,6 +32,7 @@ import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrConnections;
 import org.telenc.engine.intake.BodyField;
 import org.telenc.engine.intake.BoundRequest;
+import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.EmrJob;
 import org.telenc.engine.job.JobSteps;
 import org.telenc.engine.routes.ExchangeProperties;
@@ -186,7 +187,10 @@ public class Extensions {
     /**
      * The refusal with its {@code reason_code} looked up in a table ({@code emr-refusal}): first by
      * {@code "<step> <http_status>"} ({@code "create-encounter 422"}), then by the status alone;
-     * a refusal the table does not name, or no table, keeps the engine's code.
+     * a refusal the table does not name, or no table, keeps the engine's code. A table value is a
+     * code, or a map of {@code reason_code} and {@code description} (the webhook's failure reason
+     * for it: {@code {"create-encounter 422": {"reason_code": "patient_not_found", "description":
+     * "Clinic A files no encounter for a merged patient record."}}}).
      */
     public Map<String, Object> classify(Map<String, Object> refusal, Map<String, Object> table) {
         if (table == null) {
@@ -196,6 +200,11 @@ public class Extensions {
         Object code = table.get(refusal.get("step") + " " + status);
         if (code == null) {
             code = table.get(status);
+        }
+        if (code instanceof Map<?, ?> entry) {
+            Map<String, Object> out = set(refusal, "reason_code", entry.get("reason_code") == null ? null
+                    : String.valueOf(entry.get("reason_code")));
+            return entry.get("description") == null ? out : set(out, "description", String.valueOf(entry.get("description")));
         }
         return code == null ? new LinkedHashMap<>(refusal) : set(refusal, "reason_code", String.valueOf(code));
     }
@@ -420,11 +429,13 @@ public class Extensions {
      * The {@code emr-refusal} point: the EMR refused a step before the encounter exists; the
      * connection's team route may answer another reason code ({@code reason_code}) among those its
      * settings declare. Null (the engine's own classification stays) when the connection names no
-     * route or the route leaves the code as it was, or no body. An undeclared code or a route that
+     * route or the route leaves the code as it was, or no body; else the code, with the route's
+     * {@code description} of it when it answers one (the webhook's failure reason in place of the
+     * engine's). An undeclared code, a malformed description or a route that
      * fails throws {@link ExtensionFailedException}: a job fault, then {@code internal_error}.
      * A step of the job's timeline.
      */
-    public String emrRefusal(EmrJob job, EmrRefusal refusal) {
+    public EmrFailures.Reclassified emrRefusal(EmrJob job, EmrRefusal refusal) {
         EmrConnection connection = job.connection();
         ExtensionPoint point = ExtensionPoint.EMR_REFUSAL;
         long started = System.nanoTime();
@@ -438,11 +449,14 @@ public class Extensions {
             });
             Object result = run(point, connection, endpoint, body);
             String code;
+            String description = null;
             if (result == null) {
                 code = null;
             } else if (result instanceof Map<?, ?> answered) {
                 try {
-                    code = json.convertValue(answered, EmrRefusal.class).reasonCode();
+                    EmrRefusal read = json.convertValue(answered, EmrRefusal.class);
+                    code = read.reasonCode();
+                    description = read.description();
                 } catch (IllegalArgumentException e) {
                     throw failed(point, connection.id(), endpoint, "its body is not the map of the refusal");
                 }
@@ -459,9 +473,16 @@ public class Extensions {
                 throw failed(point, connection.id(), endpoint,
                         "it answered a code the connection's settings do not declare (" + FailureCodes.SETTINGS_KEY + ")");
             }
+            if (refusal.actionId() != null && !FailureCodes.ACTION_ALLOWED.contains(code)) {
+                throw failed(point, connection.id(), endpoint, "it answered a code an Add Action job does not end with");
+            }
+            if (description != null && !wellFormed(code, description)) {
+                throw failed(point, connection.id(), endpoint, "its description is not 1-" + MAX_MESSAGE
+                        + " characters without control characters");
+            }
             count(point, "changed");
             ok = true;
-            return code;
+            return new EmrFailures.Reclassified(code, description);
         } finally {
             step(job, point, ok, started);
         }

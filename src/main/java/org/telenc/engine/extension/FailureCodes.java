@@ -27,6 +27,12 @@ public final class FailureCodes {
     public static final Set<String> ALLOWED = Set.of("patient_not_found", "medication_not_found", "medication_ambiguous",
             "emr_rejected", "emr_unavailable", "login_required");
 
+    /**
+     * Of {@link #ALLOWED}, the codes an Add Action job's {@code telephone_encounter_action.failed}
+     * webhook may carry from a hook: an action matches no patient or medication.
+     */
+    public static final Set<String> ACTION_ALLOWED = Set.of("emr_rejected", "emr_unavailable", "login_required");
+
     private FailureCodes() {
     }
 

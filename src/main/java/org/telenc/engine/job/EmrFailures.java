@@ -41,6 +41,14 @@ public class EmrFailures {
         return true;
     }
 
+    /** A refusal classified by the connection (its emr-refusal hook): the code, and the hook's description of it or null. */
+    public record Reclassified(String code, String description) {
+        @Override
+        public String toString() {
+            return "Reclassified[" + code + "]"; // the description is the team's text
+        }
+    }
+
     /** An EMR failure of a step the job cannot do without: deferred, or the job fails. */
     public void failed(EmrJob job, Exception failure) {
         failed(job, failure, refusal -> null);
@@ -49,21 +57,26 @@ public class EmrFailures {
     /**
      * As {@link #failed(EmrJob, Exception)}, with a classification of a refusal (an
      * {@link EmrException} that is never retried: not one whose retry window ran out): its code, or null for the engine's own. The
-     * description stays the engine's (status and issue codes).
+     * description is the classification's when it gives one (the connection's text for its code), else the engine's
+     * (status and issue codes).
      */
-    public void failed(EmrJob job, Exception failure, Function<EmrException, String> classify) {
+    public void failed(EmrJob job, Exception failure, Function<EmrException, Reclassified> classify) {
         if (deferred(job, failure)) {
             return;
         }
         log.warn("{} {} failed at the EMR: {}", job.kindName(), job.requestId(), safe(failure));
         String code = failure instanceof EmrException e ? e.reasonCode() : "emr_unavailable";
+        String description = describe(failure);
         if (failure instanceof EmrException e && !EmrRetryPolicy.retryable(failure)) {
-            String classified = classify.apply(e);
+            Reclassified classified = classify.apply(e);
             if (classified != null) {
-                code = classified;
+                code = classified.code();
+                if (classified.description() != null) {
+                    description = classified.description();
+                }
             }
         }
-        job.fail(code, describe(failure));
+        job.fail(code, description);
     }
 
     /** Our EMR exceptions carry only operation and status; any other message could quote a URL. */

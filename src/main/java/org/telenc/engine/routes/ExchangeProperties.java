@@ -38,6 +38,14 @@ public final class ExchangeProperties {
     public static final String EMR_REST_TIMEOUT_MS = "emrRestTimeoutMs";
     /** The Accept header of a YAML adapter's calls (the template emr-rest-call's accept). */
     public static final String EMR_REST_ACCEPT = "emrRestAccept";
+    /** The template emr-rest-call's paging parameters for its calls: pageNext, pageToken, pageTokenParam, pageItems, maxPages. */
+    public static final String EMR_REST_PAGE_NEXT = "emrRestPageNext";
+    public static final String EMR_REST_PAGE_TOKEN = "emrRestPageToken";
+    public static final String EMR_REST_PAGE_TOKEN_PARAM = "emrRestPageTokenParam";
+    public static final String EMR_REST_PAGE_ITEMS = "emrRestPageItems";
+    public static final String EMR_REST_MAX_PAGES = "emrRestMaxPages";
+    /** The pages of a YAML adapter's call followed so far ({@code EmrRestPages.Paging}; the template emr-rest-call's page* parameters). */
+    public static final String EMR_REST_PAGING = "emrRestPaging";
     /** What a YAML adapter's reference pull has collected so far, by list name (emr.rest beans). */
     public static final String EMR_REFERENCES = "emrReferences";
     /** What add-encounter-details could not add (the FHIR adapter's Communication, Task), collected across its calls. */

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * What a team route file names that only fails when a job runs through it, found before anything
- * runs: an endpoint whose component, or a {@code marshal}/{@code unmarshal} whose data format, is not
- * on the class path (the engine's jar and the folder of extra jars, {@code loader.path}), a bean (step, method expression,
+ * runs: an endpoint whose component, a {@code marshal}/{@code unmarshal} whose data format, or an
+ * expression whose language is not on the class path (the engine's jar and the folder of extra jars,
+ * {@code loader.path}), a {@code jsonpath} expression or a literal mapping argument of a bean method
+ * (parameters marked {@link JsonPathMapping}) that is not a valid JsonPath, a bean (step, method expression,
  * {@code bean:} endpoint or Simple {@code ${bean:...}}) that does not exist or lacks the method
  * (name, and number of arguments when they are given), a {@code direct:} endpoint that no route
  * (the engine's or the team's) consumes, and a property placeholder {@code {{name}}} that has no
@@ -28,6 +30,12 @@ final class TeamRouteReferences {
 
     /** Where Camel looks a component's factory up by its scheme (a jar on the class path ships it). */
     static final String COMPONENT_SERVICE = "META-INF/services/org/apache/camel/component/";
+    /** Where Camel looks a language's factory up by its name. */
+    static final String LANGUAGE_SERVICE = "META-INF/services/org/apache/camel/language/";
+    /** The expression keys of the Camel YAML DSL (the properties of its ExpressionDefinition), each a language's name. */
+    static final Set<String> LANGUAGES = Set.of("constant", "csimple", "datasonnet", "exchangeProperty", "groovy", "header",
+            "hl7terser", "java", "joor", "jq", "js", "jsonpath", "language", "method", "mvel", "ognl", "python", "ref", "simple",
+            "spel", "tokenize", "variable", "wasm", "xpath", "xquery", "xtokenize");
     /** Where Camel looks a data format's factory up by its name. */
     static final String DATA_FORMAT_SERVICE = "META-INF/services/org/apache/camel/dataformat/";
     /** The options of a {@code marshal}/{@code unmarshal} step beside its one data format. */
@@ -67,6 +75,12 @@ final class TeamRouteReferences {
      * template's id (a space never occurs in a direct: name), for {@link #templatedConsumers}.
      */
     private static final String TEMPLATE = "routeTemplate ";
+    /**
+     * A route template's parameter whose description declares it a JsonPath ({@code "(jsonpath, optional) ..."}),
+     * kept in the same set as {@code routeTemplateJsonPath <template id> <parameter name>}: a templated
+     * route's value for it must compile.
+     */
+    private static final String JSONPATH_PARAMETER = "routeTemplateJsonPath ";
 
     /**
      * The direct: names the {@code from} endpoints of a file's routes consume, and the {@code from}
@@ -83,6 +97,12 @@ final class TeamRouteReferences {
                 String uri = from.isTextual() ? from.asText() : from.path("uri").asText("");
                 if (template.path("id").isTextual() && !uri.isEmpty()) {
                     into.add(TEMPLATE + template.get("id").asText() + " " + uri);
+                }
+                for (JsonNode parameter : template.path("parameters")) {
+                    if (template.path("id").isTextual() && parameter.path("name").isTextual()
+                            && parameter.path("description").asText("").startsWith("(jsonpath,")) {
+                        into.add(JSONPATH_PARAMETER + template.get("id").asText() + " " + parameter.get("name").asText());
+                    }
                 }
                 continue;
             }
@@ -131,7 +151,28 @@ final class TeamRouteReferences {
     static List<TeamRouteFolder.Problem> of(JsonNode tree, String file, Knowledge known, Set<String> consumers) {
         TeamRouteReferences check = new TeamRouteReferences(known, file, consumers);
         check.walk(tree, null, null);
+        check.templateJsonPaths(tree);
         return check.problems;
+    }
+
+    /** The values a templated route gives a template's JsonPath parameters (emr-rest-call's pageNext, ...): each must compile. */
+    private void templateJsonPaths(JsonNode tree) {
+        if (tree == null || !tree.isArray()) {
+            return;
+        }
+        for (JsonNode item : tree) {
+            JsonNode instance = item.path("templatedRoute");
+            String ref = instance.path("routeTemplateRef").asText("");
+            for (JsonNode parameter : instance.path("parameters")) {
+                String name = parameter.path("name").asText("");
+                JsonNode value = parameter.path("value");
+                if (!value.isTextual() || value.asText().contains("{{") || !consumers.contains(JSONPATH_PARAMETER + ref + " " + name)) {
+                    continue;
+                }
+                JsonPathMappings.singlePathProblem(value.asText(), true).ifPresent(why -> add(value,
+                        "parameter " + name + " of template " + ref + " " + why));
+            }
+        }
     }
 
     /** {@code key}: the field that holds the node; {@code parent}: the field that holds its object (for a {@code uri}). */
@@ -153,9 +194,13 @@ final class TeamRouteReferences {
         if ("marshal".equals(key) || "unmarshal".equals(key)) {
             dataFormats(node);
         }
-        if (("bean".equals(key) || "method".equals(key)) && node.path("ref").isTextual()) {
+        boolean beanCall = ("bean".equals(key) || "method".equals(key)) && node.path("ref").isTextual();
+        if (beanCall) {
             JsonNode method = node.path("method");
             bean(node.get("ref"), node.get("ref").asText(), method.isTextual() ? method.asText() : null);
+            if (method.isTextual()) {
+                mappings(method, node.get("ref").asText(), method.asText());
+            }
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
@@ -163,6 +208,9 @@ final class TeamRouteReferences {
             if (("bean".equals(key) || "method".equals(key)) && (field.getKey().equals("ref") || field.getKey().equals("method"))) {
                 placeholders(field.getValue());
                 continue; // checked above as a bean reference
+            }
+            if (!(beanCall && field.getKey().equals("method"))) {
+                language(field.getKey(), field.getValue());
             }
             walk(field.getValue(), field.getKey(), key);
         }
@@ -211,6 +259,144 @@ final class TeamRouteReferences {
             add(node, "direct:" + direct + " is consumed by no route (neither the engine's nor the team's); "
                     + "add a route from direct:" + direct + " or correct the name");
         }
+    }
+
+    /**
+     * An expression's language ({@code simple: ...}, {@code groovy: ...}, {@code language: {language: x}}):
+     * its factory must be on the class path; a {@code jsonpath} expression must compile.
+     */
+    private void language(String key, JsonNode value) {
+        if (!LANGUAGES.contains(key) || !(value.isTextual() || value.isObject())) {
+            return;
+        }
+        String name = key;
+        if (key.equals("language")) {
+            if (!value.path("language").isTextual()) {
+                return; // the text of a language expression's own language field, seen from its object
+            }
+            name = value.path("language").asText().strip();
+            if (name.isEmpty() || name.contains("{{")) {
+                return;
+            }
+        }
+        String service = name.equals("method") ? "bean" : name;
+        if (known.classLoader().getResource(LANGUAGE_SERVICE + service) == null
+                && known.classLoader().getResource(LANGUAGE_SERVICE + kebab(service)) == null) {
+            add(value, "unknown expression language '" + name + "' (no such Camel language on the class path); "
+                    + "correct the language, or put " + languageJar(name) + " and its dependencies in the folder of extra jars ("
+                    + extraJars() + ")");
+            return;
+        }
+        if (name.equals("jsonpath")) {
+            JsonNode expression = value.isTextual() ? value : value.path("expression");
+            String text = expression.asText("");
+            if (expression.isTextual() && !text.contains("${") && !text.contains("{{")) {
+                JsonPathMappings.singlePathProblem(text, false)
+                        .ifPresent(why -> add(expression, "jsonpath expression " + why));
+            }
+        }
+    }
+
+    /** The jar that ships a language (camel-&lt;name&gt; but for a few), at the Camel version on the class path. */
+    static String languageJar(String language) {
+        String artifact = switch (language) {
+            case "hl7terser" -> "camel-hl7";
+            case "xquery" -> "camel-saxon";
+            case "xtokenize" -> "camel-stax";
+            case "js" -> "camel-javascript";
+            case "spel" -> "camel-spring";
+            case "java" -> "camel-joor";
+            case "method" -> "camel-bean";
+            case "simple", "constant", "header", "exchangeProperty", "variable", "ref", "tokenize", "csimple" -> "camel-core-languages";
+            default -> "camel-" + language;
+        };
+        return "org.apache.camel:" + artifact + ":" + camelVersion();
+    }
+
+    private static String camelVersion() {
+        String version = org.apache.camel.CamelContext.class.getPackage().getImplementationVersion();
+        return version == null ? "<the engine's Camel version>" : version;
+    }
+
+    /**
+     * The literal arguments a bean call passes to parameters marked {@link JsonPathMapping}
+     * ({@code emrRecords.result('PatientMatch', 'patientIds=$.patients[*].patient_id', ${body})}):
+     * each must be what the bean accepts when a job runs.
+     */
+    private void mappings(JsonNode at, String beanName, String methodText) {
+        int open = methodText.indexOf('(');
+        if (open < 0 || beanName.contains("{{") || methodText.contains("{{")) {
+            return;
+        }
+        Class<?> type = known.beans().apply(beanName);
+        if (type == null) {
+            return; // bean() said so
+        }
+        type = org.springframework.util.ClassUtils.getUserClass(type);
+        String methodName = methodText.substring(0, open).strip();
+        List<String> arguments = arguments(methodText.substring(open + 1, Math.max(open + 1, closing(methodText, open))));
+        for (Method method : type.getMethods()) {
+            if (!method.getName().equals(methodName) || method.getParameterCount() < arguments.size()) {
+                continue;
+            }
+            java.lang.annotation.Annotation[][] marks = method.getParameterAnnotations();
+            for (int i = 0; i < arguments.size(); i++) {
+                JsonPathMapping mark = null;
+                for (java.lang.annotation.Annotation a : marks[i]) {
+                    if (a instanceof JsonPathMapping m) {
+                        mark = m;
+                    }
+                }
+                String literal = quoted(arguments.get(i));
+                if (mark == null || literal == null || literal.contains("${")) {
+                    continue;
+                }
+                String where = beanName + "." + methodName + " argument " + (i + 1) + ": ";
+                switch (mark.value()) {
+                    case FIELD_LIST -> JsonPathMappings.fieldListProblems(literal).forEach(why -> add(at, where + why));
+                    case PATH, OPTIONAL_PATH -> JsonPathMappings.singlePathProblem(literal,
+                            mark.value() == JsonPathMapping.Kind.OPTIONAL_PATH).ifPresent(why -> add(at, where + why));
+                }
+            }
+            return; // the first method that takes the call
+        }
+    }
+
+    /** The text of a quoted literal argument ({@code 'a'} or {@code "a"}), or null for anything else. */
+    private static String quoted(String argument) {
+        String text = argument.strip();
+        if (text.length() >= 2 && (text.charAt(0) == '\'' || text.charAt(0) == '"') && text.charAt(text.length() - 1) == text.charAt(0)) {
+            return text.substring(1, text.length() - 1);
+        }
+        return null;
+    }
+
+    /** A method call's argument texts (commas outside quotes, parentheses and ${...}). */
+    static List<String> arguments(String inside) {
+        List<String> out = new ArrayList<>();
+        if (inside.isBlank()) {
+            return out;
+        }
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < inside.length(); i++) {
+            char c = inside.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '{' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == '}' || c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(inside.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(inside.substring(start));
+        return out;
     }
 
     /** The one data format of a {@code marshal}/{@code unmarshal} step: its factory must be on the class path. */

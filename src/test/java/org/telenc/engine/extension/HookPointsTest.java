@@ -235,6 +235,69 @@ class HookPointsTest extends EngineTest {
         assertThat(codes(submit(unnamed, "100234", null))).containsExactly("emr_rejected");
     }
 
+    /**
+     * The webhook of a reclassified refusal describes the connection's code, not the engine's
+     * original reason: the description the hook answers (here from the connection's table) is the
+     * failure reason, and nothing of the EMR's refusal (status, issue codes) or the request stays in it.
+     */
+    @Test
+    void emrRefusalGivesTheWebhookTheConnectionsDescriptionOfItsCode() throws Exception {
+        proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        proxy.refuse(call -> call.startsWith("POST /fhir/Encounter"), 422, "business-rule");
+        String merged = "Clinic A files no encounter for a merged patient record.";
+        String described = clinic("clinic-described", proxy.baseUrl(), """
+                {"fhir_batching": "off", "extensions": {"emr-refusal": "clinic-a-emr-refusal"},
+                 "extension_failure_codes": ["patient_not_found"],
+                 "refusal_codes": {"create-encounter 422": {"reason_code": "patient_not_found", "description": "%s"}}}"""
+                .formatted(merged));
+        JsonNode failed = submit(described, "100234", null);
+        assertThat(failed.path("type").asText()).isEqualTo("telephone_encounter.failed");
+        assertThat(codes(failed)).containsExactly("patient_not_found");
+        assertThat(failed.path("data").path("failure_reason").asText()).isEqualTo(merged);
+        assertThat(failed.path("data").path("reasons").findValuesAsText("description")).containsExactly(merged);
+        assertThat(failed.toString()).doesNotContain("HTTP 422", "business-rule", "Jane Doe", "Out of pills");
+    }
+
+    /**
+     * The emr-refusal hook applies to Add Action too: the EMR refuses the action's note for good
+     * (422), the connection's hook gives it a declared code and the action's failed webhook carries
+     * that code; without a hook the engine's code stays.
+     */
+    @Test
+    void emrRefusalClassifiesTheRefusalOfAnActionsNote() throws Exception {
+        proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        String hooked = clinic("clinic-action-refusal", proxy.baseUrl(), """
+                {"fhir_batching": "off", "extensions": {"emr-refusal": "clinic-a-emr-refusal"},
+                 "extension_failure_codes": ["login_required"],
+                 "refusal_codes": {"add-encounter-note 422": {"reason_code": "login_required", "description": "Clinic T's EMR takes no notes from this user."}}}""");
+        String plain = clinic("clinic-action-plain", proxy.baseUrl(), """
+                {"fhir_batching": "off"}""");
+        String hookedAppointment = submit(hooked, "100234", null).path("data").path("emr_appointment_id").asText();
+        String plainAppointment = submit(plain, "100234", null).path("data").path("emr_appointment_id").asText();
+        proxy.refuse(call -> call.startsWith("POST /fhir/Communication"), 422, "business-rule");
+
+        JsonNode classified = act(hooked, hookedAppointment);
+        assertThat(classified.path("type").asText()).isEqualTo("telephone_encounter_action.failed");
+        assertThat(codes(classified)).containsExactly("login_required");
+        assertThat(classified.path("data").path("failure_reason").asText()).isEqualTo("Clinic T's EMR takes no notes from this user.");
+        assertThat(classified.toString()).doesNotContain("Called back");
+
+        JsonNode engines = act(plain, plainAppointment);
+        assertThat(codes(engines)).containsExactly("emr_rejected");
+        assertThat(engines.path("data").path("failure_reason").asText()).contains("HTTP 422");
+    }
+
+    /** Adds an action to the encounter on the token's connection: the webhook event that ends it. */
+    JsonNode act(String token, String emrAppointmentId) throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/v1/telephone-encounters/actions"))
+                .header("Content-Type", "application/json").header("client_id", CLIENT_ID).header("client_secret", CLIENT_SECRET)
+                .header("access_token", token).POST(HttpRequest.BodyPublishers.ofString(
+                        Json.object("emr_appointment_id", emrAppointmentId, "text", "Called back"))));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        String id = JSON.readTree(answer.body()).path("action_id").asText();
+        return JSON.readTree(receiver.awaitOne(b -> b.contains(id), Duration.ofSeconds(40)).bodyText());
+    }
+
     @Test
     void emrRefusalWithAnUndeclaredCodeEndsInInternalError() throws Exception {
         proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);

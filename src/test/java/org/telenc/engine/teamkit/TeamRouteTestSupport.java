@@ -4,6 +4,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.telenc.engine.emr.rest.EmrRecords;
 import org.telenc.engine.emr.rest.EmrRest;
+import org.telenc.engine.emr.rest.EmrRestPages;
 import org.telenc.engine.observability.EngineMeters;
 import org.telenc.engine.observability.FlowMeters;
 import org.telenc.engine.support.AdapterRouteTestSupport;
@@ -28,7 +29,7 @@ import org.telenc.engine.support.AdapterRouteTestSupport;
 public abstract class TeamRouteTestSupport extends AdapterRouteTestSupport {
 
     @Configuration(proxyBeanMethods = false)
-    @Import({AdapterRouteTestSupport.Beans.class, EmrRest.class, EmrRecords.class, FlowMeters.class, EngineMeters.class})
+    @Import({AdapterRouteTestSupport.Beans.class, EmrRest.class, EmrRecords.class, EmrRestPages.class, FlowMeters.class, EngineMeters.class})
     public static class Beans {
     }
 }

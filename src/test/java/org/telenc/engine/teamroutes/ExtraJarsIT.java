@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (target/extra-jars/hl7, copied by maven-dependency-plugin; the engine's jar has none of them).
  * A team route parses an HL7 v2.5 message with the {@code hl7} data format, reads its trigger with
  * the {@code hl7terser} language, encodes it again and posts it to a real HTTP receiver here. The
- * check command accepts the folder, the engine runs the route at start-up and again after a reload
+ * check command accepts the folder (the component, the data format and the language all found in it), the engine runs the route at start-up and again after a reload
  * adds a second file; with an empty folder of extra jars the check command and the engine's start
  * both refuse, naming the file, the line and the folder setting.
  */
@@ -139,8 +139,11 @@ class ExtraJarsIT {
         assertThat(without.exit()).as(without.output()).isEqualTo(1);
         String what = ": unknown data format 'hl7' (no such Camel data format on the class path); correct the name, or put "
                 + "the data format's jars in the folder of extra jars (loader.path / LOADER_PATH: " + empty + ")";
-        assertThat(without.output()).contains("team route files in " + folder + " refused (2 problems):",
-                "team-routes/hl7-admit.camel.yaml:13:18" + what, "team-routes/hl7-admit.camel.yaml:20:18" + what);
+        assertThat(without.output()).contains("team route files in " + folder + " refused (3 problems):",
+                "team-routes/hl7-admit.camel.yaml:13:18" + what, "team-routes/hl7-admit.camel.yaml:20:18" + what,
+                "team-routes/hl7-admit.camel.yaml:17:15: unknown expression language 'hl7terser' (no such Camel language on the"
+                        + " class path); correct the language, or put org.apache.camel:camel-hl7:",
+                " and its dependencies in the folder of extra jars (loader.path / LOADER_PATH: " + empty + ")");
     }
 
     @Test

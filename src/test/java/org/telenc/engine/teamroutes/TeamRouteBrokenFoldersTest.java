@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One broken team folder per class of problem the check command finds before anything runs
- * (src/test/resources/team-routes-broken/&lt;class&gt;/): an unknown component or data format, a bean method that
+ * (src/test/resources/team-routes-broken/&lt;class&gt;/): an unknown component, data format or expression
+ * language (named with the jar to add), a mapping of the emr.rest beans or a {@code jsonpath} expression that
+ * is not a valid JsonPath (the old dotted field paths among them, with their JsonPath spelling), a bean method that
  * does not exist or takes fewer arguments, a bean that does not exist (step, method expression,
  * Simple {@code ${bean:...}}), a {@code direct:} endpoint no route consumes, a placeholder without a
  * value, an id the engine's or another team file's, and a value of the wrong type (one line, not
@@ -54,7 +56,8 @@ class TeamRouteBrokenFoldersTest {
     @Test
     void everyClassOfProblemHasItsFolder() throws IOException, URISyntaxException {
         assertThat(classes().toList()).contains("unknown-component", "bean-method", "bean-arguments", "unknown-bean",
-                "simple-bean", "direct-target", "placeholder", "duplicate-id", "schema-boolean", "unknown-data-format");
+                "simple-bean", "direct-target", "placeholder", "duplicate-id", "schema-boolean", "unknown-data-format",
+                "unknown-language", "mapping-syntax");
     }
 
     @Test

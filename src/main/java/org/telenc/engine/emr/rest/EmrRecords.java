@@ -1,5 +1,9 @@
 package org.telenc.engine.emr.rest;
 
+import static org.telenc.engine.teamroutes.JsonPathMapping.Kind.FIELD_LIST;
+import static org.telenc.engine.teamroutes.JsonPathMapping.Kind.OPTIONAL_PATH;
+import static org.telenc.engine.teamroutes.JsonPathMapping.Kind.PATH;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +23,7 @@ import org.telenc.engine.emr.EmrOperations;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.ReferenceRecords;
 import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.teamroutes.JsonPathMapping;
 
 /**
  * The JSON side of an EMR adapter written in YAML, knowing no EMR: turns an answer (JSON text) or
@@ -39,7 +44,7 @@ public class EmrRecords {
     }
 
     /** The result record {@code recordName} (a record of EmrOperations) from the fields of the body. */
-    public Object result(String recordName, String fields, @Body Object source) {
+    public Object result(String recordName, @JsonPathMapping(FIELD_LIST) String fields, @Body Object source) {
         return toRecord(recordName, JsonFields.project(JsonFields.tree(json, source), fields));
     }
 
@@ -48,7 +53,8 @@ public class EmrRecords {
      * elements of the array the JsonPath {@code path} picks in the body, each picked with {@code elementFields}
      * (e.g. the patient's medications, each its order id and name).
      */
-    public Object resultList(String recordName, String listField, String path, String elementFields, @Body Object source) {
+    public Object resultList(String recordName, String listField, @JsonPathMapping(PATH) String path,
+            @JsonPathMapping(FIELD_LIST) String elementFields, @Body Object source) {
         JsonNode array = JsonFields.jsonPath(JsonFields.tree(json, source), path);
         ArrayNode elements = JsonNodeFactory.instance.arrayNode();
         if (array instanceof ArrayNode found) {
@@ -60,7 +66,7 @@ public class EmrRecords {
     }
 
     /** The result record from the fields of the operation's input (e.g. an id the EMR does not echo). */
-    public Object fromInput(String recordName, String fields, @ExchangeProperty(ExchangeProperties.EMR_INPUT) Object input) {
+    public Object fromInput(String recordName, @JsonPathMapping(FIELD_LIST) String fields, @ExchangeProperty(ExchangeProperties.EMR_INPUT) Object input) {
         return toRecord(recordName, JsonFields.project(JsonFields.tree(json, input), fields));
     }
 
@@ -94,7 +100,7 @@ public class EmrRecords {
      * each picked with the field list, to the pull's list {@code list} (providers, locations, staff,
      * pharmacies or users).
      */
-    public void collect(String list, String path, String fields, @Body Object source,
+    public void collect(String list, @JsonPathMapping(OPTIONAL_PATH) String path, @JsonPathMapping(FIELD_LIST) String fields, @Body Object source,
             @ExchangeProperty(ExchangeProperties.EMR_REFERENCES) Map<String, List<JsonNode>> pull) {
         JsonNode tree = JsonFields.tree(json, source);
         JsonNode array = path == null || path.isBlank() ? tree : JsonFields.jsonPath(tree, path);

@@ -1,5 +1,7 @@
 package org.telenc.engine.emr.rest;
 
+import static org.telenc.engine.teamroutes.JsonPathMapping.Kind.FIELD_LIST;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
@@ -16,6 +18,7 @@ import org.telenc.engine.emr.EmrNotFoundException;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
 import org.telenc.engine.routes.ExchangeProperties;
+import org.telenc.engine.teamroutes.JsonPathMapping;
 
 /**
  * The HTTP side of an EMR adapter written in YAML against a REST/JSON API, knowing no EMR: builds
@@ -38,14 +41,15 @@ public class EmrRest {
      * connection setting of that name; {@code fields} picks the JSON body from the input (none when
      * blank).
      */
-    public EmrRestCall call(String operation, String method, String path, String fields,
+    public EmrRestCall call(String operation, String method, String path, @JsonPathMapping(FIELD_LIST) String fields,
             @ExchangeProperty(ExchangeProperties.EMR_INPUT) Object input,
             @ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         return keyedCall(operation, method, path, fields, "", input, connection);
     }
 
     /** {@link #call}, with the Idempotency-Key header taken from the input's field {@code keyField}. */
-    public EmrRestCall keyedCall(String operation, String method, String path, String fields, String keyField,
+    public EmrRestCall keyedCall(String operation, String method, String path, @JsonPathMapping(FIELD_LIST) String fields,
+            String keyField,
             @ExchangeProperty(ExchangeProperties.EMR_INPUT) Object input,
             @ExchangeProperty(ExchangeProperties.EMR_CONNECTION) EmrConnection connection) {
         JsonNode tree = JsonFields.tree(json, input);

@@ -40,6 +40,40 @@ class EmrRecordsTest {
                 .isEqualTo(new EmrOperations.RefillableMedications(List.of(new EmrOperations.RefillableMedication("m-1", "A"))));
     }
 
+    /**
+     * The team-folder checks ({@code --engine.routes.check}) refuse exactly the mappings this bean
+     * refuse when a job runs (their field lists, their list paths): what the check accepts runs, what
+     * it refuses fails.
+     */
+    @Test
+    void theChecksRefuseExactlyTheMappingsTheBeansRefuse() {
+        String answer = "{\"cases\":[{\"case_id\":\"c-1\"}],\"patients\":[{\"patient_id\":\"p\"}]}";
+        for (String fields : List.of("encounterId=$.cases[0].case_id", "encounterId=@c-9", "", "encounterId=$..case_id[0]",
+                "encounterId=$.cases[?(@.case_id=='c-1')].case_id", "encounterId=cases.0.case_id", "encounterId=case_id",
+                "encounterId", "=$.x", "encounterId=$.cases[0", "encounterId=$.cases[?(@.case_id==", "encounterId=$.a b")) {
+            boolean accepted = org.telenc.engine.teamroutes.JsonPathMappings.fieldListProblems(fields).isEmpty();
+            boolean runs;
+            try {
+                JsonFields.project(JsonFields.tree(EmrRecords.mapper(), answer), fields);
+                runs = true;
+            } catch (IllegalArgumentException e) {
+                runs = false;
+            }
+            assertThat(accepted).as("checks accept '%s' (the bean %s)", fields, runs ? "runs it" : "refuses it").isEqualTo(runs);
+        }
+        for (String path : List.of("$.cases", "cases", "$.cases[0", "$..[?(@.x==", "$.cases[?(@.case_id=='c-1')]")) {
+            boolean accepted = org.telenc.engine.teamroutes.JsonPathMappings.singlePathProblem(path, false).isEmpty();
+            boolean runs;
+            try {
+                records.resultList("RefillableMedications", "medications", path, "orderId=$.case_id", answer);
+                runs = true;
+            } catch (IllegalArgumentException e) {
+                runs = false;
+            }
+            assertThat(accepted).as("checks accept the path '%s' (the bean %s)", path, runs ? "runs it" : "refuses it").isEqualTo(runs);
+        }
+    }
+
     @Test
     void mappingsAreJsonPathExpressions() {
         String answer = """
