@@ -287,6 +287,25 @@ class HookPointsTest extends EngineTest {
         assertThat(engines.path("data").path("failure_reason").asText()).contains("HTTP 422");
     }
 
+    @Test
+    void anActionsRefusalClassifiedIntoACodeNoActionMayEndWithEndsInInternalError() throws Exception {
+        // patient_not_found is declared, so an encounter may end with it; an action may end only with
+        // emr_rejected, emr_unavailable or login_required
+        proxy = new FaultyEmrProxy("http://127.0.0.1:" + port + EmrConnections.SANDBOX_PATH);
+        String hooked = clinic("clinic-action-encounter-code", proxy.baseUrl(), """
+                {"fhir_batching": "off", "extensions": {"emr-refusal": "clinic-a-emr-refusal"},
+                 "extension_failure_codes": ["patient_not_found"],
+                 "refusal_codes": {"add-encounter-note 422": {"reason_code": "patient_not_found", "description": "No such patient here."}}}""");
+        String appointment = submit(hooked, "100234", null).path("data").path("emr_appointment_id").asText();
+        proxy.refuse(call -> call.startsWith("POST /fhir/Communication"), 422, "business-rule");
+
+        JsonNode failed = act(hooked, appointment);
+        assertThat(failed.path("type").asText()).isEqualTo("telephone_encounter_action.failed");
+        assertThat(codes(failed)).containsExactly("internal_error");
+        assertThat(failed.path("data").path("failure_reason").asText()).doesNotContain("No such patient here.");
+        assertThat(failed.toString()).doesNotContain("Called back");
+    }
+
     /** Adds an action to the encounter on the token's connection: the webhook event that ends it. */
     JsonNode act(String token, String emrAppointmentId) throws Exception {
         HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/v1/telephone-encounters/actions"))
