@@ -5,9 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -38,6 +43,19 @@ public class EmrTls {
     private static final java.util.concurrent.atomic.AtomicLong GENERATION = new java.util.concurrent.atomic.AtomicLong();
 
     private final Map<String, Entry> contexts = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> contextListeners = new CopyOnWriteArrayList<>();
+
+    /** Called with the connection's id each time its SSL context is built or rebuilt. */
+    public void onContextBuilt(Consumer<String> listener) {
+        contextListeners.add(listener);
+    }
+
+    /** When the client certificate of the connection's current SSL context expires; empty without one. */
+    public Optional<Instant> clientCertificateNotAfter(String connectionId) {
+        Entry entry = contexts.get(connectionId);
+        return entry == null || !entry.tls().hasClientCertificate() ? Optional.empty()
+                : Optional.of(entry.tls().clientCertificateNotAfter());
+    }
 
     /** The connection's SSL context, or null for a connection without TLS settings (the JVM's defaults). */
     public SSLContext sslContext(String connectionId, EmrTlsSettings tls) {
@@ -78,7 +96,8 @@ public class EmrTls {
         if (connectionId == null || tls == null || tls.isNone()) {
             return null;
         }
-        return contexts.compute(connectionId, (id, current) -> {
+        boolean[] built = {false};
+        Entry entry = contexts.compute(connectionId, (id, current) -> {
             if (current != null && current.tls().equals(tls)) {
                 return current;
             }
@@ -86,8 +105,13 @@ public class EmrTls {
             log.info("EMR connection {}: SSL context {} (client certificate {}, {} CA certificate(s) of its own)", id,
                     current == null ? "built" : "rebuilt for changed TLS settings",
                     tls.hasClientCertificate() ? "expires " + tls.clientCertificateNotAfter() : "none", tls.caCertificateCount());
+            built[0] = true;
             return fresh;
         });
+        if (built[0]) {
+            contextListeners.forEach(listener -> listener.accept(connectionId));
+        }
+        return entry;
     }
 
     /** A new registry name for a connection's new context: a digest of its id and a counter, never any part of the key. */
