@@ -463,7 +463,7 @@ final class TeamRouteReferences {
         int open = methodName.indexOf('(');
         if (open >= 0) {
             String inside = methodName.substring(open + 1, Math.max(open + 1, methodName.lastIndexOf(')')));
-            arguments = inside.isBlank() ? 0 : splitArguments(inside);
+            arguments = arguments(inside).size();
             methodName = methodName.substring(0, open).strip();
         }
         String wanted = methodName;
@@ -562,27 +562,5 @@ final class TeamRouteReferences {
             }
         }
         return text.length() - 1;
-    }
-
-    /** How many arguments a method call's argument text holds (commas outside quotes, parentheses and ${...}). */
-    static int splitArguments(String inside) {
-        int count = 1;
-        int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < inside.length(); i++) {
-            char c = inside.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '{' || c == '[') {
-                depth++;
-            } else if (c == ')' || c == '}' || c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                count++;
-            }
-        }
-        return count;
     }
 }
