@@ -3,6 +3,7 @@ package org.telenc.engine.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,17 +11,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.telenc.engine.config.EngineProperties;
 import org.telenc.engine.emr.EmrConnection;
 import org.telenc.engine.emr.EmrPermanentException;
 import org.telenc.engine.emr.EmrRetryableException;
+import org.telenc.engine.extension.Extensions;
 import org.telenc.engine.job.EmrFailures;
 import org.telenc.engine.job.EmrRetryPolicy;
 import org.telenc.engine.job.JobQueue;
 import org.telenc.engine.support.Json;
+import org.telenc.engine.teamroutes.TeamRouteSwaps;
 
-/** What an EMR failure means for an action, the note line and the retry message, without Camel. */
+/** What an EMR failure means for an action, the note line and the retry message, without a running Camel. */
 class ActionJobsTest {
 
     static final Instant ACCEPTED = Instant.parse("2026-11-24T15:00:00Z");
@@ -30,8 +34,11 @@ class ActionJobsTest {
         var retry = new EngineProperties.Emr.Retry(3, 500, Duration.ofHours(1), List.of(Duration.ofSeconds(5)), 0);
         var properties = new EngineProperties("./data", null, null, null, new EngineProperties.Emr(10000, retry), null);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        // a real Extensions: the action's connection names no extension, so no hook runs
+        Extensions extensions = new Extensions(new DefaultCamelContext(), null, new SimpleMeterRegistry(), JSON,
+                new TeamRouteSwaps(), Duration.ofMillis(200));
         return new ActionJobs(null, null, null, new JobQueue(JSON, null, null),
-                new EmrFailures(new EmrRetryPolicy(properties, clock)), null, JSON, clock, null);
+                new EmrFailures(new EmrRetryPolicy(properties, clock)), null, JSON, clock, extensions);
     }
 
     static ActionJob action(ZoneId zone, int attempt) {
