@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 /**
  * A route a job passes through throws on every delivery: a team {@code before-emr} route
  * ({@code before-emr-throws}), or a YAML adapter route whose mapping throws on every run,
- * {@code emrRecords.result('NoSuchRecord', ...)} ({@code adapter-throws}: the call resolves, so the
- * start-up check passes it; a misspelt method name would stop the start-up instead). Every acknowledged request must end
+ * {@code emrRecords.result('NoSuchRecord', ...)} ({@code adapter-throws}: the call resolves and its
+ * mapping is JsonPath, so the start-up check passes it; a misspelt method name or an old dotted
+ * mapping would stop the start-up instead). Every acknowledged request must end
  * {@code failed} ({@code internal_error}) with exactly one webhook and no Encounter, after the
  * broker redelivered it on schedule: each gap between two deliveries of a job, read from the
  * engine's log, at least 0.8 x its delay (1 s doubling to 2 s here, 3 redeliveries). Nothing may be
@@ -82,7 +83,7 @@ final class JobThrows implements FaultScenario {
                             - setBody:
                                 method:
                                   ref: emrRecords
-                                  method: "result('NoSuchRecord', 'patientIds=patients.patient_id', ${body})"
+                                  method: "result('NoSuchRecord', 'patientIds=$.patients[*].patient_id', ${body})"
                     """));
         } else {
             Files.writeString(team.resolve("always-throws.camel.yaml"), """
